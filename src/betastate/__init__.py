@@ -1,0 +1,163 @@
+"""
+betastate: the lifecycle of French startups d'État as a typed model.
+
+A startup is its history (dated events); a :class:`Lifecycle` applies
+commands under a :class:`Rulebook` and returns new startups, or refuses with
+every reason at once. See the quick start in the README.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import exceptions as exceptions
+from ._commands import Advance as Advance
+from ._commands import Command as Command
+from ._commands import Launch as Launch
+from ._commands import Record as Record
+from ._convert import SCHEMA_VERSION as SCHEMA_VERSION
+from ._convert import from_data as from_data
+from ._convert import make_converter as make_converter
+from ._convert import portfolio_from_json as portfolio_from_json
+from ._convert import portfolio_to_json as portfolio_to_json
+from ._convert import to_data as to_data
+from ._events import CommitteeHeld as CommitteeHeld
+from ._events import Decision as Decision
+from ._events import Event as Event
+from ._events import FastLaureate as FastLaureate
+from ._events import ImpactReading as ImpactReading
+from ._events import NationalImpactDesignated as NationalImpactDesignated
+from ._events import Note as Note
+from ._events import PhaseEnded as PhaseEnded
+from ._events import PhaseEntered as PhaseEntered
+from ._events import Pivoted as Pivoted
+from ._events import ProductLaunched as ProductLaunched
+from ._events import Stopped as Stopped
+from ._gates import GateContext as GateContext
+from ._gates import Violation as Violation
+from ._lifecycle import Lifecycle as Lifecycle
+from ._lifecycle import Move as Move
+from ._lifecycle import Outcome as Outcome
+from ._lifecycle import Verdict as Verdict
+from ._model import Actor as Actor
+from ._model import Incubator as Incubator
+from ._model import Member as Member
+from ._model import Mission as Mission
+from ._model import Organisation as Organisation
+from ._model import Phase as Phase
+from ._model import Reason as Reason
+from ._model import Role as Role
+from ._model import Severity as Severity
+from ._model import Startup as Startup
+from ._portfolio import Finding as Finding
+from ._portfolio import Portfolio as Portfolio
+from ._rulebook import Gate as Gate
+from ._rulebook import LegacyName as LegacyName
+from ._rulebook import PhaseDef as PhaseDef
+from ._rulebook import Rulebook as Rulebook
+from ._rulebook import RuleDef as RuleDef
+from ._rulebook import Thresholds as Thresholds
+from ._rulebook import TransitionDef as TransitionDef
+from ._sample import sample_portfolio as sample_portfolio
+from ._state import PhaseSpan as PhaseSpan
+from ._state import StartupState as StartupState
+from .exceptions import BetastateError as BetastateError
+from .exceptions import DataFileError as DataFileError
+from .exceptions import RulebookError as RulebookError
+from .exceptions import TransitionRefused as TransitionRefused
+
+
+__version__ = "0.1.0"
+
+
+def rulebook(source: str | Path = "betagouv", *, gates: dict[str, Gate] | None = None) -> Rulebook:
+    """
+    A rulebook: ``"betagouv"`` (built in) or the path of your TOML file.
+
+    Args:
+        source: Built-in name or path.
+        gates: Your own gates by name, for transitions that name them.
+
+    Raises:
+        RulebookError: The file is missing or invalid; the message names
+            the file, the key and the fix.
+
+    .. versionadded:: 0.1.0
+    """
+    from ._rulebook import load_rulebook  # noqa: PLC0415  (keep the namespace small)
+
+    return load_rulebook(source, gates=gates)
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Actor",
+    "Advance",
+    "BetastateError",
+    "Command",
+    "CommitteeHeld",
+    "DataFileError",
+    "Decision",
+    "Event",
+    "FastLaureate",
+    "Finding",
+    "Gate",
+    "GateContext",
+    "ImpactReading",
+    "Incubator",
+    "Launch",
+    "LegacyName",
+    "Lifecycle",
+    "Member",
+    "Mission",
+    "Move",
+    "NationalImpactDesignated",
+    "Note",
+    "Organisation",
+    "Outcome",
+    "Phase",
+    "PhaseDef",
+    "PhaseEnded",
+    "PhaseEntered",
+    "PhaseSpan",
+    "Pivoted",
+    "Portfolio",
+    "ProductLaunched",
+    "Reason",
+    "Record",
+    "Role",
+    "RuleDef",
+    "Rulebook",
+    "RulebookError",
+    "Severity",
+    "Startup",
+    "StartupState",
+    "Stopped",
+    "Thresholds",
+    "TransitionDef",
+    "TransitionRefused",
+    "Verdict",
+    "Violation",
+    "exceptions",
+    "from_data",
+    "make_converter",
+    "portfolio_from_json",
+    "portfolio_to_json",
+    "rulebook",
+    "sample_portfolio",
+    "to_data",
+]
+
+
+def _fix_module_names() -> None:
+    """Make reprs and docs say ``betastate.Startup``, not ``betastate._model.Startup``."""
+    from ._convert import resolve_all_types  # noqa: PLC0415
+
+    resolve_all_types()
+    for name in __all__:
+        obj = globals()[name]
+        if isinstance(obj, type) and obj.__module__.startswith("betastate._"):
+            obj.__module__ = "betastate"
+
+
+_fix_module_names()

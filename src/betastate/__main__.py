@@ -1,0 +1,8 @@
+"""``python -m betastate``."""
+
+import sys
+
+from ._cli import main
+
+
+sys.exit(main())

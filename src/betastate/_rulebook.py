@@ -1,0 +1,622 @@
+"""
+Rulebooks: an incubator's phases, transitions, rules and thresholds as data.
+
+A rulebook is loaded from a TOML file through a private cattrs converter that
+refuses unknown keys, then cross-checked (every transition names defined
+phases, every gate exists, every rule cited by the engine has a severity).
+Any problem raises :class:`betastate.RulebookError` naming the file, the key
+and the fix. Rulebooks are immutable; :meth:`Rulebook.derive` makes variants.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+import cattrs
+
+from ._model import Role, Severity, _to_money, _tuple_of_str
+from .exceptions import RulebookError
+
+
+if TYPE_CHECKING:
+    from ._gates import GateContext, Violation
+
+Gate = Callable[["GateContext"], "Iterable[Violation]"]
+"""
+A gate: a Python check a transition names in the rulebook file.
+
+It receives the startup, its state, the command and the transition, and
+yields one :class:`Violation` per broken rule (the rulebook gives severity).
+"""
+
+BUILTIN_RULEBOOKS: Final = ("betagouv",)
+
+
+def _freeze_str_mapping(value: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(value))
+
+
+def _freeze_gates(value: Mapping[str, Gate]) -> Mapping[str, Gate]:
+    return MappingProxyType(dict(value))
+
+
+def _tuple_of_roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
+    return tuple(Role(v) for v in value)
+
+
+@attrs.frozen(kw_only=True)
+class PhaseDef:
+    """
+    One status of a rulebook.
+
+    Attributes:
+        value: The data's value (``investigation``, ``transfere``...).
+        label_fr: Official French label.
+        label_en: English label.
+        badge_fr: Short French badge, if any.
+        rank: Lifecycle rank; on a same-day tie the higher rank wins.
+        display_order: The data's display sort (most mature first).
+        active: Whether the product is still supported (website's notion).
+        terminal: Whether the status ends the lifecycle.
+        stop: Whether the status is a stop (abandon).
+        typical_days: Documented typical duration range, in days.
+        max_days: Duration above which rule ``DUR-MAX`` fires.
+        source: Source key(s) in the domain brief.
+    """
+
+    value: str = attrs.field(validator=attrs.validators.min_len(1))
+    label_fr: str
+    label_en: str
+    badge_fr: str | None = None
+    rank: int
+    display_order: int | None = None
+    active: bool
+    terminal: bool
+    stop: bool = False
+    typical_days: tuple[int, int] | None = None
+    max_days: int | None = None
+    source: str = ""
+
+    def label(self, lang: str = "en") -> str:
+        """The label in ``"en"`` or ``"fr"``."""
+        return self.label_fr if lang == "fr" else self.label_en
+
+
+@attrs.frozen(kw_only=True)
+class TransitionDef:
+    """
+    One allowed move between statuses.
+
+    Attributes:
+        id: Rule id from the brief (``T01``...).
+        trigger: Verb of the move (``construct``, ``stop``...).
+        sources: Statuses it leaves; empty for a product's first status.
+        dest: Status it enters.
+        deciders: Roles that may decide it.
+        gates: Names of the Python gates that must pass.
+        data_only: Seen only in the data (refused by ``N8`` unless downgraded).
+        internal: The product stays in its status (a pivot).
+        source: Source key(s).
+        description: What the move means.
+    """
+
+    id: str
+    trigger: str
+    sources: tuple[str, ...] = attrs.field(converter=_tuple_of_str)
+    dest: str
+    deciders: tuple[Role, ...] = attrs.field(converter=_tuple_of_roles)
+    gates: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    data_only: bool = False
+    internal: bool = False
+    source: str = ""
+    description: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class RuleDef:
+    """
+    A rule's id, severity and source.
+
+    Attributes:
+        id: Stable id (``BR-08``, ``N4``, ``BS-CHRONO``...).
+        severity: What breaking it does.
+        title: One sentence.
+        source: Source key(s).
+    """
+
+    id: str
+    severity: Severity
+    title: str = ""
+    source: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class LegacyName:
+    """
+    A retired status name and what it maps to (brief §3.2).
+
+    Attributes:
+        value: The legacy value.
+        becomes: Default replacement.
+        after: Replacement by previous status (``alumni`` after investigation
+            is ``abandon-investigation``).
+        source: Source key(s).
+    """
+
+    value: str
+    becomes: str
+    after: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze_str_mapping, hash=False)
+    source: str = ""
+
+
+def _money(value: Decimal | int | str) -> Decimal:
+    return _to_money(value)
+
+
+@attrs.frozen(kw_only=True)
+class Thresholds:
+    """
+    The numbers rules compare against; each is configurable.
+
+    Money is in euros (exact decimals), durations in months or days.
+    """
+
+    first_committee_budget_line: Decimal = attrs.field(default=Decimal(150000), converter=_money)
+    committee_interval_months: int = 6
+    committee_interval_after_exit_months: int = 12
+    envelope_months: int = 6
+    provisional_months_min: int = 1
+    provisional_months_max: int = 2
+    exhaustion_notice_days_min: int = 30
+    exhaustion_notice_days_target: int = 45
+    fast_cofinancing_share: Decimal = attrs.field(default=Decimal("0.5"), converter=_money)
+    fast_cap: Decimal = attrs.field(default=Decimal(200000), converter=_money)
+    impact_first_values_months: int = 18
+
+
+@attrs.frozen(kw_only=True)
+class _Header:
+    name: str
+    title: str = ""
+    version: str = ""
+    source: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class _RuleBody:
+    severity: Severity
+    title: str = ""
+    source: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class _RulebookFile:
+    """The TOML file's shape, kept apart from :class:`Rulebook`."""
+
+    rulebook: _Header
+    phases: tuple[PhaseDef, ...]
+    transitions: tuple[TransitionDef, ...]
+    rules: dict[str, _RuleBody]
+    legacy: tuple[LegacyName, ...] = ()
+    thresholds: Thresholds = attrs.field(factory=Thresholds)
+
+
+@attrs.frozen(kw_only=True)
+class Rulebook:
+    """
+    An incubator's lifecycle rules, as an immutable value.
+
+    Get one with :func:`betastate.rulebook`; vary it with :meth:`derive`.
+
+    Attributes:
+        name: Short name (``betagouv``).
+        title: Display name.
+        version: The rulebook's own version string.
+        phases: Statuses, in lifecycle order.
+        transitions: Allowed moves.
+        rules: Rule ids with severity and source.
+        legacy: Retired status names and their mapping.
+        thresholds: Numbers the rules compare against.
+        gates: Python gates by name (built-in ones plus yours).
+        origin: The file it was loaded from.
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str
+    title: str = ""
+    version: str = ""
+    source: str = ""
+    phases: tuple[PhaseDef, ...]
+    transitions: tuple[TransitionDef, ...]
+    rules: tuple[RuleDef, ...]
+    legacy: tuple[LegacyName, ...] = ()
+    thresholds: Thresholds = attrs.field(factory=Thresholds)
+    gates: Mapping[str, Gate] = attrs.field(
+        factory=dict,
+        converter=_freeze_gates,
+        eq=False,
+        hash=False,
+        repr=False,
+    )
+    origin: str = attrs.field(default="", eq=False)
+    _phase_index: Mapping[str, PhaseDef] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _rule_index: Mapping[str, RuleDef] = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self, "_phase_index", MappingProxyType({p.value: p for p in self.phases})
+        )
+        object.__setattr__(self, "_rule_index", MappingProxyType({r.id: r for r in self.rules}))
+        _validate(self)
+
+    # -- lookups ------------------------------------------------------------
+
+    @property
+    def phase_values(self) -> tuple[str, ...]:
+        """Status values in lifecycle order."""
+        return tuple(p.value for p in sorted(self.phases, key=lambda p: p.rank))
+
+    def has_phase(self, value: str) -> bool:
+        """Whether ``value`` is a status of this rulebook."""
+        return value in self._phase_index
+
+    def phase(self, value: str) -> PhaseDef:
+        """
+        The definition of status ``value``.
+
+        Raises:
+            KeyError: ``value`` is not a status of this rulebook.
+        """
+        try:
+            return self._phase_index[value]
+        except KeyError:
+            msg = (
+                f"{value!r} is not a status of rulebook {self.name!r}; "
+                f"use one of {', '.join(self.phase_values)}"
+            )
+            raise KeyError(msg) from None
+
+    def rank(self, value: str) -> int:
+        """Lifecycle rank of ``value`` (0 for a status the rulebook lacks)."""
+        phase = self._phase_index.get(value)
+        return phase.rank if phase is not None else 0
+
+    def is_terminal(self, value: str) -> bool:
+        """Whether ``value`` is a terminal status (unknown ones are not)."""
+        phase = self._phase_index.get(value)
+        return phase is not None and phase.terminal
+
+    def rule(self, rule_id: str) -> RuleDef | None:
+        """The rule ``rule_id``, or ``None`` if this rulebook lacks it."""
+        return self._rule_index.get(rule_id)
+
+    def severity(self, rule_id: str) -> Severity:
+        """Severity of ``rule_id``; a rule the rulebook lacks is ``off``."""
+        rule = self._rule_index.get(rule_id)
+        return rule.severity if rule is not None else Severity.OFF
+
+    def transitions_from(self, phase: str | None) -> tuple[TransitionDef, ...]:
+        """Transitions leaving ``phase`` (``None``: a product's first status)."""
+        if phase is None:
+            return tuple(t for t in self.transitions if not t.sources)
+        return tuple(t for t in self.transitions if phase in t.sources)
+
+    def transition(self, source: str | None, dest: str) -> TransitionDef | None:
+        """The transition from ``source`` to ``dest``, if the rulebook has one."""
+        for candidate in self.transitions_from(source):
+            if candidate.dest == dest:
+                return candidate
+        return None
+
+    def map_legacy(self, value: str, previous: str | None = None) -> str | None:
+        """
+        The current status for a legacy name, or ``None`` if it is not one.
+
+        Args:
+            value: A status name read from data.
+            previous: The status before it, which disambiguates ``alumni``.
+        """
+        for legacy in self.legacy:
+            if legacy.value == value:
+                if previous is not None and previous in legacy.after:
+                    return legacy.after[previous]
+                return legacy.becomes
+        return None
+
+    # -- variants -----------------------------------------------------------
+
+    def derive(
+        self,
+        *,
+        name: str | None = None,
+        severities: Mapping[str, Severity | str] | None = None,
+        thresholds: Mapping[str, Any] | None = None,
+        gates: Mapping[str, Gate] | None = None,
+    ) -> Rulebook:
+        """
+        A new rulebook with some rules, thresholds or gates overridden.
+
+        Args:
+            name: New name (defaults to ``<name>+custom``).
+            severities: Rule id → new severity (``"warning"``, ``"off"``...).
+            thresholds: Threshold name → new value.
+            gates: Extra or replacement gates by name.
+
+        Raises:
+            RulebookError: An override names an unknown rule or threshold.
+
+        .. versionadded:: 0.1.0
+        """
+        where = f"derive() of rulebook {self.name!r}"
+        rules = list(self.rules)
+        for rule_id, severity in (severities or {}).items():
+            index = next((i for i, r in enumerate(rules) if r.id == rule_id), None)
+            if index is None:
+                raise RulebookError(
+                    where,
+                    f"severities.{rule_id}",
+                    f"unknown rule {rule_id!r}",
+                    f"use one of {', '.join(r.id for r in self.rules)}",
+                )
+            try:
+                new_severity = Severity(severity)
+            except ValueError:
+                raise RulebookError(
+                    where,
+                    f"severities.{rule_id}",
+                    f"{severity!r} is not a severity",
+                    f"use one of {', '.join(s.value for s in Severity)}",
+                ) from None
+            rules[index] = attrs.evolve(rules[index], severity=new_severity)
+        new_thresholds = self.thresholds
+        if thresholds:
+            known = {f.name for f in attrs.fields(Thresholds)}
+            for key in thresholds:
+                if key not in known:
+                    raise RulebookError(
+                        where,
+                        f"thresholds.{key}",
+                        f"unknown threshold {key!r}",
+                        f"use one of {', '.join(sorted(known))}",
+                    )
+            try:
+                new_thresholds = attrs.evolve(self.thresholds, **thresholds)
+            except (TypeError, ValueError) as exc:
+                raise RulebookError(
+                    where, "thresholds", str(exc), "pass ints, or Decimal for money"
+                ) from None
+        return attrs.evolve(
+            self,
+            name=name or f"{self.name}+custom",
+            rules=tuple(rules),
+            thresholds=new_thresholds,
+            gates={**self.gates, **(gates or {})},
+        )
+
+
+# -- validation ---------------------------------------------------------------
+
+
+def _validate(book: Rulebook) -> None:
+    where = book.origin or f"rulebook {book.name!r}"
+    _validate_phases(book, where)
+    _validate_transitions(book, where)
+    _validate_legacy(book, where)
+
+
+def _validate_phases(book: Rulebook, where: str) -> None:
+    seen: set[str] = set()
+    for index, phase in enumerate(book.phases):
+        if phase.value in seen:
+            raise RulebookError(
+                where,
+                f"phases[{index}].value",
+                f"status {phase.value!r} is defined twice",
+                "keep one [[phases]] entry per status",
+            )
+        seen.add(phase.value)
+
+
+def _validate_transitions(book: Rulebook, where: str) -> None:
+    defined = book.phase_values
+    ids: set[str] = set()
+    for index, transition in enumerate(book.transitions):
+        key = f"transitions[{index}] (id {transition.id!r})"
+        if transition.id in ids:
+            raise RulebookError(
+                where, f"{key}.id", "transition id used twice", "give each one its own id"
+            )
+        ids.add(transition.id)
+        for phase in (*transition.sources, transition.dest):
+            if phase not in book._phase_index:  # noqa: SLF001
+                raise RulebookError(
+                    where,
+                    key,
+                    f"transition to or from undefined status {phase!r}",
+                    f"define it in [[phases]] or use one of {', '.join(defined)}",
+                )
+        if transition.internal and transition.sources != (transition.dest,):
+            raise RulebookError(
+                where,
+                key,
+                "an internal transition must leave and enter the same status",
+                "set sources = [dest] or internal = false",
+            )
+        for gate in transition.gates:
+            if gate not in book.gates:
+                raise RulebookError(
+                    where,
+                    f"{key}.gates",
+                    f"gate {gate!r} does not exist",
+                    f"use one of {', '.join(sorted(book.gates)) or '(none)'}, "
+                    "or pass gates={name: callable} when loading",
+                )
+    _validate_pairs(book, where)
+
+
+def _validate_pairs(book: Rulebook, where: str) -> None:
+    pairs: set[tuple[str | None, str]] = set()
+    for transition in book.transitions:
+        for source in transition.sources or (None,):
+            if (source, transition.dest) in pairs:
+                raise RulebookError(
+                    where,
+                    f"transitions (id {transition.id!r})",
+                    f"two transitions go from {source!r} to {transition.dest!r}",
+                    "keep one transition per pair of statuses",
+                )
+            pairs.add((source, transition.dest))
+
+
+def _validate_legacy(book: Rulebook, where: str) -> None:
+    defined = book.phase_values
+    for index, legacy in enumerate(book.legacy):
+        for target in (legacy.becomes, *legacy.after.values()):
+            if target not in book._phase_index:  # noqa: SLF001
+                raise RulebookError(
+                    where,
+                    f"legacy[{index}] (value {legacy.value!r})",
+                    f"maps to undefined status {target!r}",
+                    f"use one of {', '.join(defined)}",
+                )
+
+
+# -- loading ------------------------------------------------------------------
+
+
+@functools.cache
+def _file_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True)
+
+    def structure_decimal(value: object, _type: type) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            msg = f"expected a number, got {value!r}"
+            raise TypeError(msg)
+        return Decimal(str(value))
+
+    def structure_str(value: object, _type: type) -> str:
+        if not isinstance(value, str):
+            msg = f"expected a string, got {value!r}"
+            raise TypeError(msg)
+        return value
+
+    def structure_int(value: object, _type: type) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            msg = f"expected an integer, got {value!r}"
+            raise TypeError(msg)
+        return value
+
+    def structure_bool(value: object, _type: type) -> bool:
+        if not isinstance(value, bool):
+            msg = f"expected true or false, got {value!r}"
+            raise TypeError(msg)
+        return value
+
+    converter.register_structure_hook(Decimal, structure_decimal)
+    # Exact-type predicates: a StrEnum is a str but needs the enum hook.
+    converter.register_structure_hook_func(lambda t: t is str, structure_str)
+    converter.register_structure_hook_func(lambda t: t is int, structure_int)
+    converter.register_structure_hook_func(lambda t: t is bool, structure_bool)
+    return converter
+
+
+def _first_error_key(exc: cattrs.ClassValidationError) -> tuple[str, str]:
+    """The first problem of a cattrs error as (TOML key, message)."""
+    messages = cattrs.transform_error(exc, path="")
+    first = messages[0]
+    message, _, path = first.rpartition(" @ ")
+    key = path.lstrip("$").lstrip(".") or "(top level)"
+    if message.startswith("extra fields found"):
+        return key, message
+    return key, message
+
+
+def load_rulebook(source: str | Path, *, gates: Mapping[str, Gate] | None = None) -> Rulebook:
+    """
+    Load a rulebook: a built-in name (``"betagouv"``) or a TOML file path.
+
+    Args:
+        source: Built-in name or path to a TOML file.
+        gates: Extra gates by name, for transitions that name your own.
+
+    Raises:
+        RulebookError: The file is missing, not TOML, or not a valid rulebook.
+
+    .. versionadded:: 0.1.0
+    """
+    if isinstance(source, str) and source in BUILTIN_RULEBOOKS and not gates:
+        return _builtin(source)
+    if isinstance(source, str) and source in BUILTIN_RULEBOOKS:
+        return _load(_builtin_text(source), f"<builtin {source}>", gates)
+    path = Path(source)
+    if not path.is_file():
+        raise RulebookError(
+            str(path),
+            "(file)",
+            "no such rulebook file",
+            f"pass a TOML file path or a built-in name ({', '.join(BUILTIN_RULEBOOKS)})",
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulebookError(str(path), "(file)", str(exc), "save it as UTF-8 text") from None
+    return _load(text, str(path), gates)
+
+
+def _builtin_text(name: str) -> str:
+    return (
+        importlib.resources.files("betastate")
+        .joinpath("rulebooks", f"{name}.toml")
+        .read_text(encoding="utf-8")
+    )
+
+
+@functools.cache
+def _builtin(name: str) -> Rulebook:
+    return _load(_builtin_text(name), f"<builtin {name}>", None)
+
+
+def _load(text: str, origin: str, gates: Mapping[str, Gate] | None) -> Rulebook:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulebookError(origin, "(syntax)", str(exc), "fix the TOML syntax") from None
+    try:
+        parsed = _file_converter().structure(raw, _RulebookFile)
+    except cattrs.ClassValidationError as exc:
+        key, message = _first_error_key(exc)
+        fix = (
+            "remove the key or fix its spelling"
+            if message.startswith("extra fields")
+            else "give the value the documented type"
+        )
+        raise RulebookError(origin, key, message, fix) from None
+    except (ValueError, TypeError) as exc:
+        raise RulebookError(origin, "(value)", str(exc), "check the documented format") from None
+    from ._gates import BUILTIN_GATES  # noqa: PLC0415  (gates import the engine's types)
+
+    return Rulebook(
+        name=parsed.rulebook.name,
+        title=parsed.rulebook.title,
+        version=parsed.rulebook.version,
+        source=parsed.rulebook.source,
+        phases=parsed.phases,
+        transitions=parsed.transitions,
+        rules=tuple(
+            RuleDef(id=rule_id, severity=body.severity, title=body.title, source=body.source)
+            for rule_id, body in parsed.rules.items()
+        ),
+        legacy=parsed.legacy,
+        thresholds=parsed.thresholds,
+        gates={**BUILTIN_GATES, **(gates or {})},
+        origin=origin,
+    )

@@ -1,0 +1,24 @@
+"""The sample portfolio shipped in the package: invented products only."""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+
+from ._convert import portfolio_from_json
+from ._portfolio import Portfolio
+
+
+@functools.cache
+def sample_portfolio() -> Portfolio:
+    """
+    A portfolio of invented products with varied histories.
+
+    It holds products stopped in investigation and in construction,
+    transferred, operated and still running; ``betastate report`` uses it
+    when no path is given. Made by ``tools/make_sample.py``.
+
+    .. versionadded:: 0.1.0
+    """
+    resource = importlib.resources.files("betastate").joinpath("sample", "portfolio.json")
+    return portfolio_from_json(resource.read_text(encoding="utf-8"), file=str(resource))
