@@ -15,16 +15,17 @@ import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
-import cattrs
-from cattrs.strategies import configure_tagged_union
 
 from . import _commands, _events, _gates, _model, _portfolio, _rulebook, _state
 from ._events import Event
 from .exceptions import DataFileError
 
+
+if TYPE_CHECKING:
+    import cattrs
 
 T = TypeVar("T")
 
@@ -102,6 +103,9 @@ def _strict(kind: type) -> Any:
 
 def make_converter() -> cattrs.Converter:
     """A fresh converter for betastate's JSON (JSON-safe unstructured values)."""
+    import cattrs  # noqa: PLC0415  (import time: cattrs loads only when needed)
+    from cattrs.strategies import configure_tagged_union  # noqa: PLC0415
+
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
     converter.register_structure_hook(dt.date, _structure_date)
@@ -203,6 +207,8 @@ def from_data(data: Any, kind: type[T]) -> T:
         DataFileError: The data does not describe a ``kind``; the message
             lists every problem with its path.
     """
+    import cattrs  # noqa: PLC0415  (already loaded by converter())
+
     try:
         return converter().structure(data, kind)
     except cattrs.BaseValidationError as exc:

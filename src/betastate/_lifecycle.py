@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
-from transitions import EventData, Machine
 
 from ._commands import Advance, Command, Launch, Record
 from ._events import Event, PhaseEntered, Pivoted, ProductLaunched
@@ -29,6 +28,7 @@ from .exceptions import TransitionRefused
 
 
 if TYPE_CHECKING:
+    from transitions import EventData, Machine
     from transitions.core import Event as MachineEvent
 
 _NEW = "(new)"
@@ -126,6 +126,8 @@ def _gate_condition(transition: TransitionDef, rulebook: Rulebook) -> Callable[[
 @functools.lru_cache(maxsize=64)
 def _machine(rulebook: Rulebook) -> Machine:
     """Build the rulebook's machine once; every startup shares it."""
+    from transitions import Machine  # noqa: PLC0415  (import time: load on first use)
+
     machine = Machine(
         model=None,
         states=[_NEW, *rulebook.phase_values],

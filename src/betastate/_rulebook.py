@@ -11,8 +11,6 @@ and the fix. Rulebooks are immutable; :meth:`Rulebook.derive` makes variants.
 from __future__ import annotations
 
 import functools
-import importlib.resources
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -20,13 +18,14 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import cattrs
 
 from ._model import Role, Severity, _to_money, _tuple_of_str
 from .exceptions import RulebookError
 
 
 if TYPE_CHECKING:
+    import cattrs
+
     from ._gates import GateContext, Violation
 
 Gate = Callable[["GateContext"], "Iterable[Violation]"]
@@ -495,6 +494,8 @@ def _validate_legacy(book: Rulebook, where: str) -> None:
 
 @functools.cache
 def _file_converter() -> cattrs.Converter:
+    import cattrs  # noqa: PLC0415  (import time)
+
     converter = cattrs.Converter(forbid_extra_keys=True)
 
     def structure_decimal(value: object, _type: type) -> Decimal:
@@ -531,6 +532,8 @@ def _file_converter() -> cattrs.Converter:
 
 def _first_error_key(exc: cattrs.ClassValidationError) -> tuple[str, str]:
     """The first problem of a cattrs error as (TOML key, message)."""
+    import cattrs  # noqa: PLC0415  (import time)
+
     messages = cattrs.transform_error(exc, path="")
     first = messages[0]
     message, _, path = first.rpartition(" @ ")
@@ -573,6 +576,8 @@ def load_rulebook(source: str | Path, *, gates: Mapping[str, Gate] | None = None
 
 
 def _builtin_text(name: str) -> str:
+    import importlib.resources  # noqa: PLC0415  (import time)
+
     return (
         importlib.resources.files("betastate")
         .joinpath("rulebooks", f"{name}.toml")
@@ -586,6 +591,10 @@ def _builtin(name: str) -> Rulebook:
 
 
 def _load(text: str, origin: str, gates: Mapping[str, Gate] | None) -> Rulebook:
+    import tomllib  # noqa: PLC0415  (import time)
+
+    import cattrs  # noqa: PLC0415
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
 
 from ._convert import portfolio_from_json
 from ._portfolio import Portfolio
@@ -20,5 +19,7 @@ def sample_portfolio() -> Portfolio:
 
     .. versionadded:: 0.1.0
     """
+    import importlib.resources  # noqa: PLC0415  (import time)
+
     resource = importlib.resources.files("betastate").joinpath("sample", "portfolio.json")
     return portfolio_from_json(resource.read_text(encoding="utf-8"), file=str(resource))

@@ -1,0 +1,132 @@
+"""The public surface: exactly these names, importable, documented, cheap to import."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+import betastate
+
+
+EXPECTED = {
+    "SCHEMA_VERSION",
+    "Actor",
+    "Advance",
+    "BetastateError",
+    "Command",
+    "CommitteeHeld",
+    "DataFileError",
+    "Decision",
+    "Event",
+    "FastLaureate",
+    "Finding",
+    "Gate",
+    "GateContext",
+    "ImpactReading",
+    "Incubator",
+    "Launch",
+    "LegacyName",
+    "Lifecycle",
+    "Member",
+    "Mission",
+    "Move",
+    "NationalImpactDesignated",
+    "Note",
+    "Organisation",
+    "Outcome",
+    "Phase",
+    "PhaseDef",
+    "PhaseEnded",
+    "PhaseEntered",
+    "PhaseSpan",
+    "Pivoted",
+    "Portfolio",
+    "ProductLaunched",
+    "Reason",
+    "Record",
+    "Role",
+    "RuleDef",
+    "Rulebook",
+    "RulebookError",
+    "Severity",
+    "Startup",
+    "StartupState",
+    "Stopped",
+    "Thresholds",
+    "TransitionDef",
+    "TransitionRefused",
+    "Verdict",
+    "Violation",
+    "exceptions",
+    "from_data",
+    "make_converter",
+    "portfolio_from_json",
+    "portfolio_to_json",
+    "rulebook",
+    "sample_portfolio",
+    "to_data",
+}
+
+
+class TestSurface:
+    def test_all_is_pinned(self):
+        """`__all__` is exactly the documented surface: growth is a decision."""
+        assert EXPECTED == set(betastate.__all__)
+
+    def test_every_name_exists(self):
+        """Every name in `__all__` is importable from `betastate`."""
+        missing = [name for name in betastate.__all__ if not hasattr(betastate, name)]
+
+        assert [] == missing
+
+    def test_public_module_names(self):
+        """Classes say `betastate.X` in reprs and docs, not a private module."""
+        leaking = [
+            name
+            for name in betastate.__all__
+            if isinstance(getattr(betastate, name), type)
+            and getattr(betastate, name).__module__.startswith("betastate._")
+        ]
+
+        assert [] == leaking
+
+    def test_public_objects_have_docstrings(self):
+        """Every public class and function says what it is for."""
+        undocumented = [
+            name
+            for name in betastate.__all__
+            if inspect.isclass(getattr(betastate, name))
+            or inspect.isfunction(getattr(betastate, name))
+            if not getattr(betastate, name).__doc__
+        ]
+
+        assert [] == undocumented
+
+
+class TestImportCost:
+    def test_no_heavy_imports(self):
+        """`import betastate` imports no dataframe, plotting, numeric or database library."""
+        heavy = ["pandas", "polars", "matplotlib", "numpy", "psycopg", "psycopg2", "sqlalchemy"]
+        code = f"import sys, betastate; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+
+        assert "" == result.stdout.strip()
+
+    def test_import_is_quick(self):
+        """`import betastate` takes well under 0.3 s (median of several fresh interpreters)."""
+        code = (
+            "import time; t = time.perf_counter(); import betastate; print(time.perf_counter() - t)"
+        )
+        times = sorted(
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code], capture_output=True, text=True, check=True
+                ).stdout
+            )
+            for _ in range(5)
+        )
+
+        assert times[2] < 0.3, times
