@@ -7,7 +7,7 @@ Prints, from one run on this machine:
 - a plain dict lookup (the floor);
 - memory for 10,000 startups with 10 events each.
 
-Targets (issue "Core"): public API ≤ 5× the bare trigger; memory ≤ 50 MB.
+Targets (issue "Core"): public API <= 5x the bare trigger; memory ≤ 50 MB.
 Run: python benchmarks/lifecycle.py
 """
 
