@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -81,13 +81,6 @@ def _structure_decimal(value: Any, _type: type) -> Decimal:
         raise ValueError(msg) from exc
 
 
-def _is_exactly(kind: type) -> Callable[[Any], bool]:
-    def predicate(candidate: Any) -> bool:
-        return candidate is kind
-
-    return predicate
-
-
 def _strict(kind: type) -> Any:
     def structure(value: Any, _type: type) -> Any:
         if isinstance(value, bool) and kind is not bool:
@@ -112,8 +105,10 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, _structure_decimal)
     for kind in (str, int, bool):
-        # Exact-type predicates: a StrEnum is a str but needs the enum hook.
-        converter.register_structure_hook_func(_is_exactly(kind), _strict(kind))
+        converter.register_structure_hook(kind, _strict(kind))
+    # A StrEnum is a str: give enums their own, more specific hook.
+    for enum_kind in (_model.Role, _model.Severity, _model.Phase, _events.Decision):
+        converter.register_structure_hook(enum_kind, lambda value, kind: kind(value))
     converter.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
     )
@@ -195,7 +190,16 @@ def converter() -> cattrs.Converter:
 
 
 def to_data(value: Any) -> Any:
-    """Any betastate value as JSON-safe data (dicts, lists, strings, numbers)."""
+    """
+    Any betastate value as JSON-safe data (dicts, lists, strings, numbers).
+
+    Events and commands carry their ``_type`` tag, so ``from_data(data, Event)``
+    knows which class to rebuild.
+    """
+    if isinstance(value, _events.EVENT_TYPES):
+        return converter().unstructure(value, unstructure_as=_events.Event)
+    if isinstance(value, _commands.COMMAND_TYPES):
+        return converter().unstructure(value, unstructure_as=_commands.Command)
     return converter().unstructure(value)
 
 
@@ -209,6 +213,14 @@ def from_data(data: Any, kind: type[T]) -> T:
     """
     import cattrs  # noqa: PLC0415  (already loaded by converter())
 
+    name = getattr(kind, "__name__", str(kind))
+    tagged = (*_events.EVENT_TYPES, *_commands.COMMAND_TYPES)
+    if isinstance(data, dict) and "_type" in data and kind in tagged:
+        if data["_type"] != name:
+            raise DataFileError(
+                "<data>", None, f"expected a {name}, got _type={data['_type']!r}", "fix _type"
+            )
+        data = {key: value for key, value in data.items() if key != "_type"}
     try:
         return converter().structure(data, kind)
     except cattrs.BaseValidationError as exc:
@@ -216,13 +228,11 @@ def from_data(data: Any, kind: type[T]) -> T:
         raise DataFileError(
             "<data>",
             None,
-            f"not a valid {kind.__name__}: " + "; ".join(problems[:10]),
+            f"not a valid {name}: " + "; ".join(problems[:10]),
             "fix the listed keys (betastate schema prints the expected format)",
         ) from None
     except (ValueError, TypeError, KeyError) as exc:
-        raise DataFileError(
-            "<data>", None, f"not a valid {kind.__name__}: {exc}", "fix the value"
-        ) from None
+        raise DataFileError("<data>", None, f"not a valid {name}: {exc}", "fix the value") from None
 
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:

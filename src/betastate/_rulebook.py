@@ -492,6 +492,14 @@ def _validate_legacy(book: Rulebook, where: str) -> None:
 # -- loading ------------------------------------------------------------------
 
 
+def _structure_enum(value: object, kind: type[Severity | Role]) -> Severity | Role:
+    choices = [member.value for member in kind]
+    if value not in choices:
+        msg = f"expected one of {', '.join(choices)}, got {value!r}"
+        raise ValueError(msg)
+    return kind(str(value))
+
+
 @functools.cache
 def _file_converter() -> cattrs.Converter:
     import cattrs  # noqa: PLC0415  (import time)
@@ -523,10 +531,12 @@ def _file_converter() -> cattrs.Converter:
         return value
 
     converter.register_structure_hook(Decimal, structure_decimal)
-    # Exact-type predicates: a StrEnum is a str but needs the enum hook.
-    converter.register_structure_hook_func(lambda t: t is str, structure_str)
-    converter.register_structure_hook_func(lambda t: t is int, structure_int)
-    converter.register_structure_hook_func(lambda t: t is bool, structure_bool)
+    converter.register_structure_hook(str, structure_str)
+    converter.register_structure_hook(int, structure_int)
+    converter.register_structure_hook(bool, structure_bool)
+    # A StrEnum is a str: give enums their own, more specific hook.
+    for kind in (Severity, Role):
+        converter.register_structure_hook(kind, _structure_enum)
     return converter
 
 
@@ -534,7 +544,13 @@ def _first_error_key(exc: cattrs.ClassValidationError) -> tuple[str, str]:
     """The first problem of a cattrs error as (TOML key, message)."""
     import cattrs  # noqa: PLC0415  (import time)
 
-    messages = cattrs.transform_error(exc, path="")
+    def describe(error: BaseException, kind: type | None) -> str:
+        # Our own hooks say what they expected and what they got; keep that.
+        if isinstance(error, TypeError | ValueError) and str(error).startswith("expected"):
+            return str(error)
+        return cattrs.v.format_exception(error, kind)
+
+    messages = cattrs.transform_error(exc, path="", format_exception=describe)
     first = messages[0]
     message, _, path = first.rpartition(" @ ")
     key = path.lstrip("$").lstrip(".") or "(top level)"

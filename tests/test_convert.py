@@ -1,0 +1,150 @@
+"""betastate JSON: every public value round-trips through the converter unchanged."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import betastate as bs
+
+from .strategies import actors, events, findings, members, portfolios, startups
+
+
+def roundtrip(value, kind):
+    data = bs.to_data(value)
+    text = json.dumps(data)  # JSON-safe: plain dicts, lists, strings, numbers
+    return bs.from_data(json.loads(text), kind)
+
+
+class TestRoundTrip:
+    @given(startups)
+    def test_startup(self, startup):
+        """A startup, its history and its free extra keys survive JSON unchanged."""
+        assert startup == roundtrip(startup, bs.Startup)
+
+    @given(events)
+    def test_event(self, event):
+        """Every event class round-trips as a member of the tagged union."""
+        assert event == roundtrip(event, bs.Event)
+
+    @given(actors)
+    def test_actor(self, actor):
+        """Actors keep their role, name and organisation."""
+        assert actor == roundtrip(actor, bs.Actor)
+
+    @given(findings)
+    def test_finding(self, finding):
+        """Findings keep code, severity, place and dates."""
+        assert finding == roundtrip(finding, bs.Finding)
+
+    @given(members)
+    def test_member(self, member):
+        """Members keep their missions."""
+        assert member == roundtrip(member, bs.Member)
+
+    @given(portfolios())
+    def test_portfolio_json_text(self, portfolio):
+        """A whole portfolio round-trips through portfolio_to_json/portfolio_from_json."""
+        text = bs.portfolio_to_json(portfolio)
+
+        assert portfolio == bs.portfolio_from_json(text)
+        assert bs.SCHEMA_VERSION == json.loads(text)["betastate"]
+
+    def test_rulebook(self):
+        """The rulebook travels as data (gates are re-attached by name)."""
+        book = bs.rulebook("betagouv")
+
+        assert book == roundtrip(book, bs.Rulebook)
+
+    def test_lifecycle_values(self):
+        """Outcomes, states, moves, reasons and commands round-trip."""
+        lifecycle = bs.Lifecycle()
+        startup = bs.Startup(slug="p", title="P")
+        command = bs.Advance(on=dt.date(2024, 1, 1), to="investigation", by=bs.Role.SPONSOR)
+        outcome = lifecycle.apply(startup, command)
+        state = lifecycle.state(outcome.startup)
+        refusal = lifecycle.check(
+            outcome.startup, bs.Advance(on=dt.date(2023, 1, 1), to="opere", by="coach")
+        )
+        values = [
+            (outcome, bs.Outcome),
+            (state, bs.StartupState),
+            (lifecycle.moves(outcome.startup)[0], bs.Move),
+            (refusal, bs.Verdict),
+            (refusal.errors[0], bs.Reason),
+            (command, bs.Advance),
+            (command, bs.Command),
+            (bs.Launch(on=dt.date(2024, 2, 1), by="intrapreneur"), bs.Command),
+            (bs.Record(event=bs.Note(on=dt.date(2024, 2, 1)), by="coach"), bs.Command),
+            (state.spans[0], bs.PhaseSpan),
+        ]
+        for value, kind in values:
+            assert value == roundtrip(value, kind), kind
+
+    def test_sample_portfolio(self):
+        """The shipped sample is itself betastate JSON and round-trips."""
+        sample = bs.sample_portfolio()
+
+        assert sample == bs.portfolio_from_json(bs.portfolio_to_json(sample))
+
+
+class TestExactMoney:
+    def test_money_is_a_string(self):
+        """Amounts are written as decimal strings, never floats."""
+        event = bs.FastLaureate(on=dt.date(2024, 1, 1), edition=12, amount=Decimal("300000.10"))
+
+        assert "300000.10" == bs.to_data(event)["amount"]
+
+    def test_float_refused(self):
+        """A float amount is refused at construction: money is exact."""
+        with pytest.raises(TypeError, match="exact"):
+            bs.FastLaureate(on=dt.date(2024, 1, 1), amount=0.1)
+
+    def test_float_refused_in_json(self):
+        """A float amount in JSON is refused with the path of the value."""
+        data = {"on": "2024-01-01", "amount": 0.1, "_type": "FastLaureate"}
+
+        with pytest.raises(bs.DataFileError, match="amount"):
+            bs.from_data(data, bs.Event)
+
+
+class TestBadData:
+    def test_unknown_key(self):
+        """Unknown keys are refused: the schema is ours."""
+        data = bs.to_data(bs.Startup(slug="p", title="P")) | {"colour": "blue"}
+
+        with pytest.raises(bs.DataFileError, match="colour"):
+            bs.from_data(data, bs.Startup)
+
+    def test_bad_date(self):
+        """An impossible date names the field."""
+        data = {"on": "2024-02-30", "phase": "investigation", "_type": "PhaseEntered"}
+
+        with pytest.raises(bs.DataFileError, match="on"):
+            bs.from_data(data, bs.Event)
+
+    @pytest.mark.parametrize(
+        "text",
+        ["not json", "[]", '{"betastate": 99, "startups": []}', '{"startups": []}'],
+    )
+    def test_not_a_portfolio(self, text):
+        """Text that is not betastate JSON gives a DataFileError, never a traceback."""
+        with pytest.raises(bs.DataFileError):
+            bs.portfolio_from_json(text, file="x.json")
+
+    @given(
+        st.recursive(
+            st.none() | st.integers() | st.text(),
+            lambda c: st.lists(c) | st.dictionaries(st.text(), c),
+        )
+    )
+    def test_arbitrary_json_gives_betastate_errors(self, payload):
+        """Any JSON payload either loads or raises a betastate error."""
+        with contextlib.suppress(bs.BetastateError):
+            bs.portfolio_from_json(json.dumps({"betastate": 1, "startups": payload}))
