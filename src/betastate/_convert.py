@@ -67,7 +67,11 @@ def _structure_date(value: Any, _type: type) -> dt.date:
     if not isinstance(value, str):
         msg = f"expected an ISO date (YYYY-MM-DD), got {value!r}"
         raise TypeError(msg)
-    return dt.date.fromisoformat(value)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        msg = f"expected an ISO date (YYYY-MM-DD), got {value!r}"
+        raise ValueError(msg) from None
 
 
 def _structure_decimal(value: Any, _type: type) -> Decimal:
@@ -79,6 +83,18 @@ def _structure_decimal(value: Any, _type: type) -> Decimal:
     except (InvalidOperation, TypeError) as exc:
         msg = f"expected an amount such as '1234.56', got {value!r}"
         raise ValueError(msg) from exc
+
+
+def _enum_value(member: enum.Enum) -> Any:
+    return member.value
+
+
+def _structure_enum(value: Any, kind: type[enum.StrEnum]) -> enum.StrEnum:
+    choices = [member.value for member in kind]
+    if value not in choices:
+        msg = f"expected one of {', '.join(choices)}, got {value!r}"
+        raise ValueError(msg)
+    return kind(value)
 
 
 def _strict(kind: type) -> Any:
@@ -106,12 +122,9 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Decimal, _structure_decimal)
     for kind in (str, int, bool):
         converter.register_structure_hook(kind, _strict(kind))
-    # A StrEnum is a str: give enums their own, more specific hook.
-    for enum_kind in (_model.Role, _model.Severity, _model.Phase, _events.Decision):
-        converter.register_structure_hook(enum_kind, lambda value, kind: kind(value))
-    converter.register_unstructure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
-    )
+    # A StrEnum is a str: give every StrEnum its own, more specific hook.
+    converter.register_structure_hook(enum.StrEnum, _structure_enum)
+    converter.register_unstructure_hook(enum.StrEnum, _enum_value)
     free = Mapping[str, Any]
     converter.register_unstructure_hook_func(lambda t: t == free, lambda m: _encode_free(dict(m)))
     converter.register_structure_hook_func(
@@ -203,6 +216,15 @@ def to_data(value: Any) -> Any:
     return converter().unstructure(value)
 
 
+def _describe(error: BaseException, kind: type | None) -> str:
+    """Keep our hooks' messages (they show the bad value); cattrs' wording otherwise."""
+    import cattrs  # noqa: PLC0415
+
+    if isinstance(error, TypeError | ValueError) and str(error).startswith("expected"):
+        return str(error)
+    return cattrs.v.format_exception(error, kind)
+
+
 def from_data(data: Any, kind: type[T]) -> T:
     """
     Rebuild a betastate value of type ``kind`` from JSON-safe data.
@@ -213,7 +235,8 @@ def from_data(data: Any, kind: type[T]) -> T:
     """
     import cattrs  # noqa: PLC0415  (already loaded by converter())
 
-    name = getattr(kind, "__name__", str(kind))
+    unions: dict[object, str] = {_events.Event: "Event", _commands.Command: "Command"}
+    name = unions.get(kind) or getattr(kind, "__name__", str(kind))
     tagged = (*_events.EVENT_TYPES, *_commands.COMMAND_TYPES)
     if isinstance(data, dict) and "_type" in data and kind in tagged:
         if data["_type"] != name:
@@ -224,7 +247,7 @@ def from_data(data: Any, kind: type[T]) -> T:
     try:
         return converter().structure(data, kind)
     except cattrs.BaseValidationError as exc:
-        problems = cattrs.transform_error(exc, path="$")
+        problems = cattrs.transform_error(exc, path="$", format_exception=_describe)
         raise DataFileError(
             "<data>",
             None,
