@@ -178,6 +178,31 @@ class TestDerive:
 
         assert ["p refused by a local gate"] == [r.message for r in verdict.errors]
 
+    def test_gates_are_not_shared_between_variants(self, book):
+        """Two variants that differ only by a gate each run their own gate."""
+
+        def refuse_with(text):
+            def gate(ctx):
+                yield bs.Violation("BR-08", text, "none")
+
+            return gate
+
+        startup = bs.Startup(
+            slug="p",
+            title="P",
+            history=[bs.PhaseEntered(on=dt.date(2024, 1, 1), phase="investigation")],
+        )
+        command = bs.Advance(on=dt.date(2024, 3, 1), to="construction", by="sponsor")
+        messages = [
+            bs.Lifecycle(book.derive(gates={"sponsor_budget_line": refuse_with(text)}))
+            .check(startup, command)
+            .errors[0]
+            .message
+            for text in ("first", "second")
+        ]
+
+        assert ["first", "second"] == messages
+
 
 class TestOtherIncubator:
     def test_govuk_file(self):

@@ -239,10 +239,11 @@ class Rulebook:
     rules: tuple[RuleDef, ...]
     legacy: tuple[LegacyName, ...] = ()
     thresholds: Thresholds = attrs.field(factory=Thresholds)
+    # Gates take part in equality (by identity of the callables) but not in the
+    # hash: two rulebooks that differ only by a gate must not share a machine.
     gates: Mapping[str, Gate] = attrs.field(
         factory=dict,
         converter=_freeze_gates,
-        eq=False,
         hash=False,
         repr=False,
     )
