@@ -1,0 +1,45 @@
+"""
+Type-checked, never run: what users' type checkers see of the public API.
+
+`mypy --strict typing_tests` must pass; a wrong inferred type is a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import assert_type
+
+import betastate as bs
+
+
+lifecycle = bs.Lifecycle()
+startup = bs.Startup(slug="s", title="S", sponsors=["/organisations/x"])
+assert_type(startup.sponsors, tuple[str, ...])
+assert_type(startup.history, tuple[bs.Event, ...])
+
+command = bs.Advance(on=dt.date(2025, 1, 1), to=bs.Phase.INVESTIGATION, by=bs.Role.SPONSOR)
+assert_type(command.by, bs.Actor)
+outcome = lifecycle.apply(startup, command)
+assert_type(outcome, bs.Outcome)
+assert_type(outcome.startup, bs.Startup)
+assert_type(outcome.warnings, tuple[bs.Reason, ...])
+assert_type(lifecycle.check(startup, command).errors, tuple[bs.Reason, ...])
+assert_type(lifecycle.moves(startup), tuple[bs.Move, ...])
+assert_type(lifecycle.state(startup, on=dt.date(2025, 6, 1)).phase, str | None)
+assert_type(lifecycle.phase(startup), str | None)
+
+book = bs.rulebook("betagouv")
+assert_type(book, bs.Rulebook)
+assert_type(book.derive(severities={"N8": "warning"}), bs.Rulebook)
+assert_type(book.thresholds.first_committee_budget_line, Decimal)
+
+assert_type(bs.from_data(bs.to_data(startup), bs.Startup), bs.Startup)
+portfolio = bs.sample_portfolio()
+assert_type(portfolio["carnet-chantier"], bs.Startup)
+assert_type(len(portfolio), int)
+
+try:
+    lifecycle.apply(startup, command)
+except bs.TransitionRefused as refusal:
+    assert_type(refusal.reasons, tuple[bs.Reason, ...])
