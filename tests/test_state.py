@@ -1,0 +1,69 @@
+"""Projections: phase on a date, spans and as-of states agree with each other and with the rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import betastate as bs
+
+from .strategies import dates, phase_names
+
+
+LIFECYCLE = bs.Lifecycle()
+RANK = {p.value: p.rank for p in LIFECYCLE.rulebook.phases}
+
+entries = st.lists(st.builds(bs.PhaseEntered, on=dates, phase=phase_names), min_size=0, max_size=7)
+
+
+def oracle(history: list[bs.PhaseEntered], day: dt.date) -> str | None:
+    """The documented rule written out: latest start on or before `day`, ties by rank, order."""
+    started = [(e.on, RANK[e.phase], i, e.phase) for i, e in enumerate(history) if e.on <= day]
+    return max(started)[3] if started else None
+
+
+class TestPhaseOnADate:
+    @given(entries, dates)
+    def test_matches_the_rule(self, history, day):
+        """Lifecycle.state(on=...).phase follows the documented tie rule for any history."""
+        startup = bs.Startup(slug="p", title="P", history=history)
+
+        assert oracle(history, day) == LIFECYCLE.state(startup, on=day).phase
+
+    @given(entries, dates)
+    def test_last_span_is_the_phase(self, history, day):
+        """The last span known on a date is the phase on that date, and it is still open."""
+        state = LIFECYCLE.state(bs.Startup(slug="p", title="P", history=history), on=day)
+
+        if state.phase is None:
+            assert () == state.spans
+        else:
+            assert state.phase == state.spans[-1].phase
+            assert state.spans[-1].end is None
+
+    @given(entries)
+    def test_spans_tile_the_history(self, history):
+        """Without explicit ends, each span ends where the next one starts."""
+        spans = LIFECYCLE.state(bs.Startup(slug="p", title="P", history=history)).spans
+
+        assert len(history) == len(spans)
+        for current, following in itertools.pairwise(spans):
+            assert current.end == following.start
+            assert current.start <= following.start
+
+    @given(entries, dates)
+    def test_as_of_sees_only_the_past(self, history, day):
+        """The state on a date holds exactly the events dated on or before it."""
+        startup = bs.Startup(slug="p", title="P", history=history)
+
+        assert tuple(e for e in history if e.on <= day) == LIFECYCLE.state(startup, on=day).events
+
+    @given(entries)
+    def test_current_is_the_last_date(self, history):
+        """The current state equals the state on the last event's date."""
+        startup = bs.Startup(slug="p", title="P", history=history)
+
+        assert LIFECYCLE.state(startup) == LIFECYCLE.state(startup, on=startup.last_event_date)
