@@ -10,6 +10,12 @@ import betastate
 
 
 EXPECTED = {
+    "Cadence",
+    "DailyRates",
+    "Estimate",
+    "FunnelStep",
+    "SpendEstimate",
+    "SurvivalCurve",
     "SCHEMA_VERSION",
     "Actor",
     "Advance",

@@ -11,6 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import exceptions as exceptions
+from ._analytics import Cadence as Cadence
+from ._analytics import DailyRates as DailyRates
+from ._analytics import Estimate as Estimate
+from ._analytics import FunnelStep as FunnelStep
+from ._analytics import SpendEstimate as SpendEstimate
+from ._analytics import SurvivalCurve as SurvivalCurve
 from ._commands import Advance as Advance
 from ._commands import Command as Command
 from ._commands import Launch as Launch
@@ -94,13 +100,17 @@ __all__ = [
     "Actor",
     "Advance",
     "BetastateError",
+    "Cadence",
     "Command",
     "CommitteeHeld",
+    "DailyRates",
     "DataFileError",
     "Decision",
+    "Estimate",
     "Event",
     "FastLaureate",
     "Finding",
+    "FunnelStep",
     "Gate",
     "GateContext",
     "ImpactReading",
@@ -130,9 +140,11 @@ __all__ = [
     "Rulebook",
     "RulebookError",
     "Severity",
+    "SpendEstimate",
     "Startup",
     "StartupState",
     "Stopped",
+    "SurvivalCurve",
     "Thresholds",
     "TransitionDef",
     "TransitionRefused",

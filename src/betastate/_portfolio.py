@@ -9,12 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
 from ._model import Incubator, Member, Organisation, Severity, Startup
+
+
+if TYPE_CHECKING:
+    from ._analytics import (
+        Cadence,
+        DailyRates,
+        FunnelStep,
+        GroupBy,
+        SpendEstimate,
+        SurvivalCurve,
+        SurvivalKind,
+    )
+    from ._rulebook import Rulebook
 
 
 def _tuple_of_dates(value: Iterable[dt.date]) -> tuple[dt.date, ...]:
@@ -130,6 +144,190 @@ class Portfolio:
     def slugs(self) -> tuple[str, ...]:
         """Every slug, in portfolio order."""
         return tuple(self._by_slug)
+
+    # -- analytics (pure Python; see betastate._analytics) ---------------------
+
+    @overload
+    def phase_counts(
+        self, on: dt.date, by: None = None, *, rulebook: Rulebook | None = None
+    ) -> dict[str, int]: ...
+
+    @overload
+    def phase_counts(
+        self, on: dt.date, by: GroupBy, *, rulebook: Rulebook | None = None
+    ) -> dict[str, dict[str, int]]: ...
+
+    def phase_counts(
+        self, on: dt.date, by: GroupBy | None = None, *, rulebook: Rulebook | None = None
+    ) -> dict[str, int] | dict[str, dict[str, int]]:
+        """
+        Products in each phase on ``on``: ``{phase: count}``, or ``{group: {phase: count}}``.
+
+        Every rulebook phase is a key (zeros kept); products not started on
+        ``on`` are left out. ``by`` is ``"incubator"``, ``"sponsor"`` (a
+        product with several sponsors counts under each) or a function of a
+        startup returning its group(s).
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _analytics  # noqa: PLC0415  (keep import light)
+
+        if by is None:
+            return _analytics.phase_counts(self, on, rulebook)
+        return _analytics.grouped_phase_counts(self, on, by, rulebook)
+
+    def phase_series(
+        self, dates: Iterable[dt.date], *, rulebook: Rulebook | None = None
+    ) -> dict[dt.date, dict[str, int]]:
+        """
+        :meth:`phase_counts` on many dates at once (one sweep, sorted by date).
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _analytics  # noqa: PLC0415
+
+        return _analytics.phase_series(self, dates, rulebook)
+
+    def monthly_phase_counts(
+        self, start: dt.date, end: dt.date, *, rulebook: Rulebook | None = None
+    ) -> dict[dt.date, dict[str, int]]:
+        """
+        :meth:`phase_counts` on the first day of each month from ``start`` to ``end``.
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _analytics  # noqa: PLC0415
+
+        return _analytics.phase_series(self, _analytics.month_starts(start, end), rulebook)
+
+    def cohorts(
+        self, on: dt.date, *, rulebook: Rulebook | None = None
+    ) -> dict[int, dict[str, int]]:
+        """
+        Products by year of their first phase start, counted by their phase on ``on``.
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _analytics  # noqa: PLC0415
+
+        return _analytics.cohorts(self, on, rulebook)
+
+    def funnel(
+        self,
+        on: dt.date,
+        steps: Sequence[Sequence[str]] | None = None,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> tuple[FunnelStep, ...]:
+        """
+        Conversion between lifecycle steps as of ``on``, with and without running products.
+
+        ``steps`` defaults to investigation, construction, acceleration and
+        handover (consolidation, opere, transfere).
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _analytics  # noqa: PLC0415
+
+        return _analytics.funnel(self, on, steps or _analytics.DEFAULT_STEPS, rulebook)
+
+    def durations(
+        self, on: dt.date, *, rulebook: Rulebook | None = None
+    ) -> dict[str, SurvivalCurve]:
+        """
+        Time spent in each non-terminal phase (Kaplan-Meier, running spans censored).
+
+        Needs the ``analytics`` extra (lifelines).
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _analytics  # noqa: PLC0415
+
+        return _analytics.durations(self, on, rulebook)
+
+    def survival(
+        self,
+        on: dt.date,
+        kind: SurvivalKind = "stop",
+        by: GroupBy | None = None,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> dict[str, SurvivalCurve]:
+        """
+        Time from first phase to a stop, an exit or either (Kaplan-Meier), per group.
+
+        The key is ``""`` without ``by``. Needs the ``analytics`` extra.
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _analytics  # noqa: PLC0415
+
+        return _analytics.survival(self, on, kind, by, rulebook)
+
+    def committee_cadence(
+        self, on: dt.date, *, rulebook: Rulebook | None = None
+    ) -> tuple[Cadence, ...]:
+        """
+        Committee cadence of the products running past their entry phase on ``on``.
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _analytics  # noqa: PLC0415
+
+        return _analytics.committee_cadence(self, on, rulebook)
+
+    def fast_outcomes(self, on: dt.date, *, rulebook: Rulebook | None = None) -> dict[str, int]:
+        """
+        Phase on ``on`` of the FAST laureates.
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _analytics  # noqa: PLC0415
+
+        return _analytics.fast_outcomes(self, on, rulebook)
+
+    def team_counts(
+        self,
+        on: dt.date,
+        by: Literal["status", "domaine"] = "status",
+        startup: str | None = None,
+    ) -> dict[str, int]:
+        """
+        Members on a mission on ``on`` (of ``startup``, if given), by status or domaine.
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _analytics  # noqa: PLC0415
+
+        return _analytics.team_counts(self, on, by, startup)
+
+    def monthly_team_counts(
+        self,
+        start: dt.date,
+        end: dt.date,
+        by: Literal["status", "domaine"] = "status",
+        startup: str | None = None,
+    ) -> dict[dt.date, dict[str, int]]:
+        """
+        :meth:`team_counts` on the first day of each month from ``start`` to ``end``.
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _analytics  # noqa: PLC0415
+
+        return _analytics.team_series(self, _analytics.month_starts(start, end), by, startup)
+
+    def estimated_spend(
+        self, start: dt.date, end: dt.date, rates: DailyRates | None = None
+    ) -> SpendEstimate:
+        """
+        Spend range of missions bought by the day over a period (see :class:`DailyRates`).
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _analytics  # noqa: PLC0415
+
+        return _analytics.estimated_spend(self, start, end, rates)
 
     def _repr_html_(self) -> str:
         from ._html import portfolio_html  # noqa: PLC0415  (notebook-only path)
