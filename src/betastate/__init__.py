@@ -17,10 +17,23 @@ from ._analytics import Estimate as Estimate
 from ._analytics import FunnelStep as FunnelStep
 from ._analytics import SpendEstimate as SpendEstimate
 from ._analytics import SurvivalCurve as SurvivalCurve
+from ._budget import Envelope as Envelope
+from ._budget import FundingSource as FundingSource
+from ._budget import Grant as Grant
+from ._budget import Ledger as Ledger
 from ._commands import Advance as Advance
+from ._commands import AwardFast as AwardFast
 from ._commands import Command as Command
+from ._commands import DesignateNationalImpact as DesignateNationalImpact
+from ._commands import FileRecovery as FileRecovery
+from ._commands import GrantFunds as GrantFunds
+from ._commands import HoldCommittee as HoldCommittee
 from ._commands import Launch as Launch
 from ._commands import Record as Record
+from ._commands import Spend as Spend
+from ._commands import Stop as Stop
+from ._commands import TakeOver as TakeOver
+from ._commands import UpdateDossier as UpdateDossier
 from ._convert import SCHEMA_VERSION as SCHEMA_VERSION
 from ._convert import from_data as from_data
 from ._convert import make_converter as make_converter
@@ -29,16 +42,23 @@ from ._convert import portfolio_to_json as portfolio_to_json
 from ._convert import to_data as to_data
 from ._events import CommitteeHeld as CommitteeHeld
 from ._events import Decision as Decision
+from ._events import DossierUpdated as DossierUpdated
 from ._events import Event as Event
 from ._events import FastLaureate as FastLaureate
+from ._events import FundsGranted as FundsGranted
 from ._events import ImpactReading as ImpactReading
+from ._events import LiquidationDecided as LiquidationDecided
 from ._events import NationalImpactDesignated as NationalImpactDesignated
 from ._events import Note as Note
+from ._events import Perennised as Perennised
 from ._events import PhaseEnded as PhaseEnded
 from ._events import PhaseEntered as PhaseEntered
 from ._events import Pivoted as Pivoted
 from ._events import ProductLaunched as ProductLaunched
+from ._events import RecoveryFiled as RecoveryFiled
+from ._events import Spent as Spent
 from ._events import Stopped as Stopped
+from ._events import TakenOver as TakenOver
 from ._gates import GateContext as GateContext
 from ._gates import Violation as Violation
 from ._lifecycle import Lifecycle as Lifecycle
@@ -67,6 +87,13 @@ from ._rulebook import TransitionDef as TransitionDef
 from ._sample import sample_portfolio as sample_portfolio
 from ._state import PhaseSpan as PhaseSpan
 from ._state import StartupState as StartupState
+from ._stopping import DOSSIER_ITEMS as DOSSIER_ITEMS
+from ._stopping import NATIONAL_IMPACT_CRITERIA as NATIONAL_IMPACT_CRITERIA
+from ._stopping import ExitPlan as ExitPlan
+from ._stopping import PostMortem as PostMortem
+from ._stopping import StopProcedure as StopProcedure
+from ._stopping import StopReason as StopReason
+from ._stopping import Trajectory as Trajectory
 from .exceptions import BetastateError as BetastateError
 from .exceptions import DataFileError as DataFileError
 from .exceptions import RulebookError as RulebookError
@@ -96,9 +123,12 @@ def rulebook(source: str | Path = "betagouv", *, gates: dict[str, Gate] | None =
 
 
 __all__ = [
+    "DOSSIER_ITEMS",
+    "NATIONAL_IMPACT_CRITERIA",
     "SCHEMA_VERSION",
     "Actor",
     "Advance",
+    "AwardFast",
     "BetastateError",
     "Cadence",
     "Command",
@@ -106,18 +136,30 @@ __all__ = [
     "DailyRates",
     "DataFileError",
     "Decision",
+    "DesignateNationalImpact",
+    "DossierUpdated",
+    "Envelope",
     "Estimate",
     "Event",
+    "ExitPlan",
     "FastLaureate",
+    "FileRecovery",
     "Finding",
+    "FundingSource",
+    "FundsGranted",
     "FunnelStep",
     "Gate",
     "GateContext",
+    "Grant",
+    "GrantFunds",
+    "HoldCommittee",
     "ImpactReading",
     "Incubator",
     "Launch",
+    "Ledger",
     "LegacyName",
     "Lifecycle",
+    "LiquidationDecided",
     "Member",
     "Mission",
     "Move",
@@ -125,6 +167,7 @@ __all__ = [
     "Note",
     "Organisation",
     "Outcome",
+    "Perennised",
     "Phase",
     "PhaseDef",
     "PhaseEnded",
@@ -132,22 +175,33 @@ __all__ = [
     "PhaseSpan",
     "Pivoted",
     "Portfolio",
+    "PostMortem",
     "ProductLaunched",
     "Reason",
     "Record",
+    "RecoveryFiled",
     "Role",
     "RuleDef",
     "Rulebook",
     "RulebookError",
     "Severity",
+    "Spend",
     "SpendEstimate",
+    "Spent",
     "Startup",
     "StartupState",
+    "Stop",
+    "StopProcedure",
+    "StopReason",
     "Stopped",
     "SurvivalCurve",
+    "TakeOver",
+    "TakenOver",
     "Thresholds",
+    "Trajectory",
     "TransitionDef",
     "TransitionRefused",
+    "UpdateDossier",
     "Verdict",
     "Violation",
     "exceptions",

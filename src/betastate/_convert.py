@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
-from . import _commands, _events, _gates, _model, _portfolio, _rulebook, _state
+from . import _budget, _commands, _events, _gates, _model, _portfolio, _rulebook, _state, _stopping
 from ._events import Event
 from .exceptions import DataFileError
 
@@ -136,7 +136,17 @@ def make_converter() -> cattrs.Converter:
     return converter
 
 
-_MODULES: Final = (_model, _events, _commands, _state, _portfolio, _rulebook, _gates)
+_MODULES: Final = (
+    _model,
+    _events,
+    _commands,
+    _state,
+    _portfolio,
+    _rulebook,
+    _gates,
+    _budget,
+    _stopping,
+)
 
 
 def resolve_all_types() -> None:

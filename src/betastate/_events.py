@@ -16,7 +16,14 @@ from decimal import Decimal
 
 import attrs
 
+from ._budget import Grant, _positive_money, _tuple_of_grants
 from ._model import Actor, _to_optional_money, _tuple_of_str
+from ._stopping import (
+    ExitPlan,
+    PostMortem,
+    StopProcedure,
+    _known_dossier_items,
+)
 
 
 class Decision(enum.StrEnum):
@@ -35,6 +42,10 @@ def _to_optional_decision(value: Decision | str | None) -> Decision | None:
     return None if value is None else Decision(value)
 
 
+def _to_optional_procedure(value: StopProcedure | str | None) -> StopProcedure | None:
+    return None if value is None else StopProcedure(value)
+
+
 @attrs.frozen(kw_only=True)
 class ImpactReading:
     """
@@ -50,6 +61,7 @@ class ImpactReading:
         efficient: Free-text efficiency note.
         monthly_active_users: Monthly active users.
         cost_per_use: Annual budget divided by monthly active users, in euros.
+        cost_per_impact: Euros per unit of impact, when the team measures it.
     """
 
     usable: Decimal | None = attrs.field(default=None, converter=_to_optional_money)
@@ -59,6 +71,7 @@ class ImpactReading:
     efficient: str | None = None
     monthly_active_users: int | None = None
     cost_per_use: Decimal | None = attrs.field(default=None, converter=_to_optional_money)
+    cost_per_impact: Decimal | None = attrs.field(default=None, converter=_to_optional_money)
 
 
 @attrs.frozen(kw_only=True)
@@ -111,6 +124,12 @@ class CommitteeHeld:
         objectives: Objectives for the next period.
         impact: Impact-matrix readings.
         documents: Links to its documents.
+        period_start: First day of the envelope period it opens (continue or
+            provisional decisions recorded through betastate).
+        period_end: Day after the period's last day.
+        grants: Grants decided for that period.
+        override: Why the period departs from the rulebook's length (BR-03).
+        next_on: Date the next committee is scheduled for.
     """
 
     on: dt.date
@@ -122,6 +141,11 @@ class CommitteeHeld:
     documents: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     comment: str | None = None
     by: Actor | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    grants: tuple[Grant, ...] = attrs.field(default=(), converter=_tuple_of_grants)
+    override: str | None = None
+    next_on: dt.date | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -170,12 +194,22 @@ class Stopped:
     """
     The product was stopped (the data's ``end`` event, label "Abandon").
 
-    Read from the public data it carries only a date and a comment.
+    Read from the public data it carries only a date and a comment; a stop
+    recorded through betastate carries its complete post-mortem.
+
+    Attributes:
+        post_mortem: The post-mortem (brief §8.4).
+        procedure: ``no-impact`` or ``no-budget`` (brief §8.2).
+        dormant: Impact was proven but no taker found: stopped, in dormancy,
+            with a takeover dossier (brief §8.2 B, option 2).
     """
 
     on: dt.date
     comment: str | None = None
     by: Actor | None = None
+    post_mortem: PostMortem | None = None
+    procedure: StopProcedure | None = attrs.field(default=None, converter=_to_optional_procedure)
+    dormant: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -193,6 +227,124 @@ class Note:
     by: Actor | None = None
 
 
+@attrs.frozen(kw_only=True)
+class FundsGranted:
+    """
+    Money granted outside a committee: a co-funder, a FAST co-financing...
+
+    Attributes:
+        grants: What is granted, by whom.
+        period_start: Start of the envelope period it adds to.
+    """
+
+    on: dt.date
+    grants: tuple[Grant, ...] = attrs.field(converter=_tuple_of_grants)
+    period_start: dt.date | None = None
+    comment: str | None = None
+    by: Actor | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Spent:
+    """
+    A commitment or expense charged to the envelope of its date.
+
+    Attributes:
+        amount: Euros (exact).
+        label: What it pays for (a purchase order, a supplier...).
+    """
+
+    on: dt.date
+    amount: Decimal = attrs.field(converter=_positive_money)
+    label: str = ""
+    comment: str | None = None
+    by: Actor | None = None
+
+
+@attrs.frozen(kw_only=True)
+class LiquidationDecided:
+    """
+    A committee ended the current sponsors' funding though impact is proven.
+
+    First step of the "no budget" procedure (brief §8.2 B): the safeguard
+    period runs until ``safeguard_until`` while the team looks for a taker.
+    """
+
+    on: dt.date
+    safeguard_until: dt.date
+    comment: str | None = None
+    by: Actor | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RecoveryFiled:
+    """
+    The team prepared a funding file for other sponsors (*redressement*).
+
+    Attributes:
+        approached: Organisation ids the file went to.
+    """
+
+    on: dt.date
+    approached: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    comment: str | None = None
+    by: Actor | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TakenOver:
+    """
+    A new sponsor took the product over (*reprise*, brief §8.2 B option 1).
+
+    Attributes:
+        sponsor: Organisation id of the new sponsor.
+        resumes: For a dormant product, the phase it resumes.
+        period_start: First day of the envelope it opens.
+        period_end: Day after the period's last day.
+        grants: The new envelope's grants.
+        override: Why the period departs from the rulebook's length.
+    """
+
+    on: dt.date
+    sponsor: str
+    resumes: str | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    grants: tuple[Grant, ...] = attrs.field(default=(), converter=_tuple_of_grants)
+    override: str | None = None
+    comment: str | None = None
+    by: Actor | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DossierUpdated:
+    """
+    Items of the technical takeover dossier (brief §8.5) were completed.
+
+    Attributes:
+        done: Item ids of :data:`betastate.DOSSIER_ITEMS` completed.
+    """
+
+    on: dt.date
+    done: tuple[str, ...] = attrs.field(converter=_known_dossier_items)
+    comment: str | None = None
+    by: Actor | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Perennised:
+    """
+    The product left incubation with a trajectory and a host (brief §9).
+
+    Recorded with the move to ``transfere`` or ``opere``.
+    """
+
+    on: dt.date
+    plan: ExitPlan
+    comment: str | None = None
+    by: Actor | None = None
+
+
 EVENT_TYPES: tuple[type, ...] = (
     PhaseEntered,
     PhaseEnded,
@@ -203,6 +355,13 @@ EVENT_TYPES: tuple[type, ...] = (
     FastLaureate,
     Stopped,
     Note,
+    FundsGranted,
+    Spent,
+    LiquidationDecided,
+    RecoveryFiled,
+    TakenOver,
+    DossierUpdated,
+    Perennised,
 )
 
 Event = (
@@ -215,5 +374,12 @@ Event = (
     | FastLaureate
     | Stopped
     | Note
+    | FundsGranted
+    | Spent
+    | LiquidationDecided
+    | RecoveryFiled
+    | TakenOver
+    | DossierUpdated
+    | Perennised
 )
 """Any event a history may hold."""

@@ -81,7 +81,83 @@ def sponsor_budget_line(ctx: GateContext) -> Iterator[Violation]:
     )
 
 
-BUILTIN_GATES: Mapping[str, Gate] = MappingProxyType({"sponsor_budget_line": sponsor_budget_line})
+def post_mortem(ctx: GateContext) -> Iterator[Violation]:
+    """
+    ST-PM: a stop needs a complete post-mortem (brief §8.4).
+
+    The refusal lists the missing parts; required authors are the
+    rulebook's ``post_mortem_authors`` threshold.
+    """
+    command = ctx.command
+    report = getattr(command, "post_mortem", None)
+    required = ctx.rulebook.thresholds.post_mortem_authors
+    missing = (
+        (
+            "learnings",
+            "why_we_stop",
+            "relaunch_advice",
+            "reasons",
+            *(f"author:{r}" for r in required),
+        )
+        if report is None
+        else report.missing(required)
+    )
+    if not missing:
+        return
+    what = "no post-mortem" if report is None else "an incomplete post-mortem"
+    yield Violation(
+        "ST-PM",
+        f"{ctx.startup.slug!r} cannot stop ({ctx.transition.dest}) on "
+        f"{command.on.isoformat()} with {what}: missing {', '.join(missing)}.",
+        "pass post_mortem=betastate.PostMortem(learnings=..., why_we_stop=..., "
+        "relaunch_advice=..., reasons=[...], authors=[intrapreneur, coach]) "
+        "with every part filled in.",
+    )
+
+
+def exit_plan(ctx: GateContext) -> Iterator[Violation]:
+    """EXIT-PLAN and BR-15: an exit names its trajectory, host and running-cost line."""
+    command = ctx.command
+    plan = getattr(command, "exit_plan", None)
+    day = command.on.isoformat()
+    if plan is None:
+        yield Violation(
+            "EXIT-PLAN",
+            f"{ctx.startup.slug!r} leaves incubation for {ctx.transition.dest} on {day} "
+            "without a trajectory or host organisation.",
+            "pass exit_plan=betastate.ExitPlan(trajectory=..., host=..., annual_running_cost=...).",
+        )
+    if plan is None or plan.annual_running_cost is None:
+        yield Violation(
+            "BR-15",
+            f"{ctx.startup.slug!r} leaves incubation for {ctx.transition.dest} on {day} "
+            "without an annual running-cost line in the host's budget.",
+            "record the host's annual budget line as exit_plan.annual_running_cost.",
+        )
+
+
+def consolidation_criteria(ctx: GateContext) -> Iterator[Violation]:
+    """N7: entering consolidation with the rulebook's entry criteria demonstrated."""
+    command = ctx.command
+    met = set(getattr(command, "criteria", ()))
+    missing = [c for c in ctx.rulebook.thresholds.consolidation_criteria if c not in met]
+    if missing:
+        yield Violation(
+            "N7",
+            f"{ctx.startup.slug!r} enters consolidation on {command.on.isoformat()} "
+            f"without demonstrating {', '.join(missing)}.",
+            f"demonstrate them and pass criteria=[{', '.join(map(repr, missing))}].",
+        )
+
+
+BUILTIN_GATES: Mapping[str, Gate] = MappingProxyType(
+    {
+        "sponsor_budget_line": sponsor_budget_line,
+        "post_mortem": post_mortem,
+        "exit_plan": exit_plan,
+        "consolidation_criteria": consolidation_criteria,
+    }
+)
 """Gates every rulebook may name."""
 
 # Commands that carry a budget line; used by gates and documented here.

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 from ._commands import Advance, Command, Launch, Record
+from ._committee import HANDLERS as COMMITTEE_HANDLERS
 from ._events import Event, PhaseEntered, Pivoted, ProductLaunched
 from ._gates import GateContext, Violation
 from ._model import Reason, Severity, Startup
@@ -459,6 +460,9 @@ _HANDLERS: dict[type, Handler] = {
     Advance: lambda lc, s, c, e, w: lc._advance(s, c, e, w),  # noqa: SLF001
     Launch: _handle_launch,
     Record: _handle_record,
+    # Committees, money, stops and takeovers; Advance also records what it
+    # carries (the stop's post-mortem, the exit plan) and checks rule N1.
+    **COMMITTEE_HANDLERS,
 }
 """Command type → handler. New commands register here."""
 

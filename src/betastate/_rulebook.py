@@ -160,6 +160,18 @@ def _money(value: Decimal | int | str) -> Decimal:
     return _to_money(value)
 
 
+def _edition_caps(
+    value: Iterable[tuple[int, Decimal | int | str]],
+) -> tuple[tuple[int, Decimal], ...]:
+    return tuple((int(edition), _to_money(cap)) for edition, cap in value)
+
+
+def _freeze_permissions(
+    value: Mapping[str, Iterable[Role | str]],
+) -> Mapping[str, tuple[Role, ...]]:
+    return MappingProxyType({key: _tuple_of_roles(roles) for key, roles in value.items()})
+
+
 @attrs.frozen(kw_only=True)
 class Thresholds:
     """
@@ -178,7 +190,27 @@ class Thresholds:
     exhaustion_notice_days_target: int = 45
     fast_cofinancing_share: Decimal = attrs.field(default=Decimal("0.5"), converter=_money)
     fast_cap: Decimal = attrs.field(default=Decimal(200000), converter=_money)
+    fast_cap_by_edition: tuple[tuple[int, Decimal], ...] = attrs.field(
+        default=(), converter=_edition_caps
+    )
     impact_first_values_months: int = 18
+    committee_mandatory_roles: tuple[str, ...] = attrs.field(
+        default=("intrapreneur", "sponsor", "incubator", "portfolio-manager"),
+        converter=_tuple_of_str,
+    )
+    post_mortem_authors: tuple[str, ...] = attrs.field(
+        default=("intrapreneur", "coach"), converter=_tuple_of_str
+    )
+    consolidation_criteria: tuple[str, ...] = attrs.field(
+        default=("ENT-CSL-1", "ENT-CSL-2", "ENT-CSL-4"), converter=_tuple_of_str
+    )
+
+    def fast_cap_for(self, edition: int | None) -> Decimal:
+        """The FAST co-financing cap of ``edition`` (``fast_cap`` unless listed)."""
+        for listed, cap in self.fast_cap_by_edition:
+            if listed == edition:
+                return cap
+        return self.fast_cap
 
 
 @attrs.frozen(kw_only=True)
@@ -206,6 +238,7 @@ class _RulebookFile:
     rules: dict[str, _RuleBody]
     legacy: tuple[LegacyName, ...] = ()
     thresholds: Thresholds = attrs.field(factory=Thresholds)
+    permissions: dict[str, tuple[Role, ...]] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -224,6 +257,9 @@ class Rulebook:
         rules: Rule ids with severity and source.
         legacy: Retired status names and their mapping.
         thresholds: Numbers the rules compare against.
+        permissions: Decision (``continue``, ``stop``, ``spend``...) → roles
+            that may take it (brief §2.2); a decision not listed is open to
+            every role.
         gates: Python gates by name (built-in ones plus yours).
         origin: The file it was loaded from.
 
@@ -239,6 +275,9 @@ class Rulebook:
     rules: tuple[RuleDef, ...]
     legacy: tuple[LegacyName, ...] = ()
     thresholds: Thresholds = attrs.field(factory=Thresholds)
+    permissions: Mapping[str, tuple[Role, ...]] = attrs.field(
+        factory=dict, converter=_freeze_permissions, hash=False
+    )
     # Gates take part in equality (by identity of the callables) but not in the
     # hash: two rulebooks that differ only by a gate must not share a machine.
     gates: Mapping[str, Gate] = attrs.field(
@@ -299,6 +338,11 @@ class Rulebook:
         """The rule ``rule_id``, or ``None`` if this rulebook lacks it."""
         return self._rule_index.get(rule_id)
 
+    def may(self, role: Role | str, decision: str) -> bool:
+        """Whether ``role`` may take ``decision`` (unlisted decisions are open)."""
+        allowed = self.permissions.get(decision)
+        return allowed is None or Role(role) in allowed
+
     def severity(self, rule_id: str) -> Severity:
         """Severity of ``rule_id``; a rule the rulebook lacks is ``off``."""
         rule = self._rule_index.get(rule_id)
@@ -341,6 +385,7 @@ class Rulebook:
         severities: Mapping[str, Severity | str] | None = None,
         thresholds: Mapping[str, Any] | None = None,
         gates: Mapping[str, Gate] | None = None,
+        permissions: Mapping[str, Iterable[Role | str]] | None = None,
     ) -> Rulebook:
         """
         A new rulebook with some rules, thresholds or gates overridden.
@@ -350,6 +395,8 @@ class Rulebook:
             severities: Rule id → new severity (``"warning"``, ``"off"``...).
             thresholds: Threshold name → new value.
             gates: Extra or replacement gates by name.
+            permissions: Decision → roles that may take it (replaces the
+                decision's entry).
 
         Raises:
             RulebookError: An override names an unknown rule or threshold.
@@ -399,8 +446,20 @@ class Rulebook:
             name=name or f"{self.name}+custom",
             rules=tuple(rules),
             thresholds=new_thresholds,
+            permissions={**self.permissions, **_derive_permissions(where, permissions)},
             gates={**self.gates, **(gates or {})},
         )
+
+
+def _derive_permissions(
+    where: str, permissions: Mapping[str, Iterable[Role | str]] | None
+) -> dict[str, tuple[Role, ...]]:
+    try:
+        return {key: _tuple_of_roles(roles) for key, roles in (permissions or {}).items()}
+    except ValueError as exc:
+        raise RulebookError(
+            where, "permissions", str(exc), f"use roles among {', '.join(r.value for r in Role)}"
+        ) from None
 
 
 # -- validation ---------------------------------------------------------------
@@ -643,6 +702,7 @@ def _load(text: str, origin: str, gates: Mapping[str, Gate] | None) -> Rulebook:
         ),
         legacy=parsed.legacy,
         thresholds=parsed.thresholds,
+        permissions=parsed.permissions,
         gates={**BUILTIN_GATES, **(gates or {})},
         origin=origin,
     )
