@@ -1,0 +1,466 @@
+"""
+Plots of a portfolio (the ``plot`` extra: matplotlib).
+
+Each function returns a :class:`matplotlib.figure.Figure` built without
+pyplot (no global state, any backend): show it in a notebook, or save it
+with ``fig.savefig("counts.png")``. Labels are English (``lang="en"``) or
+French (``lang="fr"``); phase names come from the rulebook's ``label_en`` /
+``label_fr``.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
+
+from . import _analytics
+
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ._portfolio import Portfolio
+    from ._rulebook import Rulebook
+
+Lang = Literal["en", "fr"]
+_MAX_NAMED = 60  # product names are written on the timeline up to this many bars
+
+PHASE_COLOURS: Mapping[str, str] = {
+    "investigation": "#9ecae1",
+    "construction": "#3182bd",
+    "acceleration": "#31a354",
+    "consolidation": "#a1d99b",
+    "opere": "#756bb1",
+    "transfere": "#bcbddc",
+    "abandon-investigation": "#fdae6b",
+    "abandon": "#e6550d",
+}
+"""Colour of each beta.gouv.fr phase; other rulebooks' phases cycle through a palette."""
+
+_FALLBACK = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
+
+_TEXT: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "timeline": "Portfolio timeline: phases of each product",
+        "products": "products",
+        "date": "date",
+        "counts": "Products in each phase, month by month",
+        "funnel": "Funnel: what became of the products entering each step (as of {on})",
+        "survival_stop": "Time to stop (Kaplan-Meier, 95 % band)",
+        "survival_exit": "Time to exit (Kaplan-Meier, 95 % band)",
+        "survival_end": "Time to a terminal phase (Kaplan-Meier, 95 % band)",
+        "durations": "Time spent in each phase (Kaplan-Meier, running spans censored)",
+        "share": "share still without the outcome",
+        "share_phase": "share still in the phase",
+        "years": "years since first phase",
+        "years_phase": "years in the phase",
+        "team": "Team size from missions, month by month",
+        "members": "members on a mission",
+        "advanced": "advanced",
+        "stopped": "stopped",
+        "ended": "handed over",
+        "running": "still running",
+        "other": "other",
+        "rate": "{rate} advanced ({decided} of decided)",
+        "all": "all products",
+        "empty": "nothing to show",
+        "as_of": "as of {on}",
+        "legend": "{label} (n={n}: {ended} ended, {censored} censored)",
+    },
+    "fr": {
+        "timeline": "Chronologie du portefeuille : phases de chaque produit",
+        "products": "produits",
+        "date": "date",
+        "counts": "Produits dans chaque phase, mois par mois",
+        "funnel": "Entonnoir : devenir des produits entrés dans chaque étape (au {on})",
+        "survival_stop": "Délai avant arrêt (Kaplan-Meier, bande à 95 %)",
+        "survival_exit": "Délai avant sortie (Kaplan-Meier, bande à 95 %)",
+        "survival_end": "Délai avant une phase finale (Kaplan-Meier, bande à 95 %)",
+        "durations": "Durée de chaque phase (Kaplan-Meier, phases en cours censurées)",
+        "share": "part sans l'issue",
+        "share_phase": "part encore dans la phase",
+        "years": "années depuis la première phase",
+        "years_phase": "années dans la phase",
+        "team": "Taille des équipes d'après les missions, mois par mois",
+        "members": "membres en mission",
+        "advanced": "passés à l'étape suivante",
+        "stopped": "arrêtés",
+        "ended": "sortis (opérés, transférés)",
+        "running": "en cours",
+        "other": "autres",
+        "rate": "{rate} passés ({decided} des décidés)",
+        "all": "tous les produits",
+        "empty": "rien à afficher",
+        "as_of": "au {on}",
+        "legend": "{label} (n={n} : {ended} terminés, {censored} censurés)",
+    },
+}
+
+
+def _text(lang: str, key: str, **values: object) -> str:
+    table = _TEXT.get(lang)
+    if table is None:
+        msg = f"lang={lang!r} is not supported; use 'en' or 'fr'"
+        raise ValueError(msg)
+    return table[key].format(**values)
+
+
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
+    try:
+        from matplotlib.figure import Figure  # noqa: PLC0415  (optional, heavy)
+    except ImportError as exc:
+        msg = f"plots need matplotlib: {_analytics.EXTRAS_HINT}"
+        raise ImportError(msg) from exc
+    figure = Figure(figsize=(width, height), layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def _num(day: dt.date) -> float:
+    """Matplotlib's number for a date (days since its epoch)."""
+    from matplotlib.dates import date2num  # noqa: PLC0415
+
+    return float(date2num(day))  # type: ignore[no-untyped-call]
+
+
+def phase_colour(phase: str, rulebook: Rulebook | None = None) -> str:
+    """The colour of ``phase``: fixed for beta.gouv.fr phases, else by rank."""
+    if phase in PHASE_COLOURS:
+        return PHASE_COLOURS[phase]
+    book = _analytics.default_rulebook(rulebook)
+    values = book.phase_values
+    index = values.index(phase) if phase in values else len(values)
+    return _FALLBACK[index % len(_FALLBACK)]
+
+
+def phase_label(phase: str, lang: Lang = "en", rulebook: Rulebook | None = None) -> str:
+    """The rulebook's label of ``phase`` in ``lang`` (the value itself if unknown)."""
+    book = _analytics.default_rulebook(rulebook)
+    return book.phase(phase).label(lang) if book.has_phase(phase) else phase
+
+
+def _empty(axes: Axes, lang: str) -> None:
+    axes.text(0.5, 0.5, _text(lang, "empty"), ha="center", va="center", transform=axes.transAxes)
+
+
+def timeline(
+    portfolio: Portfolio,
+    on: dt.date | None = None,
+    *,
+    lang: Lang = "en",
+    rulebook: Rulebook | None = None,
+    limit: int | None = None,
+) -> Figure:
+    """
+    One horizontal bar per product, coloured by phase, up to ``on`` (default: today).
+
+    Products are sorted by first start; names are written when there are
+    at most 60 bars. ``limit`` keeps the latest ``limit`` products.
+
+    .. versionadded:: 0.1.0
+    """
+    book = _analytics.default_rulebook(rulebook)
+    day = on or _analytics.today()
+    lines = []
+    for startup in portfolio:
+        line = [item for item in _analytics.timeline(startup, book) if item[0] <= day]
+        if line:
+            lines.append((line[0][0], startup.slug, startup.title, line))
+    lines.sort(key=lambda item: (item[0], item[1]))
+    if limit is not None:
+        lines = lines[-limit:] if limit > 0 else []
+    labelled = len(lines) <= _MAX_NAMED
+    figure, axes = _figure(11, max(3.0, min(0.22 * len(lines) + 1.5, 16)))
+    bars: dict[str, tuple[list[int], list[float], list[float]]] = {}
+    for row, (_, _, _, line) in enumerate(lines):
+        for index, (start, phase) in enumerate(line):
+            end = line[index + 1][0] if index + 1 < len(line) else day
+            if book.is_terminal(phase):
+                end = min(end, start + dt.timedelta(days=60))  # a short mark, not a bar to today
+            rows, lefts, widths = bars.setdefault(phase, ([], [], []))
+            rows.append(row)
+            lefts.append(_num(start))
+            widths.append(max((end - start).days, 1))
+    order = [p for p in book.phase_values if p in bars] + sorted(
+        p for p in bars if not book.has_phase(p)
+    )
+    for phase in order:
+        rows, lefts, widths = bars[phase]
+        axes.barh(
+            rows,
+            widths,
+            left=lefts,
+            height=0.8,
+            color=phase_colour(phase, book),
+            label=phase_label(phase, lang, book),
+        )
+    axes.xaxis_date()
+    if labelled:
+        axes.set_yticks(range(len(lines)), [title for _, _, title, _ in lines], fontsize=8)
+    else:
+        axes.set_yticks([])
+    axes.set_ylabel(f"{len(lines)} {_text(lang, 'products')}")
+    axes.invert_yaxis()
+    axes.set_xlabel(_text(lang, "date"))
+    axes.set_title(f"{_text(lang, 'timeline')} ({_text(lang, 'as_of', on=day.isoformat())})")
+    if lines:
+        axes.legend(loc="lower left", fontsize=8)
+    else:
+        _empty(axes, lang)
+    return figure
+
+
+def phase_counts(
+    portfolio: Portfolio,
+    start: dt.date,
+    end: dt.date,
+    *,
+    lang: Lang = "en",
+    rulebook: Rulebook | None = None,
+    terminal: bool = True,
+) -> Figure:
+    """
+    Products in each phase on the first of each month, stacked.
+
+    ``terminal=False`` leaves out terminal phases (stopped and exited
+    products pile up over the years and can hide the running ones).
+
+    .. versionadded:: 0.1.0
+    """
+    book = _analytics.default_rulebook(rulebook)
+    series = _analytics.phase_series(portfolio, _analytics.month_starts(start, end), book)
+    phases = [p for p in book.phase_values if terminal or not book.is_terminal(p)]
+    figure, axes = _figure(11, 5)
+    days = list(series)
+    if days:
+        axes.stackplot(
+            [_num(d) for d in days],
+            *[[series[d].get(p, 0) for d in days] for p in phases],
+            labels=[phase_label(p, lang, book) for p in phases],
+            colors=[phase_colour(p, book) for p in phases],
+        )
+        axes.legend(loc="upper left", fontsize=8, reverse=True)
+        axes.xaxis_date()
+    else:
+        _empty(axes, lang)
+    axes.set_title(_text(lang, "counts"))
+    axes.set_xlabel(_text(lang, "date"))
+    axes.set_ylabel(_text(lang, "products"))
+    axes.margins(x=0)
+    return figure
+
+
+_OUTCOMES = ("advanced", "ended", "running", "stopped", "other")
+_OUTCOME_COLOURS = {
+    "advanced": "#31a354",
+    "ended": "#756bb1",
+    "running": "#9ecae1",
+    "stopped": "#e6550d",
+    "other": "#bdbdbd",
+}
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def funnel(
+    portfolio: Portfolio,
+    on: dt.date | None = None,
+    *,
+    steps: Sequence[Sequence[str]] | None = None,
+    lang: Lang = "en",
+    rulebook: Rulebook | None = None,
+) -> Figure:
+    """
+    One bar per funnel step, split by what became of the products, with both rates.
+
+    .. versionadded:: 0.1.0
+    """
+    book = _analytics.default_rulebook(rulebook)
+    day = on or _analytics.today()
+    result = _analytics.funnel(portfolio, day, steps or _analytics.DEFAULT_STEPS, book)
+    figure, axes = _figure(11, 1.2 * len(result) + 1.5)
+    names = [
+        textwrap.fill(", ".join(phase_label(p, lang, book) for p in step.phases), 28)
+        for step in result
+    ]
+    for outcome in _OUTCOMES:
+        lefts = [
+            sum(getattr(step, o) for o in _OUTCOMES[: _OUTCOMES.index(outcome)]) for step in result
+        ]
+        axes.barh(
+            range(len(result)),
+            [getattr(step, outcome) for step in result],
+            left=lefts,
+            color=_OUTCOME_COLOURS[outcome],
+            label=_text(lang, outcome),
+        )
+    for row, step in enumerate(result):
+        if row + 1 < len(result):
+            rates = _text(
+                lang, "rate", rate=_percent(step.rate), decided=_percent(step.decided_rate)
+            )
+        else:  # nothing follows the last step: say how many ended there
+            share = step.ended / step.entered if step.entered else None
+            rates = f"{_percent(share)} {_text(lang, 'ended')}"
+        axes.text(step.entered, row, f"  {step.entered} · {rates}", va="center", fontsize=9)
+    axes.set_yticks(range(len(result)), names)
+    axes.invert_yaxis()
+    widest = max((step.entered for step in result), default=0)
+    axes.set_xlim(0, max(widest * 1.9, 1))
+    axes.set_xlabel(_text(lang, "products"))
+    axes.set_title(_text(lang, "funnel", on=day.isoformat()))
+    axes.legend(loc="lower right", fontsize=8)
+    return figure
+
+
+def _curves(
+    axes: Axes,
+    curves: Mapping[str, _analytics.SurvivalCurve],
+    colours: Mapping[str, str],
+    lang: str,
+) -> None:
+    for key, curve in curves.items():
+        years = [t / 365.25 for t in curve.timeline]
+        colour = colours.get(key)
+        (line,) = axes.step(
+            years,
+            curve.survival,
+            where="post",
+            color=colour,
+            label=_text(
+                lang,
+                "legend",
+                label=curve.label,
+                n=curve.n,
+                ended=curve.observed,
+                censored=curve.censored,
+            ),
+        )
+        axes.fill_between(
+            years, curve.lower, curve.upper, step="post", alpha=0.2, color=line.get_color()
+        )
+    axes.set_ylim(0, 1.02)
+    axes.set_xlim(left=0)
+    axes.grid(alpha=0.3)
+
+
+def survival(
+    portfolio: Portfolio,
+    on: dt.date | None = None,
+    kind: _analytics.SurvivalKind = "stop",
+    *,
+    by: _analytics.GroupBy | None = None,
+    lang: Lang = "en",
+    rulebook: Rulebook | None = None,
+) -> Figure:
+    """
+    Kaplan-Meier curves of the time to ``kind`` (``stop``, ``exit``, ``end``), per group.
+
+    Needs the ``analytics`` extra too (lifelines).
+
+    .. versionadded:: 0.1.0
+    """
+    book = _analytics.default_rulebook(rulebook)
+    day = on or _analytics.today()
+    curves = _analytics.survival(portfolio, day, kind, by, book)
+    labelled = {key: _relabel(curve, key or _text(lang, "all")) for key, curve in curves.items()}
+    figure, axes = _figure(9, 5)
+    if labelled:
+        _curves(axes, labelled, {}, lang)
+        axes.legend(fontsize=8)
+    else:
+        _empty(axes, lang)
+    axes.set_title(
+        f"{_text(lang, f'survival_{kind}')} ({_text(lang, 'as_of', on=day.isoformat())})"
+    )
+    axes.set_xlabel(_text(lang, "years"))
+    axes.set_ylabel(_text(lang, "share"))
+    return figure
+
+
+def _relabel(curve: _analytics.SurvivalCurve, label: str) -> _analytics.SurvivalCurve:
+    import attrs  # noqa: PLC0415
+
+    return attrs.evolve(curve, label=label)
+
+
+def durations(
+    portfolio: Portfolio,
+    on: dt.date | None = None,
+    *,
+    lang: Lang = "en",
+    rulebook: Rulebook | None = None,
+) -> Figure:
+    """
+    Kaplan-Meier curves of the time spent in each non-terminal phase.
+
+    .. versionadded:: 0.1.0
+    """
+    book = _analytics.default_rulebook(rulebook)
+    day = on or _analytics.today()
+    curves = _analytics.durations(portfolio, day, book)
+    labelled = {p: _relabel(c, phase_label(p, lang, book)) for p, c in curves.items()}
+    figure, axes = _figure(9, 5)
+    if labelled:
+        _curves(axes, labelled, {p: phase_colour(p, book) for p in labelled}, lang)
+        axes.legend(fontsize=8)
+    else:
+        _empty(axes, lang)
+    axes.set_title(f"{_text(lang, 'durations')} ({_text(lang, 'as_of', on=day.isoformat())})")
+    axes.set_xlabel(_text(lang, "years_phase"))
+    axes.set_ylabel(_text(lang, "share_phase"))
+    return figure
+
+
+def team_size(
+    portfolio: Portfolio,
+    start: dt.date,
+    end: dt.date,
+    *,
+    startup: str | None = None,
+    lang: Lang = "en",
+) -> Figure:
+    """
+    Members on a mission on the first of each month, stacked by status.
+
+    Public agents, freelancers and service companies (the missions'
+    ``admin``, ``independent`` and ``service``).
+
+    .. versionadded:: 0.1.0
+    """
+    series = _analytics.team_series(
+        portfolio, _analytics.month_starts(start, end), "status", startup
+    )
+    statuses = sorted({s for counts in series.values() for s in counts})
+    figure, axes = _figure(11, 5)
+    days = list(series)
+    colours = {
+        "admin": "#3182bd",
+        "independent": "#31a354",
+        "service": "#fd8d3c",
+        "unknown": "#bdbdbd",
+    }
+    index = 1 if lang == "fr" else 0
+    if statuses:
+        axes.stackplot(
+            [_num(d) for d in days],
+            *[[series[d].get(s, 0) for d in days] for s in statuses],
+            labels=[_analytics.STATUS_LABELS.get(s, (s, s))[index] for s in statuses],
+            colors=[colours.get(s, "#969696") for s in statuses],
+        )
+        axes.legend(loc="upper left", fontsize=8, reverse=True)
+        axes.xaxis_date()
+    else:
+        _empty(axes, lang)
+    title = _text(lang, "team") + (f" — {startup}" if startup else "")
+    axes.set_title(title)
+    axes.set_xlabel(_text(lang, "date"))
+    axes.set_ylabel(_text(lang, "members"))
+    axes.margins(x=0)
+    return figure
