@@ -1,0 +1,236 @@
+"""Envelopes and ledger: grants by source, co-funding, FAST, spending, exact sums."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+import betastate as bs
+
+from .test_committee import LIFECYCLE, committee, constructing, investigating, rules, sponsor
+
+
+ACCELERATING = dt.date(2026, 1, 12)
+FAST_DAY = dt.date(2026, 3, 16)
+"""In the period the acceleration committee funds (10 March to 10 September 2026)."""
+
+
+def accelerating(amount: int = 200000) -> bs.Startup:
+    """In acceleration since 12 January 2026; ``amount`` funds the period from 10 March."""
+    startup = LIFECYCLE.apply(constructing(), committee(dt.date(2025, 7, 25))).startup
+    return LIFECYCLE.apply(
+        startup,
+        committee(ACCELERATING, phase_change="acceleration", grants=[sponsor(amount)]),
+    ).startup
+
+
+def spend(on: dt.date, amount: str | int, label: str = "bon de commande") -> bs.Spend:
+    return bs.Spend(on=on, by=bs.Role.INTRAPRENEUR, amount=Decimal(amount), label=label)
+
+
+class TestSpending:
+    def test_spending_is_charged_to_its_period(self):
+        """Spending lowers the remaining envelope of the period it falls in, exactly."""
+        startup = constructing()
+        for day, amount in ((dt.date(2025, 4, 1), "12345.67"), (dt.date(2025, 5, 1), "0.33")):
+            startup = LIFECYCLE.apply(startup, spend(day, amount)).startup
+        state = LIFECYCLE.state(startup)
+
+        assert Decimal("87654.00") == state.remaining_envelope
+        assert Decimal("12346.00") == state.spent_total
+
+    def test_spending_beyond_the_envelope_is_refused(self):
+        """BR-02: spending more than what is left is refused with the amount left in the fix."""
+        startup = LIFECYCLE.apply(constructing(), spend(dt.date(2025, 4, 1), 60000)).startup
+
+        with pytest.raises(bs.TransitionRefused) as info:
+            LIFECYCLE.apply(startup, spend(dt.date(2025, 5, 1), "40000.01"))
+
+        (reason,) = info.value.reasons
+        assert "BR-02" == reason.rule
+        assert "40,000 €" in reason.fix
+        assert "40,000.01 €" in reason.message
+
+    def test_spending_exactly_the_rest_is_accepted(self):
+        """Spending exactly what is left leaves zero, not a rounding error."""
+        startup = LIFECYCLE.apply(constructing(), spend(dt.date(2025, 4, 1), "99999.99")).startup
+        startup = LIFECYCLE.apply(startup, spend(dt.date(2025, 4, 2), "0.01")).startup
+
+        assert Decimal(0) == LIFECYCLE.state(startup).remaining_envelope
+
+    def test_spending_outside_any_period_is_refused(self):
+        """BR-01: no envelope covers a date after the period ended."""
+        (reason,) = LIFECYCLE.check(constructing(), spend(dt.date(2025, 9, 10), 10)).errors
+
+        assert "BR-01" == reason.rule
+
+    def test_float_amounts_are_refused(self):
+        """Money is exact: a float amount is a TypeError naming the fix."""
+        with pytest.raises(TypeError, match="exact"):
+            bs.Spend(on=dt.date(2025, 4, 1), by="intrapreneur", amount=0.1)  # type: ignore[arg-type]
+
+    def test_amounts_must_be_positive(self):
+        """A zero or negative amount is refused when the value is built."""
+        with pytest.raises(ValueError, match="positive"):
+            bs.Grant(source="sponsor", amount=Decimal(-5))
+
+
+class TestGrants:
+    def test_co_funding_by_several_sponsors(self):
+        """Grants from several sponsors add up in one envelope, by source and funder."""
+        startup = LIFECYCLE.apply(
+            constructing(),
+            bs.GrantFunds(
+                on=dt.date(2025, 4, 1),
+                by="sponsor",
+                grants=[
+                    sponsor(40000, "/organisations/agence"),
+                    bs.Grant(source="dinum", amount=20000),
+                ],
+            ),
+        ).startup
+        envelope = LIFECYCLE.state(startup).envelope
+
+        assert Decimal(160000) == envelope.granted
+        assert {
+            bs.FundingSource.SPONSOR: Decimal(140000),
+            bs.FundingSource.DINUM: Decimal(20000),
+        } == envelope.by_source()
+        assert {"/organisations/ministere", "/organisations/agence", None} == {
+            g.funder for g in envelope.grants
+        }
+
+    def test_grant_goes_to_the_next_period_when_none_runs(self):
+        """A grant between a committee and the period it funds joins that period."""
+        startup = LIFECYCLE.apply(constructing(), committee(dt.date(2025, 7, 25))).startup
+        startup = LIFECYCLE.apply(startup, spend(dt.date(2025, 9, 1), 100000)).startup
+        # Between 2025-09-10 and the next period there is no gap: the grant lands in the
+        # period covering its date.
+        startup = LIFECYCLE.apply(
+            startup, bs.GrantFunds(on=dt.date(2025, 9, 15), by="sponsor", grants=[sponsor(5000)])
+        ).startup
+        first, second = LIFECYCLE.state(startup).envelopes
+
+        assert (Decimal(100000), Decimal(105000)) == (first.granted, second.granted)
+
+    def test_grant_without_a_period_is_refused(self):
+        """BR-01: there is no envelope to add to before any committee."""
+        command = bs.GrantFunds(on=dt.date(2025, 2, 1), by="sponsor", grants=[sponsor(1000)])
+
+        assert ["BR-01"] == rules(LIFECYCLE.check(investigating(), command).errors)
+
+
+class TestFast:
+    def test_fast_co_financing_within_the_rules(self):
+        """A 200 k€ FAST co-financing of a 200 k€ sponsor envelope is exactly 50 %: accepted."""
+        outcome = LIFECYCLE.apply(
+            accelerating(),
+            bs.AwardFast(on=FAST_DAY, by="dinum", edition=16, cofinancing=200000),
+        )
+        state = LIFECYCLE.state(outcome.startup)
+
+        assert [bs.FastLaureate, bs.FundsGranted] == [type(e) for e in outcome.events]
+        assert Decimal(400000) == state.envelope.granted
+        assert (16,) == state.fast_editions
+
+    def test_fast_above_half_is_refused(self):
+        """BR-12: FAST co-financing above 50 % of the envelope is refused."""
+        command = bs.AwardFast(on=FAST_DAY, by="dinum", edition=16, cofinancing=150000)
+
+        (reason,) = LIFECYCLE.check(accelerating(100000), command).errors
+
+        assert "BR-12" == reason.rule
+        assert "60%" in reason.message
+        assert "100,000.00 €" in reason.fix
+
+    def test_fast_above_the_edition_cap_is_refused(self):
+        """BR-12: above 200 k€ for a 2025 edition is refused; edition 13 allowed 300 k€."""
+        big = accelerating(400000)
+        recent = bs.AwardFast(on=FAST_DAY, by="dinum", edition=16, cofinancing=250000)
+        older = bs.AwardFast(on=FAST_DAY, by="dinum", edition=13, cofinancing=250000)
+
+        (reason,) = LIFECYCLE.check(big, recent).errors
+        assert "BR-12" == reason.rule
+        assert "200,000 €" in reason.message
+        assert LIFECYCLE.check(big, older).accepted
+
+    def test_fast_cap_is_cumulative_per_edition(self):
+        """Two FAST grants of one edition count together against its cap."""
+        startup = LIFECYCLE.apply(
+            accelerating(400000),
+            bs.AwardFast(on=FAST_DAY, by="dinum", edition=16, cofinancing=150000),
+        ).startup
+        more = bs.GrantFunds(
+            on=dt.date(2026, 4, 1),
+            by="dinum",
+            grants=[bs.Grant(source="fast", amount=60000, edition=16)],
+        )
+
+        assert ["BR-12"] == rules(LIFECYCLE.check(startup, more).errors)
+
+    def test_fast_thresholds_are_configurable(self):
+        """A derived rulebook with a 60 % share accepts what the default refuses."""
+        relaxed = bs.Lifecycle(
+            LIFECYCLE.rulebook.derive(thresholds={"fast_cofinancing_share": Decimal("0.6")})
+        )
+        command = bs.AwardFast(on=FAST_DAY, by="dinum", edition=16, cofinancing=150000)
+
+        assert relaxed.check(accelerating(100000), command).accepted
+
+    def test_fast_outside_acceleration_warns(self):
+        """FAST-PHASE: a laureate in construction is a warning."""
+        startup = constructing(amount=200000)
+        command = bs.AwardFast(on=dt.date(2025, 4, 1), by="dinum", edition=16, cofinancing=0)
+
+        assert ["FAST-PHASE"] == rules(LIFECYCLE.apply(startup, command).warnings)
+
+
+class TestStateOnADate:
+    def test_remaining_on_past_dates(self):
+        """The remaining envelope on a past date ignores later spending."""
+        startup = constructing()
+        startup = LIFECYCLE.apply(startup, spend(dt.date(2025, 4, 1), 30000)).startup
+        startup = LIFECYCLE.apply(startup, spend(dt.date(2025, 6, 1), 20000)).startup
+
+        assert [Decimal(100000), Decimal(70000), Decimal(50000)] == [
+            LIFECYCLE.state(startup, on=day).remaining_envelope
+            for day in (dt.date(2025, 3, 31), dt.date(2025, 5, 1), dt.date(2025, 6, 1))
+        ]
+        assert LIFECYCLE.state(startup, on=dt.date(2025, 9, 10)).envelope is None
+
+    def test_state_on_last_date_is_current(self):
+        """The state on the last event's date equals the current state, money included."""
+        startup = LIFECYCLE.apply(accelerating(), spend(dt.date(2026, 3, 20), 1234)).startup
+
+        assert LIFECYCLE.state(startup) == LIFECYCLE.state(startup, on=startup.last_event_date)
+
+
+class TestRoundTrip:
+    @pytest.mark.parametrize(
+        "value",
+        [
+            bs.Grant(source="fast", amount=Decimal("150000.50"), edition=16, label="FAST 16"),
+            bs.Spend(on=dt.date(2025, 1, 1), by="intrapreneur", amount=Decimal(1), label="x"),
+            bs.GrantFunds(on=dt.date(2025, 1, 1), by="sponsor", grants=[sponsor(1)]),
+            bs.AwardFast(on=dt.date(2025, 1, 1), by="dinum", edition=15, cofinancing=1000),
+        ],
+    )
+    def test_values_round_trip(self, value):
+        """Budget values and commands survive the converter unchanged."""
+        assert value == bs.from_data(bs.to_data(value), type(value))
+
+    def test_state_round_trips(self):
+        """A state with envelopes round-trips."""
+        state = LIFECYCLE.state(
+            LIFECYCLE.apply(accelerating(), spend(dt.date(2026, 3, 20), 5)).startup
+        )
+
+        assert state == bs.from_data(bs.to_data(state), bs.StartupState)
+
+    def test_money_is_a_string_in_json(self):
+        """Amounts are written as decimal strings, never floats."""
+        data = bs.to_data(bs.Grant(source="sponsor", amount=Decimal("0.10")))
+
+        assert "0.10" == data["amount"]
