@@ -98,6 +98,8 @@ EXPECTED = {
     "portfolio_to_json",
     "rulebook",
     "sample_portfolio",
+    "audit",
+    "load_portfolio",
     "to_data",
 }
 

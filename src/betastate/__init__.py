@@ -17,6 +17,7 @@ from ._analytics import Estimate as Estimate
 from ._analytics import FunnelStep as FunnelStep
 from ._analytics import SpendEstimate as SpendEstimate
 from ._analytics import SurvivalCurve as SurvivalCurve
+from ._audit import audit as audit
 from ._budget import Envelope as Envelope
 from ._budget import FundingSource as FundingSource
 from ._budget import Grant as Grant
@@ -65,6 +66,7 @@ from ._lifecycle import Lifecycle as Lifecycle
 from ._lifecycle import Move as Move
 from ._lifecycle import Outcome as Outcome
 from ._lifecycle import Verdict as Verdict
+from ._loaders import load_portfolio as load_portfolio
 from ._model import Actor as Actor
 from ._model import Incubator as Incubator
 from ._model import Member as Member
@@ -204,8 +206,10 @@ __all__ = [
     "UpdateDossier",
     "Verdict",
     "Violation",
+    "audit",
     "exceptions",
     "from_data",
+    "load_portfolio",
     "make_converter",
     "portfolio_from_json",
     "portfolio_to_json",

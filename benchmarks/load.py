@@ -1,0 +1,97 @@
+"""
+Loading the real portfolio: betastate vs a bare C-loader parse of the same files.
+
+Baseline: read each ``content/_startups/*.md``, split off its front matter
+and parse it with PyYAML's ``CSafeLoader``, nothing else. Measured: the
+time of ``betastate.load_portfolio(snapshot)`` for products only
+(``missions=False``; incubators and organisations are a few dozen small
+files) and with missions, each divided by the baseline. Target: <= 1.5 for
+products. Also prints peak memory (tracemalloc) of each load.
+
+Run: ``python benchmarks/load.py [SNAPSHOT]`` (default: ../shared/data/betagouv).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import yaml
+
+import betastate
+
+
+ROUNDS = 7
+
+
+def baseline(folder: Path) -> int:
+    count = 0
+    for path in sorted(folder.glob("*.md")):
+        text = path.read_bytes().decode("utf-8")
+        start = text.index("\n") + 1
+        end = text.index("\n---", start - 1)
+        yaml.load(text[start : end + 1], Loader=yaml.CSafeLoader)  # the safe C loader
+        count += 1
+    return count
+
+
+def best(function, rounds: int = ROUNDS) -> float:
+    times = []
+    for _ in range(rounds):
+        gc.collect()
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def peak(function) -> int:
+    gc.collect()
+    tracemalloc.start()
+    function()
+    _, top = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return top
+
+
+def main() -> None:
+    root = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else (Path(__file__).resolve().parents[2] / "shared" / "data" / "betagouv")
+    )
+    folder = root / "content" / "_startups"
+    as_of = dt.date(2026, 8, 20)
+
+    def products() -> betastate.Portfolio:
+        return betastate.load_portfolio(root, missions=False, as_of=as_of)
+
+    def everything() -> betastate.Portfolio:
+        return betastate.load_portfolio(root, as_of=as_of)
+
+    files = baseline(folder)
+    products()  # warm caches (rulebook, imports)
+    base = best(lambda: baseline(folder))
+    only = best(products)
+    full = best(everything, rounds=3)
+    print(f"files: {files} products, best of {ROUNDS} rounds")
+    print(f"baseline  read + CSafeLoader front matter : {base * 1000:8.1f} ms")
+    print(
+        f"load_portfolio, products only        : {only * 1000:8.1f} ms  ratio {only / base:5.2f} "
+        "(target <= 1.5)"
+    )
+    print(
+        f"load_portfolio, with missions         : {full * 1000:8.1f} ms  ratio {full / base:5.2f}"
+    )
+    print(
+        f"peak memory: baseline {peak(lambda: baseline(folder)) / 1e6:6.1f} MB, "
+        f"products {peak(products) / 1e6:6.1f} MB, with missions {peak(everything) / 1e6:6.1f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,271 @@
+"""
+Reading a markdown file's YAML front matter, safely and fast.
+
+One parse per file with PyYAML's C ``CSafeLoader`` (the pure-Python
+``SafeLoader`` when libyaml is missing): never an unsafe loader. Every
+problem (too big, not UTF-8, no front matter, invalid YAML, not a mapping,
+an alias bomb) raises :class:`betastate.DataFileError` naming the file, the
+line and the fix.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from .exceptions import DataFileError
+
+
+DEFAULT_MAX_BYTES: Final = 10 * 1024 * 1024
+"""Files larger than this are refused (front matters are a few kilobytes)."""
+
+MAX_EXPANDED_NODES: Final = 100_000
+"""Node count, aliases expanded, above which a document is an alias bomb."""
+
+DELIMITER: Final = "---"
+
+
+@functools.cache
+def _loader() -> type[Any]:
+    import yaml  # noqa: PLC0415  (import time: yaml loads only when files are read)
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@attrs.frozen
+class FrontMatter:
+    """
+    A markdown file split into its parsed front matter and the raw parts.
+
+    Attributes:
+        file: The file's path, as given.
+        text: The whole file, decoded.
+        data: The parsed front matter (a mapping).
+        yaml_start: Offset in ``text`` where the YAML starts (after ``---``).
+        yaml_end: Offset where the closing ``---`` line starts.
+    """
+
+    file: str
+    text: str
+    data: dict[str, Any]
+    yaml_start: int
+    yaml_end: int
+
+    @property
+    def yaml_text(self) -> str:
+        """The front matter's YAML source."""
+        return self.text[self.yaml_start : self.yaml_end]
+
+    def line_of(self, needle: str, after: str | None = None) -> int | None:
+        """
+        1-based line of the first ``needle`` in the YAML (after ``after``, if given).
+
+        Line numbers are computed only when a finding needs one.
+        """
+        start = self.yaml_start
+        if after is not None:
+            found = self.text.find(after, start, self.yaml_end)
+            if found >= 0:
+                start = found
+        index = self.text.find(needle, start, self.yaml_end)
+        if index < 0:
+            return None
+        return self.text.count("\n", 0, index) + 1
+
+
+def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """
+    The text of ``path``, refused if larger than ``max_bytes`` or not UTF-8.
+
+    Raises:
+        DataFileError: Unreadable, too big, or not UTF-8.
+    """
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DataFileError(
+                name,
+                None,
+                f"file is {size:,} bytes, above the limit of {max_bytes:,}",
+                "check the file is the right one, or raise max_bytes",
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataFileError(
+            name, None, f"cannot read: {exc.strerror or exc}", "check the path and permissions"
+        ) from None
+    return decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> str:
+    """``raw`` as UTF-8 text, or a :class:`DataFileError` with the line at fault."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataFileError(
+            name,
+            line,
+            f"not UTF-8 text (byte {raw[exc.start : exc.start + 1]!r} at offset {exc.start})",
+            "re-encode the file as UTF-8",
+        ) from None
+
+
+def split(text: str, name: str) -> tuple[int, int]:
+    """
+    Offsets of the YAML between the opening and closing ``---`` lines.
+
+    Raises:
+        DataFileError: The text does not start with a front matter block.
+    """
+    first_end = text.find("\n")
+    if text[: first_end if first_end >= 0 else len(text)].rstrip() != DELIMITER:
+        raise DataFileError(
+            name,
+            1,
+            "no front matter: the file must start with a '---' line",
+            "start the file with '---', the YAML keys, then a closing '---' line",
+        )
+    start = first_end + 1
+    search = first_end
+    while True:
+        found = text.find("\n" + DELIMITER, search)
+        if found < 0:
+            raise DataFileError(
+                name,
+                1,
+                "the front matter opened on line 1 is never closed",
+                "add a line '---' after the last YAML key",
+            )
+        line_end = text.find("\n", found + 1)
+        rest = text[found + 4 : line_end if line_end >= 0 else len(text)]
+        if not rest.strip():
+            return start, found + 1
+        search = found + 1
+
+
+def parse_yaml(source: str, name: str, first_line: int = 1) -> Any:
+    """
+    Parse YAML safely (C loader), refusing alias bombs.
+
+    Args:
+        source: The YAML text.
+        name: File name for errors.
+        first_line: Line of ``source``'s first line in the file.
+
+    Raises:
+        DataFileError: Invalid YAML or an alias bomb.
+    """
+    import yaml  # noqa: PLC0415
+
+    try:
+        data = yaml.load(source, Loader=_loader())  # noqa: S506  (a safe loader, C or Python)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark is not None else None
+        raise DataFileError(
+            name,
+            line,
+            f"invalid YAML: {exc.problem or exc.context}",
+            "fix the YAML syntax (quote values holding ': ' or starting with a special character)",
+        ) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # ValueError & co.: the safe constructors refuse e.g. a date such as 2020-13-45.
+        raise DataFileError(
+            name, None, f"invalid YAML value: {exc}", "fix the value (dates are YYYY-MM-DD)"
+        ) from None
+    # Aliases need an anchor: only then can the document be a bomb or a cycle.
+    if "&" in source:
+        check_expansion(data, name)
+    return data
+
+
+def check_expansion(data: Any, name: str, limit: int = MAX_EXPANDED_NODES) -> None:
+    """
+    Refuse a document whose aliases expand past ``limit`` nodes, or loop.
+
+    PyYAML shares aliased nodes instead of copying them, so the bomb only
+    goes off when the data is walked; sizes are memoised by identity.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(value: Any) -> int:
+        if not isinstance(value, dict | list):
+            return 1
+        key = id(value)
+        known = sizes.get(key)
+        if known is not None:
+            return known
+        if key in active:
+            raise DataFileError(
+                name, None, "recursive YAML alias (a value contains itself)", "remove the alias"
+            )
+        active.add(key)
+        children = value.items() if isinstance(value, dict) else enumerate(value)
+        total = 1
+        for _, child in children:
+            total += size(child)
+            if total > limit:
+                raise DataFileError(
+                    name,
+                    None,
+                    f"YAML aliases expand to more than {limit:,} values (an alias bomb)",
+                    "remove the anchors (&) and aliases (*): front matter needs none",
+                )
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    size(data)
+
+
+def parse_text(text: str, name: str) -> FrontMatter:
+    """
+    Split and parse a markdown text's front matter.
+
+    Raises:
+        DataFileError: No front matter, invalid YAML, or not a mapping.
+    """
+    start, end = split(text, name)
+    data = parse_yaml(text[start:end], name, first_line=2)
+    if not isinstance(data, dict):
+        raise DataFileError(
+            name,
+            2,
+            f"the front matter must be a mapping of keys, got {_kind(data)}",
+            "write 'key: value' lines between the '---' lines",
+        )
+    return FrontMatter(name, text, data, start, end)
+
+
+def read(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> FrontMatter:
+    """Read and parse the front matter of the markdown file ``path``."""
+    return parse_text(read_text(path, max_bytes), str(path))
+
+
+def read_yaml(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Mapping[str, Any]:
+    """
+    Read a plain YAML file whose top level is a mapping.
+
+    Raises:
+        DataFileError: Unreadable, invalid YAML, or not a mapping.
+    """
+    name = str(path)
+    data = parse_yaml(read_text(path, max_bytes), name)
+    if not isinstance(data, dict):
+        raise DataFileError(
+            name, 1, f"expected a mapping of keys, got {_kind(data)}", "write 'key: value' lines"
+        )
+    return data
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (empty)"
+    return f"a {type(value).__name__} ({value!r:.40})"
