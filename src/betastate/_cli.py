@@ -10,12 +10,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from ._convert import portfolio_from_json
-from ._lifecycle import Lifecycle
 from ._portfolio import Portfolio
 from ._sample import sample_portfolio
 from .exceptions import BetastateError, DataFileError
@@ -49,28 +47,32 @@ def load_any(path: Path | None) -> Portfolio:
     )
 
 
-def report(portfolio: Portfolio, on: dt.date | None, out: list[str]) -> None:
-    """Counts by phase and one line per product, as of ``on``."""
-    lifecycle = Lifecycle()
-    book = lifecycle.rulebook
-    states = [lifecycle.state(s, on) for s in portfolio]
-    when = on.isoformat() if on else "the latest event"
-    out.append(
-        f"betastate report: {len(portfolio)} products ({portfolio.source or 'portfolio'}), "
-        f"as of {when}"
-    )
-    out.append("")
-    counts = Counter(state.phase for state in states)
-    out.append("Products by phase")
-    out.extend(f"  {value:<24} {counts.get(value, 0):>5}" for value in book.phase_values)
-    if counts.get(None):
-        out.append(f"  {'(not started)':<24} {counts[None]:>5}")
-    out.append("")
-    out.append("Products")
-    for startup, state in zip(portfolio, states, strict=True):
-        since = state.spans[-1].start.isoformat() if state.spans else "-"
-        phase = state.phase or "-"
-        out.append(f"  {startup.slug:<28} {phase:<22} since {since}  {startup.title}")
+def report(
+    portfolio: Portfolio, on: dt.date | None, out: list[str], fmt: str = "text"
+) -> None:
+    """The report of ``portfolio`` as of ``on`` (default: today) in ``fmt``, appended to ``out``."""
+    from . import _analytics, _report  # noqa: PLC0415  (only this command needs them)
+
+    day = on or _analytics.today()
+    data = _report.build(portfolio, day)
+    if fmt == "json":
+        out.append(_report.render_json(data))
+    elif fmt == "html":
+        out.append(_report.render_html(data, _report.figures(portfolio, day)))
+    else:
+        out.append(_report.render_text(data))
+
+
+def _load_report_input(path: Path | None) -> Portfolio:
+    """Like :func:`load_any`, with a progress bar on stderr for a folder (many files)."""
+    import betastate  # noqa: PLC0415  (the loader is public API)
+
+    from ._report import ProgressBar  # noqa: PLC0415
+
+    load = getattr(betastate, "load_portfolio", None)
+    if path is not None and path.is_dir() and load is not None:
+        return load(path, progress=ProgressBar())  # type: ignore[no-any-return]
+    return load_any(path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,14 +83,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_parser.add_argument(
         "path", nargs="?", type=Path, help="portfolio (default: the bundled sample)"
     )
-    report_parser.add_argument("--on", type=_date, help="as of this date (YYYY-MM-DD)")
+    report_parser.add_argument(
+        "--on", type=_date, help="as of this date (YYYY-MM-DD; default: today)"
+    )
+    report_parser.add_argument(
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="text for the terminal, json for tools, html: one self-contained page with plots",
+    )
+    report_parser.add_argument(
+        "--output", "-o", type=Path, help="write to this file instead of standard output"
+    )
     args = parser.parse_args(argv)
     out: list[str] = []
     try:
-        portfolio = load_any(args.path)
-        report(portfolio, args.on, out)
+        portfolio = _load_report_input(args.path)
+        report(portfolio, args.on, out, args.format)
     except BetastateError as exc:
         print(f"betastate: error: {exc}", file=sys.stderr)
         return 2
-    print("\n".join(out))
+    text = "\n".join(out)
+    if args.output is None:
+        print(text)
+        return 0
+    try:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        print(f"betastate: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(f"betastate: wrote {args.output}", file=sys.stderr)
     return 0
