@@ -8,6 +8,12 @@ Prints, from one run on this machine:
 - memory for 10,000 startups with 10 events each.
 
 Targets (issue "Core"): public API <= 5x the bare trigger; memory ≤ 50 MB.
+
+Part 2 (issue "Investment committees..."): 100,000 random valid commands
+(committees with phase changes, grants, spending) over 1,000 products, applied
+through `Lifecycle.apply`: commands per second, and the ratio of one command to
+the bare dict lookup above.
+
 Run: python benchmarks/lifecycle.py
 """
 
@@ -15,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import random
+import time
 import timeit
 import tracemalloc
 from decimal import Decimal
@@ -104,6 +112,83 @@ def memory_10k() -> tuple[float, int]:
     return used, sum(len(s.history) for s in portfolio)
 
 
+# -- part 2: committees, grants, spending -------------------------------------
+
+TEAM = tuple(
+    bs.Actor(role=role)
+    for role in ("intrapreneur", "sponsor", "incubator", "portfolio-manager", "coach")
+)
+# Phase decided at the committee of each cycle (the rest keep the phase).
+PHASE_AT_CYCLE = {0: "construction", 2: "acceleration", 5: "consolidation"}
+
+
+def product_commands(rng: random.Random, n: int, count: int) -> list[bs.Command]:
+    """`count` valid commands for one product: cycles of committee, grant, spending."""
+    day = dt.date(2020, 1, 6) + dt.timedelta(days=rng.randint(0, 700))
+    commands: list[bs.Command] = [bs.Advance(on=day, to="investigation", by=bs.Role.SPONSOR)]
+    cycle = 0
+    cost = Decimal(40)
+    while len(commands) < count:
+        day += dt.timedelta(days=rng.randint(1, 5))
+        cost -= Decimal(rng.randint(1, 3))
+        commands.append(
+            bs.HoldCommittee(
+                on=day,
+                by=bs.Role.SPONSOR,
+                decision="continue",
+                attendees=TEAM,
+                phase_change=PHASE_AT_CYCLE.get(cycle),
+                sponsor_budget_line=Decimal(180000) if cycle == 0 else None,
+                criteria=("ENT-CSL-1", "ENT-CSL-2", "ENT-CSL-4"),
+                grants=[bs.Grant(source="sponsor", amount=Decimal(rng.randint(80, 200) * 1000))],
+                impact=bs.ImpactReading(monthly_active_users=1000 * (cycle + 1), cost_per_use=cost),
+            )
+        )
+        commands.append(
+            bs.GrantFunds(
+                on=day + dt.timedelta(days=1),
+                by=bs.Role.SPONSOR,
+                grants=[bs.Grant(source="sponsor", amount=Decimal(rng.randint(5, 30) * 1000))],
+            )
+        )
+        # Spending inside the 6-month period the committee opened (or the one before).
+        spend_days = sorted(rng.randint(2, 140) for _ in range(8))
+        commands.extend(
+            bs.Spend(
+                on=day + dt.timedelta(days=offset),
+                by=bs.Role.INTRAPRENEUR,
+                amount=Decimal(rng.randint(50000, 500000)) / 100,
+                label=f"bon de commande {n}-{cycle}-{k}",
+            )
+            for k, offset in enumerate(spend_days)
+        )
+        day += dt.timedelta(days=rng.randint(141, 150))
+        cycle += 1
+    return commands[:count]
+
+
+def many_commands(products: int = 1_000, per_product: int = 100) -> tuple[float, int, int]:
+    """Seconds to apply products x per_product commands, round robin; (time, commands, warnings)."""
+    rng = random.Random(20261129)
+    lifecycle = bs.Lifecycle()
+    scripts = [product_commands(rng, n, per_product) for n in range(products)]
+    startups = [bs.Startup(slug=f"produit-{n}", title=f"Produit {n}") for n in range(products)]
+    order = [n for k in range(per_product) for n in range(products) if k < len(scripts[n])]
+    cursor = [0] * products
+    warnings = 0
+    started = time.perf_counter()
+    for n in order:
+        outcome = lifecycle.apply(startups[n], scripts[n][cursor[n]])
+        startups[n] = outcome.startup
+        warnings += len(outcome.warnings)
+        cursor[n] += 1
+    elapsed = time.perf_counter() - started
+    states = [lifecycle.state(s) for s in startups]
+    assert all(state.phase == "consolidation" for state in states)
+    assert all(e.spent <= e.granted for state in states for e in state.envelopes)
+    return elapsed, len(order), warnings
+
+
 def main() -> None:
     api = public_api()
     bare = bare_trigger()
@@ -117,6 +202,13 @@ def main() -> None:
     used, events = memory_10k()
     print("Memory")
     print(f"  10,000 startups, {events:,} events: {used / 2**20:8.1f} MB   (target <= 50 MB)")
+    elapsed, commands, warnings = many_commands()
+    per_command = elapsed / commands
+    print("Committees, grants, spending, phase changes (random, all valid)")
+    print(f"  {commands:,} commands over 1,000 products: {elapsed:8.2f} s ({warnings:,} warnings)")
+    print(f"  commands per second:                 {commands / elapsed:8.0f}")
+    print(f"  per command:                         {per_command * 1e6:8.1f} us")
+    print(f"  ratio per command / dict lookup:     {per_command / lookup:8.0f}x")
 
 
 if __name__ == "__main__":

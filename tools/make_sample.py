@@ -3,7 +3,9 @@ Regenerate the sample portfolio shipped in the package.
 
 Every product, incubator, organisation and person here is invented. The
 histories go through the public API under the strict beta.gouv.fr rulebook,
-so the sample is valid by construction. Run from the project root:
+so the sample is valid by construction: committees open envelopes, spending stays within
+them, stops carry post-mortems, one product sleeps in dormancy and another is taken over.
+Run from the project root:
 
     python tools/make_sample.py
 """
@@ -14,6 +16,8 @@ import datetime as dt
 import random
 from decimal import Decimal
 from pathlib import Path
+
+import attrs
 
 import betastate as bs
 
@@ -273,9 +277,207 @@ TYPICAL_DAYS = {
     "consolidation": (150, 400),
 }
 TODAY = dt.date(2026, 6, 30)
+FUNDED = ("construction", "acceleration", "consolidation")
+TEAM = tuple(
+    bs.Actor(role=role)
+    for role in ("intrapreneur", "sponsor", "incubator", "portfolio-manager", "coach")
+)
+DINUM = bs.Actor(role="dinum", name="Comité exécutif")
+# Stopped for lack of budget though impact was proven (brief §8.2 B): one sleeps in
+# dormancy, the other is taken over by a new sponsor after its dormancy.
+DORMANT = {"sentinelle-eau"}
+TAKEN_OVER = {"quai-numerique"}
+EVERY_DOSSIER_ITEM = [item for item, _ in bs.DOSSIER_ITEMS]
+REASONS = {
+    "abandon-investigation": ["problem_not_important", "solution_exists"],
+    "abandon": ["insufficient_impact", "no_business_backing"],
+}
 
 
-def build(rng: random.Random) -> bs.Portfolio:
+def post_mortem(rng: random.Random, status: str) -> bs.PostMortem:
+    return bs.PostMortem(
+        learnings="Les usagers ciblés avaient déjà une solution de contournement.",
+        why_we_stop="L'impact mesuré ne justifie plus l'investissement.",
+        relaunch_advice="Repartir des entretiens usagers et viser un public plus large.",
+        reasons=[rng.choice(REASONS.get(status, ["no_funding"]))],
+        authors=[bs.Actor(role="intrapreneur"), bs.Actor(role="coach")],
+    )
+
+
+class Builder:
+    """Drives one product through the public API, the way a back-office would."""
+
+    def __init__(self, rng: random.Random, lifecycle: bs.Lifecycle, startup: bs.Startup) -> None:
+        self.rng = rng
+        self.lifecycle = lifecycle
+        self.startup = startup
+        self.sponsor = startup.sponsors[0] if startup.sponsors else None
+        self.fast = False
+        self.cost_per_use = Decimal(rng.randint(20, 60))
+
+    def apply(self, command: bs.Command) -> None:
+        self.startup = self.lifecycle.apply(self.startup, command).startup
+
+    @property
+    def last(self) -> dt.date:
+        return self.startup.last_event_date or TODAY
+
+    def grant(self, low: int, high: int) -> bs.Grant:
+        amount = Decimal(self.rng.randint(low, high) * 1000)
+        return bs.Grant(source="sponsor", amount=amount, funder=self.sponsor)
+
+    def reading(self, users: int) -> bs.ImpactReading:
+        self.cost_per_use = max(Decimal(1), self.cost_per_use - self.rng.randint(0, 6))
+        return bs.ImpactReading(monthly_active_users=users, cost_per_use=self.cost_per_use)
+
+    def committee(self, day: dt.date, **kwargs: object) -> None:
+        attendees = (*TEAM, DINUM) if self.fast else TEAM
+        self.apply(
+            bs.HoldCommittee(
+                on=day,
+                by=bs.Role.SPONSOR,
+                attendees=attendees,
+                **kwargs,  # type: ignore[arg-type]
+            )
+        )
+
+    def spend_until(self, until: dt.date, times: int) -> None:
+        """A few orders, each a share of what is left of the envelope of its date."""
+        for _ in range(times):
+            first = self.last + dt.timedelta(days=1)
+            if first >= until:
+                return
+            day = first + dt.timedelta(days=self.rng.randint(0, max(0, (until - first).days - 1)))
+            left = self.lifecycle.state(self.startup, on=day).remaining_envelope
+            if left is None or left < 100:
+                continue
+            amount = (left * Decimal(self.rng.randint(15, 35)) / 100).quantize(Decimal(1))
+            self.apply(
+                bs.Spend(
+                    on=day,
+                    by=bs.Role.INTRAPRENEUR,
+                    amount=amount,
+                    label=self.rng.choice(
+                        ["développement", "design", "déploiement", "hébergement"]
+                    ),
+                )
+            )
+
+    def run_phase(self, until: dt.date, phase: str) -> None:
+        """Committees 40 days before each envelope ends, spending in between."""
+        users = {"construction": 300, "acceleration": 3000, "consolidation": 12000}[phase]
+        while True:
+            envelope = self.lifecycle.state(self.startup).envelopes[-1]
+            day = envelope.end - dt.timedelta(days=40)
+            if day >= until - dt.timedelta(days=20) or day <= self.last:
+                break
+            self.spend_until(day, 3)
+            if self.rng.random() < 0.2:
+                end = bs.Ledger((envelope,)).last_end() or envelope.end
+                follow_up = end + dt.timedelta(days=61 - 40)
+                self.committee(
+                    day,
+                    decision="provisional",
+                    months=2,
+                    grants=[self.grant(30, 60)],
+                    next_on=follow_up,
+                    impact=self.reading(users),
+                )
+            else:
+                self.committee(
+                    day,
+                    decision="continue",
+                    grants=[self.grant(90, 220)],
+                    impact=self.reading(users),
+                )
+            users = int(users * (1.2 + self.rng.random()))
+        self.spend_until(until, 2)
+
+    def change(self, day: dt.date, to: str) -> None:
+        """The committee ending a phase decides the next one."""
+        if to.startswith("abandon"):
+            self.committee(day, decision="stop", post_mortem=post_mortem(self.rng, to))
+        elif to in ("transfere", "opere"):
+            host = "/organisations/region-imaginaire" if to == "transfere" else self.sponsor
+            plan = bs.ExitPlan(
+                trajectory="business-directorate" if to == "transfere" else "operator",
+                host=host or "/organisations/agence-des-bourgs",
+                annual_running_cost=Decimal(self.rng.randint(150, 600) * 1000),
+            )
+            self.committee(
+                day,
+                decision="continue",
+                phase_change=to,
+                exit_plan=plan,
+                grants=[bs.Grant(source="other", amount=plan.annual_running_cost / 2, funder=host)],
+            )
+        else:
+            self.committee(
+                day,
+                decision="continue",
+                phase_change=to,
+                grants=[self.grant(90, 220)],
+                sponsor_budget_line=Decimal(self.rng.choice([150_000, 180_000, 200_000, 250_000]))
+                if to == "construction"
+                else None,
+                criteria=["ENT-CSL-1", "ENT-CSL-2", "ENT-CSL-4"] if to == "consolidation" else (),
+            )
+
+    def no_budget(self, day: dt.date, *, taken_over: bool) -> None:
+        """Liquidation, safeguard, recovery file, dossier, dormancy (then a takeover)."""
+        self.committee(
+            day, decision="stop", procedure="no-budget", safeguard_until=day + dt.timedelta(days=90)
+        )
+        self.apply(
+            bs.FileRecovery(
+                on=day + dt.timedelta(days=20),
+                by=bs.Role.INTRAPRENEUR,
+                approached=["/organisations/region-imaginaire"],
+            )
+        )
+        self.apply(
+            bs.UpdateDossier(
+                on=day + dt.timedelta(days=60), by=bs.Role.COACH, done=EVERY_DOSSIER_ITEM
+            )
+        )
+        self.apply(
+            bs.Stop(
+                on=day + dt.timedelta(days=95),
+                by=bs.Role.SPONSOR,
+                post_mortem=attrs.evolve(
+                    post_mortem(self.rng, "abandon"),
+                    why_we_stop="Le budget du sponsor a été supprimé ; l'impact est prouvé.",
+                    reasons=["no_funding"],
+                ),
+                dormant=True,
+            )
+        )
+        if taken_over:
+            self.sponsor = "/organisations/region-imaginaire"
+            self.apply(
+                bs.TakeOver(
+                    on=day + dt.timedelta(days=180),
+                    by=bs.Role.SPONSOR,
+                    sponsor=self.sponsor,
+                    grants=[self.grant(90, 150)],
+                )
+            )
+            self.run_phase(TODAY, "construction")
+
+    def fast_award(self, day: dt.date) -> None:
+        envelope = self.lifecycle.state(self.startup, on=day).envelope
+        if envelope is None:
+            return
+        cofinancing = min(envelope.granted, Decimal(200_000)).quantize(Decimal(1000))
+        self.apply(
+            bs.AwardFast(
+                on=day, by=bs.Role.DINUM, edition=self.rng.choice([15, 16]), cofinancing=cofinancing
+            )
+        )
+        self.fast = True
+
+
+def build(rng: random.Random) -> bs.Portfolio:  # noqa: C901  (one branch per product kind)
     lifecycle = bs.Lifecycle()
     startups = []
     for slug, title, mission, path in PRODUCTS:
@@ -293,49 +495,42 @@ def build(rng: random.Random) -> bs.Portfolio:
         )
         # Running products end near TODAY; finished ones somewhere before.
         spans = [rng.randint(*TYPICAL_DAYS.get(phase, (1, 1))) for phase in path[:-1]]
-        total = sum(spans)
+        ended = path[-1] in ("abandon", "abandon-investigation", "transfere", "opere")
         start = TODAY - dt.timedelta(
-            days=total
-            + rng.randint(
-                20,
-                900
-                if path[-1] in ("abandon", "abandon-investigation", "transfere", "opere")
-                else 90,
-            )
+            days=sum(spans) + rng.randint(20, 900 if ended or slug in TAKEN_OVER else 90)
         )
+        if slug in TAKEN_OVER:
+            start -= dt.timedelta(days=200)
+        builder = Builder(rng, lifecycle, startup)
+        builder.apply(bs.Advance(on=start, to=path[0], by=bs.Role.SPONSOR))
         day = start
         for index, phase in enumerate(path):
-            budget = (
-                Decimal(rng.choice([150_000, 180_000, 200_000, 250_000]))
-                if phase == "construction"
-                else None
-            )
-            startup = lifecycle.apply(
-                startup,
-                bs.Advance(on=day, to=phase, by=bs.Role.SPONSOR, sponsor_budget_line=budget),
-            ).startup
+            if lifecycle.rulebook.is_terminal(phase):
+                break
+            until = day + dt.timedelta(days=spans[index]) if index < len(spans) else TODAY
             if phase == "construction" and rng.random() < 0.7:
                 launch = day + dt.timedelta(days=rng.randint(40, 90))
-                if index + 1 == len(path) or launch < day + dt.timedelta(days=spans[index]):
-                    startup = lifecycle.apply(
-                        startup, bs.Launch(on=launch, by=bs.Role.INTRAPRENEUR)
-                    ).startup
-            if index < len(spans):
-                committee_day = day + dt.timedelta(days=spans[index] - 1)
-                if committee_day > (startup.last_event_date or day):
-                    event = bs.CommitteeHeld(
-                        on=committee_day,
-                        decision=bs.Decision.STOP
-                        if path[index + 1].startswith("abandon")
-                        else bs.Decision.CONTINUE,
-                        phase_change=path[index + 1],
-                        comment="Comité d'investissement",
-                    )
-                    startup = lifecycle.apply(
-                        startup, bs.Record(event=event, by=bs.Role.INVESTMENT_COMMITTEE)
-                    ).startup
-                day += dt.timedelta(days=spans[index])
-        startups.append(startup)
+                if launch < until:
+                    builder.apply(bs.Launch(on=launch, by=bs.Role.INTRAPRENEUR))
+            if phase == "acceleration" and rng.random() < 0.5:
+                builder.fast_award(day + dt.timedelta(days=rng.randint(20, 60)))
+            if phase in FUNDED:
+                builder.run_phase(until, phase)
+            if index + 1 < len(path):
+                if slug in DORMANT | TAKEN_OVER and path[index + 1] == "abandon":
+                    builder.no_budget(until, taken_over=slug in TAKEN_OVER)
+                    break
+                builder.change(until, path[index + 1])
+            day = until
+        if path[-1] in ("transfere", "opere") and rng.random() < 0.4:
+            builder.apply(
+                bs.DesignateNationalImpact(
+                    on=builder.last + dt.timedelta(days=rng.randint(30, 200)),
+                    by=bs.Role.DINUM,
+                    criteria=bs.NATIONAL_IMPACT_CRITERIA,
+                )
+            )
+        startups.append(builder.startup)
     return bs.Portfolio(
         startups=sorted(startups, key=lambda s: s.slug),
         incubators=INCUBATORS,

@@ -219,7 +219,14 @@ def fold(events: Iterable[Event]) -> Ledger:  # noqa: C901  (one branch per even
         return None
 
     for event in events:
-        if isinstance(event, CommitteeHeld) and event.period_start and event.period_end:
+        # Spending is by far the most frequent event: test it first.
+        if isinstance(event, Spent):
+            target = covering(event.on)
+            if target is None:
+                unallocated += event.amount
+            else:
+                target.spent += event.amount
+        elif isinstance(event, CommitteeHeld) and event.period_start and event.period_end:
             opened.append(
                 _Open(
                     event.period_start,
@@ -250,12 +257,6 @@ def fold(events: Iterable[Event]) -> Ledger:  # noqa: C901  (one branch per even
             )
             if target is not None:
                 target.grants.extend(event.grants)
-        elif isinstance(event, Spent):
-            target = covering(event.on)
-            if target is None:
-                unallocated += event.amount
-            else:
-                target.spent += event.amount
         elif isinstance(event, Stopped) and event.procedure is not None:
             # A final stop closes the running period and any later one.
             for envelope in opened:
