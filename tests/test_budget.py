@@ -234,3 +234,22 @@ class TestRoundTrip:
         data = bs.to_data(bs.Grant(source="sponsor", amount=Decimal("0.10")))
 
         assert "0.10" == data["amount"]
+
+
+class TestSample:
+    def test_sample_keeps_the_money_rules(self):
+        """The shipped sample, built through these commands, never overspends a period."""
+        envelopes = [e for s in bs.sample_portfolio() for e in LIFECYCLE.state(s).envelopes]
+
+        assert envelopes
+        assert all(e.spent <= e.granted for e in envelopes)
+        assert any(e.provisional for e in envelopes)
+
+    def test_sample_stops_have_post_mortems(self):
+        """Every sample stop carries a complete post-mortem; one sleeps, one was taken over."""
+        states = {s.slug: LIFECYCLE.state(s) for s in bs.sample_portfolio()}
+        stopped = [st for st in states.values() if LIFECYCLE.rulebook.phase(st.phase).stop]
+
+        assert stopped
+        assert all(st.post_mortem is not None and not st.post_mortem.missing() for st in stopped)
+        assert {"dormant", "taken-over"} <= {st.stop_stage for st in states.values()}

@@ -166,6 +166,17 @@ class TestPeriod:
         assert ["BR-07"] == rules(LIFECYCLE.check(constructing(), late).errors)
         assert ["BR-07"] == rules(LIFECYCLE.check(constructing(), missing).errors)
 
+    def test_lapsed_provisional_is_overdue(self):
+        """A provisional envelope that ends with no committee shows as an overdue committee."""
+        command = committee(dt.date(2025, 8, 1), "provisional", next_on=dt.date(2025, 10, 1))
+        startup = LIFECYCLE.apply(constructing(), command).startup
+        # Provisional period: 10 September to 10 November 2025.
+        before = LIFECYCLE.state(startup, on=dt.date(2025, 11, 9))
+        after = LIFECYCLE.state(startup, on=dt.date(2025, 11, 10))
+
+        assert () == before.overdue_committees
+        assert (dt.date(2025, 11, 10),) == after.overdue_committees
+
     def test_year_end_is_noted(self):
         """BR-13: an envelope crossing 31 December is an info, never a refusal."""
         outcome = LIFECYCLE.apply(constructing(), committee(dt.date(2025, 8, 1)))

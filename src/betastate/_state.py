@@ -310,6 +310,18 @@ def _phase_on(spans: tuple[PhaseSpan, ...], day: dt.date) -> str | None:
     return phase
 
 
+def _lapsed_provisionals(held: list[CommitteeHeld], day: dt.date) -> list[dt.date]:
+    """BR-07: ends of provisional envelopes no committee followed before they ran out."""
+    lapsed: list[dt.date] = []
+    for index, committee in enumerate(held):
+        end = committee.period_end
+        if committee.decision == "provisional" and end is not None and day >= end:
+            following = held[index + 1].on if index + 1 < len(held) else None
+            if following is None or following >= end:
+                lapsed.append(end)
+    return lapsed
+
+
 def _committees_due(
     events: tuple[Event, ...],
     spans: tuple[PhaseSpan, ...],
@@ -328,6 +340,7 @@ def _committees_due(
         months = committee_interval(rulebook, _phase_on(spans, previous.on))
         if months is not None and following.on > add_months(previous.on, months):
             overdue.append(add_months(previous.on, months))
+    overdue = sorted({*overdue, *_lapsed_provisionals(held, day)})
     months = committee_interval(rulebook, phase)
     if months is None:
         return None, tuple(overdue)
@@ -340,6 +353,6 @@ def _committees_due(
         notice = dt.timedelta(days=rulebook.thresholds.exhaustion_notice_days_min)
         candidates.append(latest.exhaustion(max(day, latest.start)) - notice)
     due = min(candidates)
-    if held and day > add_months(baseline, months):
+    if held and day > add_months(baseline, months) and add_months(baseline, months) not in overdue:
         overdue.append(add_months(baseline, months))
-    return due, tuple(overdue)
+    return due, tuple(sorted(overdue))
