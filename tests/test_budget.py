@@ -77,6 +77,29 @@ class TestSpending:
             bs.Grant(source="sponsor", amount=Decimal(-5))
 
 
+class TestNoBackDoor:
+    @pytest.mark.parametrize(
+        "event",
+        [
+            bs.Spent(on=dt.date(2025, 4, 1), amount=Decimal(1)),
+            bs.FundsGranted(on=dt.date(2025, 4, 1), grants=[sponsor(1)]),
+            bs.CommitteeHeld(on=dt.date(2025, 4, 1), decision="continue", grants=[sponsor(1)]),
+            bs.TakenOver(on=dt.date(2025, 4, 1), sponsor="/o/x", resumes="construction"),
+            bs.Stopped(on=dt.date(2025, 4, 1)),
+        ],
+    )
+    def test_record_cannot_move_money_or_stop(self, event):
+        """Record refuses events that have their own, checked, command."""
+        with pytest.raises(TypeError, match="use betastate"):
+            bs.Record(event=event, by="sponsor")
+
+    def test_record_keeps_plain_committees(self):
+        """A committee decided elsewhere, without money, can still be recorded."""
+        event = bs.CommitteeHeld(on=dt.date(2025, 4, 1), decision="continue", comment="Comité")
+
+        assert LIFECYCLE.check(constructing(), bs.Record(event=event, by="sponsor")).accepted
+
+
 class TestGrants:
     def test_co_funding_by_several_sponsors(self):
         """Grants from several sponsors add up in one envelope, by source and funder."""

@@ -76,11 +76,34 @@ class Launch:
     comment: str | None = None
 
 
+_OWN_COMMAND = {
+    "FundsGranted": "GrantFunds",
+    "Spent": "Spend",
+    "TakenOver": "TakeOver",
+    "LiquidationDecided": "HoldCommittee(decision='stop', procedure='no-budget')",
+    "Stopped": "Stop (or HoldCommittee(decision='stop'))",
+    "Perennised": "HoldCommittee(..., exit_plan=...)",
+    "RecoveryFiled": "FileRecovery",
+    "DossierUpdated": "UpdateDossier",
+}
+"""Events that change money or a stop: only their own command may add them."""
+
+
 def _not_a_phase_change(_inst: Record, _attr: attrs.Attribute[Event], event: Event) -> None:
     if isinstance(event, PhaseEntered | Pivoted):
         msg = (
             f"Record cannot carry a phase change ({type(event).__name__}); "
             "use betastate.Advance so the rulebook checks the move."
+        )
+        raise TypeError(msg)
+    name = type(event).__name__
+    own = _OWN_COMMAND.get(name)
+    if own is None and name == "CommitteeHeld" and (event.grants or event.period_start):  # type: ignore[union-attr]
+        own = "HoldCommittee"
+    if own is not None:
+        msg = (
+            f"Record cannot carry a {name} that moves money or a stop; "
+            f"use betastate.{own} so the rulebook checks it."
         )
         raise TypeError(msg)
 
