@@ -37,15 +37,13 @@ from ._events import (
     FundsGranted,
     LiquidationDecided,
     NationalImpactDesignated,
-    Perennised,
     RecoveryFiled,
     Spent,
-    Stopped,
     TakenOver,
 )
 from ._gates import Violation
 from ._model import Role
-from ._state import committee_interval, current_phase, project
+from ._state import committee_interval, project
 from ._stopping import NATIONAL_IMPACT_CRITERIA, StopProcedure
 
 
@@ -100,54 +98,14 @@ def advance_with_records(
     dormant: bool = False,
 ) -> tuple[Event, ...]:
     """
-    A phase change, plus what it carries: the stop's post-mortem, the exit plan.
+    A phase change decided with a committee or a stop, through the engine's path.
 
-    Also rule N1: from investigation onwards, a status change is a committee
-    decision (the sponsor's or the committee's).
+    The engine checks the move (transitions, gates, roles, N1) and records the
+    stop's post-mortem or the exit plan it carries.
     """
-    book = lifecycle.rulebook
-    phase = current_phase(startup.history, book)
-    transition = book.transition(phase, command.to) if book.has_phase(command.to) else None
-    if (
-        phase is not None
-        and transition is not None
-        and command.by.role in transition.deciders
-        and command.by.role not in COMMITTEE_ROLES
-    ):
-        lifecycle.file(
-            [
-                Violation(
-                    "N1",
-                    f"{startup.slug!r}: the move from {phase} to {command.to} on "
-                    f"{command.on.isoformat()} is decided by the {command.by.role}, "
-                    "not by a committee.",
-                    "record it with betastate.HoldCommittee(..., phase_change=...) "
-                    "decided by the sponsor or the committee.",
-                )
-            ],
-            errors,
-            warnings,
-        )
-    moved = lifecycle._advance(startup, command, errors, warnings)  # noqa: SLF001
-    if not moved:
-        return ()
-    target = book.phase(command.to)
-    before: tuple[Event, ...] = ()
-    after: tuple[Event, ...] = ()
-    if target.stop:
-        before = (
-            Stopped(
-                on=command.on,
-                comment=command.comment,
-                by=command.by,
-                post_mortem=command.post_mortem,
-                procedure=procedure,
-                dormant=dormant,
-            ),
-        )
-    elif target.terminal and command.exit_plan is not None:
-        after = (Perennised(on=command.on, plan=command.exit_plan, by=command.by),)
-    return before + moved + after
+    return lifecycle._advance(  # noqa: SLF001
+        startup, command, errors, warnings, procedure=procedure, dormant=dormant
+    )
 
 
 def _period_rules(
@@ -910,6 +868,5 @@ HANDLERS: dict[type, Handler] = {
     Stop: handle_stop,
     UpdateDossier: handle_dossier,
     DesignateNationalImpact: handle_national_impact,
-    Advance: advance_with_records,
 }
 """Command type → handler, merged into the engine's table."""

@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 from ._commands import Advance, Command, Launch, Record
+from ._committee import COMMITTEE_ROLES
 from ._committee import HANDLERS as COMMITTEE_HANDLERS
-from ._events import Event, PhaseEntered, Pivoted, ProductLaunched
+from ._events import Event, Perennised, PhaseEntered, Pivoted, ProductLaunched, Stopped
 from ._gates import GateContext, Violation
 from ._model import Reason, Severity, Startup
 from ._rulebook import Rulebook, TransitionDef, load_rulebook
 from ._state import StartupState, current_phase, project
+from ._stopping import StopProcedure
 from .exceptions import TransitionRefused
 
 
@@ -389,6 +391,16 @@ class Lifecycle:
                         f"have one of {', '.join(transition.deciders)} decide it.",
                     )
                 )
+            elif phase is not None and command.by.role not in COMMITTEE_ROLES:
+                violations.append(
+                    Violation(
+                        "N1",
+                        f"{slug!r}: the move {where} to {target} on {command.on.isoformat()} is "
+                        f"decided by the {command.by.role}, not by a committee.",
+                        "record it with betastate.HoldCommittee(..., phase_change=...) decided "
+                        "by the sponsor or the committee.",
+                    )
+                )
         _sort(rulebook, violations, errors, warnings)
 
     def _advance(
@@ -397,7 +409,16 @@ class Lifecycle:
         command: Advance,
         errors: list[Reason],
         warnings: list[Reason],
+        *,
+        procedure: StopProcedure = StopProcedure.NO_IMPACT,
+        dormant: bool = False,
     ) -> tuple[Event, ...]:
+        """
+        A phase change through the shared machine, and what it carries.
+
+        Entering a stop records the ``Stopped`` event with the post-mortem
+        (before the phase entry); an exit with a plan records ``Perennised``.
+        """
         phase = current_phase(startup.history, self.rulebook)
         transition = (
             self.rulebook.transition(phase, command.to)
@@ -422,9 +443,23 @@ class Lifecycle:
             return (
                 Pivoted(on=command.on, phase=cursor.state, comment=command.comment, by=command.by),
             )
-        return (
-            PhaseEntered(on=command.on, phase=cursor.state, comment=command.comment, by=command.by),
+        entered = PhaseEntered(
+            on=command.on, phase=cursor.state, comment=command.comment, by=command.by
         )
+        target = self.rulebook.phase(command.to)
+        if target.stop:
+            stopped = Stopped(
+                on=command.on,
+                comment=command.comment,
+                by=command.by,
+                post_mortem=command.post_mortem,
+                procedure=procedure,
+                dormant=dormant,
+            )
+            return (stopped, entered)
+        if target.terminal and command.exit_plan is not None:
+            return (entered, Perennised(on=command.on, plan=command.exit_plan, by=command.by))
+        return (entered,)
 
 
 def _handle_launch(
@@ -460,8 +495,7 @@ _HANDLERS: dict[type, Handler] = {
     Advance: lambda lc, s, c, e, w: lc._advance(s, c, e, w),  # noqa: SLF001
     Launch: _handle_launch,
     Record: _handle_record,
-    # Committees, money, stops and takeovers; Advance also records what it
-    # carries (the stop's post-mortem, the exit plan) and checks rule N1.
+    # Committees, money, stops and takeovers.
     **COMMITTEE_HANDLERS,
 }
 """Command type → handler. New commands register here."""
