@@ -100,6 +100,10 @@ EXPECTED = {
     "sample_portfolio",
     "audit",
     "load_portfolio",
+    "load_jsonapi",
+    "json_schema",
+    "save_startup",
+    "write_frontmatter",
     "to_data",
 }
 

@@ -62,6 +62,7 @@ from ._events import Stopped as Stopped
 from ._events import TakenOver as TakenOver
 from ._gates import GateContext as GateContext
 from ._gates import Violation as Violation
+from ._jsonapi import load_jsonapi as load_jsonapi
 from ._lifecycle import Lifecycle as Lifecycle
 from ._lifecycle import Move as Move
 from ._lifecycle import Outcome as Outcome
@@ -87,6 +88,7 @@ from ._rulebook import RuleDef as RuleDef
 from ._rulebook import Thresholds as Thresholds
 from ._rulebook import TransitionDef as TransitionDef
 from ._sample import sample_portfolio as sample_portfolio
+from ._schema import json_schema as json_schema
 from ._state import PhaseSpan as PhaseSpan
 from ._state import StartupState as StartupState
 from ._stopping import DOSSIER_ITEMS as DOSSIER_ITEMS
@@ -96,6 +98,8 @@ from ._stopping import PostMortem as PostMortem
 from ._stopping import StopProcedure as StopProcedure
 from ._stopping import StopReason as StopReason
 from ._stopping import Trajectory as Trajectory
+from ._writer import save_startup as save_startup
+from ._writer import write_frontmatter as write_frontmatter
 from .exceptions import BetastateError as BetastateError
 from .exceptions import DataFileError as DataFileError
 from .exceptions import RulebookError as RulebookError
@@ -209,13 +213,17 @@ __all__ = [
     "audit",
     "exceptions",
     "from_data",
+    "json_schema",
+    "load_jsonapi",
     "load_portfolio",
     "make_converter",
     "portfolio_from_json",
     "portfolio_to_json",
     "rulebook",
     "sample_portfolio",
+    "save_startup",
     "to_data",
+    "write_frontmatter",
 ]
 
 

@@ -12,13 +12,12 @@ breaks an error rule.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 import attrs
 
@@ -76,8 +75,7 @@ STOP_PHASES: Final = ("abandon", "abandon-investigation")
 _TIMESTAMP: Final = re.compile(r"\d{4}-\d\d?-\d\d?(?:[Tt]|[ \t]+)\d")
 
 
-@attrs.frozen
-class _Schema:
+class _Schema(NamedTuple):
     """What ``schema/startups.yml`` lists (a real checkout ships it; it lags behind)."""
 
     keys: frozenset[str]
@@ -88,8 +86,7 @@ class _Schema:
     file: str
 
 
-@attrs.frozen
-class _Context:
+class _Context(NamedTuple):
     """What every product is checked against."""
 
     rulebook: Rulebook
@@ -589,14 +586,13 @@ def _name(entry: Mapping[str, Any], key: str, front: _frontmatter.FrontMatter) -
 # -- one product ---------------------------------------------------------------------
 
 
-@attrs.frozen
-class _Phase:
+class _Phase(NamedTuple):
     name: str
     original: str
     start: dt.date
     end: dt.date | None
     comment: str | None
-    index: int
+    order: int
 
 
 def read_startup(
@@ -626,6 +622,7 @@ class _Reader:
         self.book = context.rulebook
         self.found: list[Finding] = []
         self.phases: list[_Phase] = []
+        self.event_entries: list[tuple[str, dt.date, str | None]] = []
 
     def add(
         self, code: str, severity: Severity, message: str, line: int | None, *dates: dt.date
@@ -636,9 +633,8 @@ class _Reader:
         return _date(value, what, self.front, needle=needle, found=self.found, slug=self.slug)
 
     def read_phases(self) -> list[Event]:
-        front, book = self.front, self.book
-        history: list[Event] = []
-        previous: str | None = None
+        front = self.front
+        raw: list[_Phase] = []
         for index, entry in enumerate(_entries(front.data.get("phases"), "phases", front)):
             original = _name(entry, "phases", front)
             needle = f"name: {original}"
@@ -649,25 +645,50 @@ class _Reader:
                 if end_value is None
                 else self.date(end_value, f"phase {original!r} end", needle)
             )
-            name = original
-            if not book.has_phase(original):
-                mapped = book.map_legacy(original, previous)
-                if mapped is not None:
-                    name = mapped
-                    self.add(
-                        "legacy-phase-name",
-                        Severity.WARNING,
-                        f"legacy phase name {original!r} read as {mapped!r}",
-                        front.line_of(needle),
-                        start,
-                    )
             comment = _comment(entry, front, needle)
-            self.phases.append(_Phase(name, original, start, end, comment, index))
-            history.append(PhaseEntered(on=start, phase=name, comment=comment))
-            if end is not None:
-                history.append(PhaseEnded(on=end, phase=name))
-            previous = name
+            raw.append(_Phase(original, original, start, end, comment, index))
+        self.phases = self.map_legacy(raw)
+        history: list[Event] = []
+        for phase in self.phases:
+            history.append(PhaseEntered(on=phase.start, phase=phase.name, comment=phase.comment))
+            if phase.end is not None:
+                history.append(PhaseEnded(on=phase.end, phase=phase.name))
         return history
+
+    def map_legacy(self, raw: list[_Phase]) -> list[_Phase]:
+        """
+        Legacy names mapped, each with a finding.
+
+        ``alumni`` depends on the phase before it: the current one (tie rule)
+        on its start date, among the phases already known.
+        """
+        book = self.book
+        if all(book.has_phase(p.name) for p in raw):
+            return raw
+        known = [p for p in raw if book.has_phase(p.name)]
+        mapped: dict[int, _Phase] = {}
+        for phase in sorted(raw, key=lambda p: (p.start, p.order)):
+            if book.has_phase(phase.name):
+                continue
+            before = [p for p in known if p.start <= phase.start]
+            previous = max(
+                before, key=lambda p: (p.start, book.rank(p.name), p.order), default=None
+            )
+            target = book.map_legacy(phase.name, previous.name if previous else None)
+            if target is None:
+                continue
+            new = phase._replace(name=target)
+            mapped[phase.order] = new
+            known.append(new)
+            self.add(
+                "legacy-phase-name",
+                Severity.WARNING,
+                f"legacy phase name {phase.original!r} read as {target!r}"
+                + (f" (after {previous.name})" if previous else ""),
+                self.front.line_of(f"name: {phase.original}", after="phases:"),
+                phase.start,
+            )
+        return [mapped.get(p.order, p) for p in raw]
 
     def read_events(self) -> list[Event]:
         front = self.front
@@ -682,6 +703,7 @@ class _Reader:
                 events.append(Note(on=on, name=name, comment=comment))
             else:
                 events.append(kind(on=on, comment=comment))
+            self.event_entries.append((name, on, comment))
         return events
 
     def startup(self) -> Startup:
@@ -706,6 +728,28 @@ class _Reader:
             history=history,
             extra={k: v for k, v in data.items() if k not in FIELDS},
         )
+
+
+def read_as_written(
+    front: _frontmatter.FrontMatter, slug: str
+) -> tuple[Startup, list[_PhaseEntry], list[_EventEntry]]:
+    """
+    A product and its phase and event entries in file order (for the writer).
+
+    Entries are ``(name, start, end, comment)`` and ``(name, date, comment)``
+    as the loader reads them (legacy names mapped).
+    """
+    from ._rulebook import load_rulebook  # noqa: PLC0415  (cached built-in)
+
+    context = _Context(load_rulebook("betagouv"), None, None, None, None, None)
+    reader = _Reader(front, slug, context)
+    startup = reader.startup()
+    phases = [(p.name, p.start, p.end, p.comment) for p in reader.phases]
+    return startup, phases, reader.event_entries
+
+
+_PhaseEntry = tuple[str, dt.date, "dt.date | None", "str | None"]
+_EventEntry = tuple[str, dt.date, "str | None"]
 
 
 def _on(event: Event) -> dt.date:
@@ -740,7 +784,7 @@ class _Checks:
         self.add = add
         book = context.rulebook
         # Chronological order with the tie rule: start, then lifecycle rank, then file order.
-        self.ordered = sorted(phases, key=lambda p: (p.start, book.rank(p.name), p.index))
+        self.ordered = sorted(phases, key=lambda p: (p.start, book.rank(p.name), p.order))
 
     def line(self, phase: _Phase) -> int | None:
         return self.front.line_of(f"name: {phase.original}", after="phases:")
@@ -794,8 +838,8 @@ class _Checks:
             against = [
                 group
                 for group in same_days
-                if [p.index for p in group]
-                != [p.index for p in sorted(group, key=lambda p: book.rank(p.name))]
+                if [p.order for p in group]
+                != [p.order for p in sorted(group, key=lambda p: book.rank(p.name))]
             ]
             if against:
                 add(
@@ -910,7 +954,7 @@ class _Checks:
                         other.start,
                     )
             # The next phase as listed (same-day phases keep the file's order).
-            listed = self.phases[phase.index + 1 : phase.index + 2]
+            listed = self.phases[phase.order + 1 : phase.order + 2]
             if listed and phase.end < listed[0].start:
                 add(
                     "phase-gap",
@@ -969,7 +1013,7 @@ class _Checks:
                 break
         for terminal in terminals:
             same_day_after = [
-                p for p in self.phases if p.start == terminal.start and p.index > terminal.index
+                p for p in self.phases if p.start == terminal.start and p.order > terminal.order
             ]
             if same_day_after:
                 add(
@@ -1164,6 +1208,8 @@ class _Checks:
     # -- values ------------------------------------------------------------------------
 
     def values(self) -> None:
+        import html  # noqa: PLC0415  (import time)
+
         link, add = self.startup.link, self.add
         if link is not None:
             line = self.front.line_of("link:")

@@ -1,0 +1,105 @@
+"""The website's JSON:API export (api/v2.x/startups.json), on an invented fixture in that format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+import betastate
+from betastate import CommitteeHeld, DataFileError, PhaseEntered, ProductLaunched, Stopped
+
+
+FIXTURE = Path(__file__).parent / "data" / "jsonapi" / "startups.json"
+
+
+@pytest.fixture(name="portfolio", scope="module")
+def _portfolio() -> betastate.Portfolio:
+    return betastate.load_jsonapi(FIXTURE)
+
+
+class TestLoad:
+    """Attributes, relationships and included incubators become betastate values."""
+
+    def test_startups(self, portfolio: betastate.Portfolio) -> None:
+        """Both items load, sorted by slug, with title, mission, incubator and sponsors."""
+        velo = portfolio["velo-partage"]
+
+        assert ("carnet-de-bord", "velo-partage") == portfolio.slugs
+        assert ("Vélo partagé", "Des vélos fictifs pour des agents imaginaires") == (
+            velo.title,
+            velo.mission,
+        )
+        assert "incubateur-fictif" == velo.incubator
+        assert ("/organisations/ministere-imaginaire",) == velo.sponsors
+        assert "partiellement conforme" == velo.extra["accessibility_status"]
+
+    def test_history(self, portfolio: betastate.Portfolio) -> None:
+        """Phases then events by date; empty 'end' and 'comment' strings mean absent."""
+        assert (
+            PhaseEntered(on=dt.date(2022, 1, 10), phase="investigation"),
+            CommitteeHeld(on=dt.date(2022, 6, 1), comment="Go"),
+            PhaseEntered(on=dt.date(2022, 6, 2), phase="construction"),
+            ProductLaunched(on=dt.date(2022, 9, 1)),
+        ) == portfolio["velo-partage"].history
+
+    def test_legacy_and_findings(self, portfolio: betastate.Portfolio) -> None:
+        """A legacy alumni after investigation is abandon-investigation, with a finding."""
+        carnet = portfolio["carnet-de-bord"]
+        codes = {(f.slug, f.code) for f in portfolio.findings}
+
+        assert PhaseEntered(on=dt.date(2020, 3, 1), phase="abandon-investigation") in carnet.history
+        assert Stopped(on=dt.date(2020, 3, 1), comment="Arrêt") in carnet.history
+        assert ("carnet-de-bord", "legacy-phase-name") in codes
+        assert ("carnet-de-bord", "no-sponsor") in codes
+
+    def test_included_incubator(self, portfolio: betastate.Portfolio) -> None:
+        """The included incubator is loaded with its owner."""
+        (incubator,) = portfolio.incubators
+
+        assert ("incubateur-fictif", "/organisations/ministere-imaginaire") == (
+            incubator.id,
+            incubator.owner,
+        )
+
+
+class TestBadInput:
+    """Malformed exports raise DataFileError naming the item and key."""
+
+    def write(self, tmp_path: Path, document: object) -> Path:
+        path = tmp_path / "startups.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        return path
+
+    def test_not_json(self, tmp_path: Path) -> None:
+        """Invalid JSON names its line."""
+        path = tmp_path / "startups.json"
+        path.write_text('{"data": [\n  {,}\n]}', encoding="utf-8")
+
+        with pytest.raises(DataFileError) as caught:
+            betastate.load_jsonapi(path)
+
+        assert 2 == caught.value.line
+
+    def test_not_jsonapi(self, tmp_path: Path) -> None:
+        """A document without a data list is refused."""
+        with pytest.raises(DataFileError, match="no top-level 'data'"):
+            betastate.load_jsonapi(self.write(tmp_path, {"startups": []}))
+
+    def test_bad_date(self, tmp_path: Path) -> None:
+        """An unparseable phase start names the item and key."""
+        document = json.loads(FIXTURE.read_text(encoding="utf-8"))
+        document["data"][1]["attributes"]["phases"][0]["start"] = "le 7 janvier"
+
+        with pytest.raises(DataFileError, match=r"data\[1\]\.attributes\.phases\[0\]\.start"):
+            betastate.load_jsonapi(self.write(tmp_path, document))
+
+    def test_wrong_type(self, tmp_path: Path) -> None:
+        """A title that is not text names the item."""
+        document = json.loads(FIXTURE.read_text(encoding="utf-8"))
+        document["data"][0]["attributes"]["name"] = 42
+
+        with pytest.raises(DataFileError, match=r"data\[0\] \(velo-partage\)"):
+            betastate.load_jsonapi(self.write(tmp_path, document))
