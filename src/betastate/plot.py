@@ -120,6 +120,16 @@ def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     return figure, figure.add_subplot()
 
 
+def _date_axis(axes: Axes) -> None:
+    """Dates on the x axis, with short labels that do not overlap."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # noqa: PLC0415
+
+    axes.xaxis_date()
+    locator = AutoDateLocator(maxticks=10)  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+
 def _num(day: dt.date) -> float:
     """Matplotlib's number for a date (days since its epoch)."""
     from matplotlib.dates import date2num  # noqa: PLC0415
@@ -198,7 +208,7 @@ def timeline(
             color=phase_colour(phase, book),
             label=phase_label(phase, lang, book),
         )
-    axes.xaxis_date()
+    _date_axis(axes)
     if labelled:
         axes.set_yticks(range(len(lines)), [title for _, _, title, _ in lines], fontsize=8)
     else:
@@ -244,7 +254,7 @@ def phase_counts(
             colors=[phase_colour(p, book) for p in phases],
         )
         axes.legend(loc="upper left", fontsize=8, reverse=True)
-        axes.xaxis_date()
+        _date_axis(axes)
     else:
         _empty(axes, lang)
     axes.set_title(_text(lang, "counts"))
@@ -455,7 +465,7 @@ def team_size(
             colors=[colours.get(s, "#969696") for s in statuses],
         )
         axes.legend(loc="upper left", fontsize=8, reverse=True)
-        axes.xaxis_date()
+        _date_axis(axes)
     else:
         _empty(axes, lang)
     title = _text(lang, "team") + (f" — {startup}" if startup else "")
