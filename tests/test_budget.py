@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import betastate as bs
 
@@ -276,3 +278,121 @@ class TestSample:
         assert stopped
         assert all(st.post_mortem is not None and not st.post_mortem.missing() for st in stopped)
         assert {"dormant", "taken-over"} <= {st.stop_stage for st in states.values()}
+
+
+money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(10**7), places=2, allow_nan=False)
+days = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2030, 12, 31))
+grants = st.builds(
+    bs.Grant,
+    source=st.sampled_from(list(bs.FundingSource)),
+    amount=money,
+    funder=st.none() | st.just("/organisations/x"),
+    edition=st.none() | st.integers(1, 30),
+    label=st.text(max_size=10),
+)
+post_mortems = st.builds(
+    bs.PostMortem,
+    learnings=st.text(max_size=10),
+    why_we_stop=st.text(max_size=10),
+    relaunch_advice=st.text(max_size=10),
+    reasons=st.lists(st.sampled_from(list(bs.StopReason)), max_size=2),
+    authors=st.lists(st.builds(bs.Actor, role=st.sampled_from(list(bs.Role))), max_size=2),
+)
+plans = st.builds(
+    bs.ExitPlan,
+    trajectory=st.sampled_from(list(bs.Trajectory)),
+    host=st.just("/organisations/h"),
+    annual_running_cost=st.none() | money,
+)
+items = st.lists(st.sampled_from([item for item, _ in bs.DOSSIER_ITEMS]), max_size=4)
+budget_events = st.one_of(
+    st.builds(bs.FundsGranted, on=days, grants=st.lists(grants, max_size=3), period_start=days),
+    st.builds(bs.Spent, on=days, amount=money, label=st.text(max_size=10)),
+    st.builds(bs.LiquidationDecided, on=days, safeguard_until=days),
+    st.builds(bs.RecoveryFiled, on=days, approached=st.lists(st.just("/o/y"), max_size=2)),
+    st.builds(
+        bs.TakenOver,
+        on=days,
+        sponsor=st.just("/o/z"),
+        resumes=st.none() | st.just("construction"),
+        grants=st.lists(grants, max_size=2),
+    ),
+    st.builds(bs.DossierUpdated, on=days, done=items),
+    st.builds(bs.Perennised, on=days, plan=plans),
+    st.builds(
+        bs.Stopped,
+        on=days,
+        post_mortem=st.none() | post_mortems,
+        procedure=st.none() | st.sampled_from(list(bs.StopProcedure)),
+        dormant=st.booleans(),
+    ),
+    st.builds(
+        bs.CommitteeHeld,
+        on=days,
+        decision=st.sampled_from(list(bs.Decision)),
+        period_start=st.none() | days,
+        period_end=st.none() | days,
+        grants=st.lists(grants, max_size=2),
+        override=st.none() | st.text(max_size=5),
+        next_on=st.none() | days,
+    ),
+)
+commands = st.one_of(
+    st.builds(
+        bs.HoldCommittee,
+        on=days,
+        by=st.sampled_from(list(bs.Role)),
+        decision=st.sampled_from(list(bs.Decision)),
+        grants=st.lists(grants, max_size=2),
+        months=st.none() | st.integers(1, 12),
+        post_mortem=st.none() | post_mortems,
+        procedure=st.sampled_from(list(bs.StopProcedure)),
+        exit_plan=st.none() | plans,
+        impact=st.none() | st.builds(bs.ImpactReading, cost_per_impact=st.none() | money),
+    ),
+    st.builds(bs.GrantFunds, on=days, by=st.sampled_from(list(bs.Role)), grants=st.lists(grants)),
+    st.builds(bs.Spend, on=days, by=st.sampled_from(list(bs.Role)), amount=money),
+    st.builds(
+        bs.AwardFast, on=days, by=st.just("dinum"), edition=st.integers(1, 30), cofinancing=money
+    ),
+    st.builds(bs.Stop, on=days, by=st.just("sponsor"), post_mortem=st.none() | post_mortems),
+    st.builds(
+        bs.TakeOver,
+        on=days,
+        by=st.just("sponsor"),
+        sponsor=st.just("/o/n"),
+        grants=st.lists(grants),
+    ),
+    st.builds(bs.UpdateDossier, on=days, by=st.just("coach"), done=items),
+    st.builds(bs.FileRecovery, on=days, by=st.just("intrapreneur")),
+    st.builds(bs.DesignateNationalImpact, on=days, by=st.just("dinum"), criteria=items),
+)
+
+
+class TestRoundTripEverything:
+    @given(budget_events)
+    def test_events_round_trip(self, event):
+        """Every committee, money and stop event survives the converter, also as an Event."""
+        assert event == bs.from_data(bs.to_data(event), type(event))
+        assert event == bs.from_data(bs.to_data(event), bs.Event)  # type: ignore[arg-type]
+
+    @given(commands)
+    def test_commands_round_trip(self, command):
+        """Every new command survives the converter, as itself and as a Command."""
+        assert command == bs.from_data(bs.to_data(command), type(command))
+        assert command == bs.from_data(bs.to_data(command), bs.Command)  # type: ignore[arg-type]
+
+    @given(st.lists(grants, max_size=4), money)
+    def test_envelope_and_ledger_round_trip(self, grant_list, spent):
+        """Envelopes and ledgers round-trip with exact money."""
+        envelope = bs.Envelope(
+            start=dt.date(2025, 1, 1),
+            end=dt.date(2025, 7, 1),
+            opened_on=dt.date(2024, 12, 1),
+            grants=grant_list,
+            spent=spent,
+        )
+        ledger = bs.Ledger((envelope,), unallocated=spent)
+
+        assert envelope == bs.from_data(bs.to_data(envelope), bs.Envelope)
+        assert ledger == bs.from_data(bs.to_data(ledger), bs.Ledger)
