@@ -12,9 +12,11 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ._convert import portfolio_from_json
-from ._portfolio import Portfolio
+from ._model import Severity
+from ._portfolio import Finding, Portfolio
 from ._sample import sample_portfolio
 from .exceptions import BetastateError, DataFileError
 
@@ -28,7 +30,12 @@ def _date(text: str) -> dt.date:
 
 
 def load_any(path: Path | None) -> Portfolio:
-    """The sample portfolio, or the portfolio at ``path`` (betastate JSON)."""
+    """
+    The sample portfolio, or the portfolio at ``path``.
+
+    ``path`` is a betastate JSON file, the site's JSON:API ``startups.json``,
+    or a folder: a beta.gouv.fr checkout, the snapshot or ``content/_startups``.
+    """
     if path is None:
         return sample_portfolio()
     if not path.exists():
@@ -38,13 +45,14 @@ def load_any(path: Path | None) -> Portfolio:
             data = path.read_bytes()
         except OSError as exc:
             raise DataFileError(str(path), None, str(exc), "check permissions") from None
+        if b'"betastate"' not in data[:4096] and b'"data"' in data:
+            from ._jsonapi import load_jsonapi  # noqa: PLC0415  (the site's JSON:API export)
+
+            return load_jsonapi(path)
         return portfolio_from_json(data, file=str(path))
-    raise DataFileError(
-        str(path),
-        None,
-        "betastate reads betastate JSON files here",
-        "pass a file written by betastate.portfolio_to_json",
-    )
+    from ._loaders import load_portfolio  # noqa: PLC0415  (a checkout, snapshot or _startups)
+
+    return load_portfolio(path)
 
 
 def report(
@@ -75,6 +83,111 @@ def _load_report_input(path: Path | None) -> Portfolio:
     return load_any(path)
 
 
+FAIL_ON = ("never", "warning", "error")
+
+
+def lint(portfolio: Portfolio, out: list[str], fmt: str = "text", examples: int = 3) -> None:
+    """Findings of ``portfolio`` grouped by code, with counts and examples, appended to ``out``."""
+    import json  # noqa: PLC0415
+
+    from ._convert import to_data  # noqa: PLC0415
+
+    groups: dict[str, list[Finding]] = {}
+    for finding in portfolio.findings:
+        groups.setdefault(finding.code, []).append(finding)
+    rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2, Severity.OFF: 3}
+    order = sorted(
+        groups, key=lambda code: (rank[groups[code][0].severity], -len(groups[code]), code)
+    )
+    if fmt == "json":
+        payload = {
+            "source": portfolio.source,
+            "products": len(portfolio),
+            "counts": {code: len(groups[code]) for code in order},
+            "findings": [to_data(f) for f in portfolio.findings],
+        }
+        out.append(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    total = len(portfolio.findings)
+    out.append(
+        f"betastate lint: {len(portfolio)} products ({portfolio.source or 'portfolio'}), "
+        f"{total} findings in {len(groups)} codes"
+    )
+    for code in order:
+        found = groups[code]
+        products = len({f.slug for f in found if f.slug is not None})
+        where = f" in {products} product{'s' if products > 1 else ''}" if products else ""
+        out.append("")
+        out.append(f"{found[0].severity.value:<8} {code}: {len(found)}{where}")
+        for finding in found[:examples]:
+            place = finding.file or "-"
+            if finding.line is not None:
+                place = f"{place}:{finding.line}"
+            who = f"{finding.slug}: " if finding.slug else ""
+            out.append(f"    {place}  {who}{finding.message}")
+        if len(found) > examples:
+            out.append(f"    ... and {len(found) - examples} more")
+
+
+def lint_exit_code(portfolio: Portfolio, fail_on: str) -> int:
+    """1 when a finding is at least as severe as ``fail_on`` (``never``: always 0)."""
+    levels = {"error": {Severity.ERROR}, "warning": {Severity.ERROR, Severity.WARNING}}
+    failing = levels.get(fail_on, set())
+    return 1 if any(f.severity in failing for f in portfolio.findings) else 0
+
+
+def _lint_command(args: argparse.Namespace) -> int:
+    from ._loaders import load_portfolio  # noqa: PLC0415
+
+    out: list[str] = []
+    try:
+        if args.path.is_dir():
+            portfolio = load_portfolio(args.path, as_of=args.as_of, missions=args.missions)
+        else:
+            portfolio = load_any(args.path)
+    except BetastateError as exc:
+        print(f"betastate: error: {exc}", file=sys.stderr)
+        return 2
+    lint(portfolio, out, args.format, args.examples)
+    print("\n".join(out))
+    return lint_exit_code(portfolio, args.fail_on)
+
+
+def _schema_command() -> int:
+    import json  # noqa: PLC0415
+
+    from ._schema import json_schema  # noqa: PLC0415
+
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _add_lint_and_schema(commands: Any) -> None:
+    lint_parser = commands.add_parser(
+        "lint", help="list what import finds in the data, grouped by code"
+    )
+    lint_parser.add_argument(
+        "path", type=Path, help="checkout, snapshot, content/_startups, or a JSON file"
+    )
+    lint_parser.add_argument("--format", choices=("text", "json"), default="text")
+    lint_parser.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="never",
+        help="exit with 1 when a finding is at least this severe (default: never)",
+    )
+    lint_parser.add_argument(
+        "--as-of", type=_date, help="the data's date, for findings about future dates"
+    )
+    lint_parser.add_argument(
+        "--examples", type=int, default=3, help="examples shown per code (text format)"
+    )
+    lint_parser.add_argument(
+        "--no-missions", dest="missions", action="store_false", help="skip the members' missions"
+    )
+    commands.add_parser("schema", help="print the JSON Schema of betastate JSON")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = argparse.ArgumentParser(prog="betastate", description=__doc__.splitlines()[1])
@@ -95,7 +208,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_parser.add_argument(
         "--output", "-o", type=Path, help="write to this file instead of standard output"
     )
+    _add_lint_and_schema(commands)
     args = parser.parse_args(argv)
+    if args.command == "lint":
+        return _lint_command(args)
+    if args.command == "schema":
+        return _schema_command()
     out: list[str] = []
     try:
         portfolio = _load_report_input(args.path)
