@@ -59,8 +59,25 @@ def in_phase(phase: str | None, slug: str = "produit-test") -> bs.Startup:
     return bs.Startup(slug=slug, title="Produit test", history=history)
 
 
+POST_MORTEM = bs.PostMortem(
+    learnings="Les usagers préfèrent le guichet physique.",
+    why_we_stop="Impact trop faible pour son coût.",
+    relaunch_advice="Repartir des entretiens usagers de 2024.",
+    reasons=["insufficient_impact"],
+    authors=[bs.Actor(role="intrapreneur"), bs.Actor(role="coach")],
+)
+STOPS = {"abandon", "abandon-investigation"}
+
+
 def advance(to: str, role: bs.Role = bs.Role.SPONSOR, on: dt.date = LATER) -> bs.Advance:
-    return bs.Advance(on=on, to=to, by=role, sponsor_budget_line=Decimal(200000))
+    """A move with the evidence gates ask for: a budget line, and a post-mortem for a stop."""
+    return bs.Advance(
+        on=on,
+        to=to,
+        by=role,
+        sponsor_budget_line=Decimal(200000),
+        post_mortem=POST_MORTEM if to in STOPS else None,
+    )
 
 
 class TestEveryMove:

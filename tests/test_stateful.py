@@ -11,7 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import betastate as bs
 
-from .test_lifecycle import DOCUMENTED, PHASES, PIVOTS
+from .test_lifecycle import DOCUMENTED, PHASES, PIVOTS, POST_MORTEM, STOPS
 
 
 LIFECYCLE = bs.Lifecycle()
@@ -56,7 +56,11 @@ class LifecycleMachine(RuleBasedStateMachine):
     def advance(self, dest, role, days, budget):
         source = LIFECYCLE.phase(self.startup)
         command = bs.Advance(
-            on=self.today + dt.timedelta(days=days), to=dest, by=role, sponsor_budget_line=budget
+            on=self.today + dt.timedelta(days=days),
+            to=dest,
+            by=role,
+            sponsor_budget_line=budget,
+            post_mortem=POST_MORTEM if dest in STOPS else None,
         )
         if self._apply(command) is not None:
             # No move the rulebook forbids ever succeeds.
@@ -75,6 +79,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             to=move.to,
             by=data.draw(st.sampled_from(move.deciders)),
             sponsor_budget_line=Decimal(200000),
+            post_mortem=POST_MORTEM if move.to in STOPS else None,
         )
         assert self._apply(command) is not None
         event(f"reached {move.to}")
