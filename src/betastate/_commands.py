@@ -16,7 +16,7 @@ import attrs
 
 from ._budget import Grant, _positive_money, _tuple_of_grants
 from ._events import Decision, Event, ImpactReading, PhaseEntered, Pivoted
-from ._model import Actor, _to_actor, _to_optional_money, _tuple_of_str
+from ._model import Actor, _to_actor, _to_money, _to_optional_money, _tuple_of_str
 from ._stopping import ExitPlan, PostMortem, StopProcedure, _known_dossier_items
 
 
@@ -30,6 +30,14 @@ def _to_procedure(value: StopProcedure | str) -> StopProcedure:
 
 def _attendees(value: Iterable[Actor]) -> tuple[Actor, ...]:
     return tuple(value)
+
+
+def _non_negative_money(value: Decimal | int | str) -> Decimal:
+    amount = _to_money(value)
+    if not amount.is_finite() or amount < 0:
+        msg = f"an amount must be zero or more euros, got {value!r}."
+        raise ValueError(msg)
+    return amount
 
 
 @attrs.frozen(kw_only=True)
@@ -235,7 +243,7 @@ class AwardFast:
     on: dt.date
     by: Actor = attrs.field(converter=_to_actor)
     edition: int
-    cofinancing: Decimal = attrs.field(default=Decimal(0), converter=_to_optional_money)
+    cofinancing: Decimal = attrs.field(default=Decimal(0), converter=_non_negative_money)
     comment: str | None = None
 
 
