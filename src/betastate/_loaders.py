@@ -605,8 +605,13 @@ def read_startup(
         DataFileError: The front matter cannot describe a product (wrong types).
     """
     reader = _Reader(front, slug, context)
-    startup = reader.startup()
-    _Checks(startup, front, context, phases=reader.phases, add=reader.add).run()
+    try:
+        startup = reader.startup()
+        _Checks(startup, front, context, phases=reader.phases, add=reader.add).run()
+    except RecursionError:
+        raise DataFileError(
+            front.file, None, "values nested too deeply", "flatten the front matter"
+        ) from None
     for finding in audit(startup, context.rulebook, on=context.as_of):
         line = _audit_line(front, finding, reader.phases)
         reader.found.append(attrs.evolve(finding, file=front.file, line=line))
@@ -1149,7 +1154,7 @@ class _Checks:
             ("events", data.get("events"), schema.event_keys),
         ):
             for entry in entries or ():
-                for extra in sorted(set(entry) - allowed):
+                for extra in sorted(set(entry) - allowed, key=str):
                     self.add(
                         "entry-key-not-in-schema",
                         Severity.WARNING,
