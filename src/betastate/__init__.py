@@ -9,15 +9,9 @@ every reason at once. See the quick start in the README.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import exceptions as exceptions
-from ._analytics import Cadence as Cadence
-from ._analytics import DailyRates as DailyRates
-from ._analytics import Estimate as Estimate
-from ._analytics import FunnelStep as FunnelStep
-from ._analytics import SpendEstimate as SpendEstimate
-from ._analytics import SurvivalCurve as SurvivalCurve
-from ._audit import audit as audit
 from ._budget import Envelope as Envelope
 from ._budget import FundingSource as FundingSource
 from ._budget import Grant as Grant
@@ -62,12 +56,10 @@ from ._events import Stopped as Stopped
 from ._events import TakenOver as TakenOver
 from ._gates import GateContext as GateContext
 from ._gates import Violation as Violation
-from ._jsonapi import load_jsonapi as load_jsonapi
 from ._lifecycle import Lifecycle as Lifecycle
 from ._lifecycle import Move as Move
 from ._lifecycle import Outcome as Outcome
 from ._lifecycle import Verdict as Verdict
-from ._loaders import load_portfolio as load_portfolio
 from ._model import Actor as Actor
 from ._model import Incubator as Incubator
 from ._model import Member as Member
@@ -88,7 +80,6 @@ from ._rulebook import RuleDef as RuleDef
 from ._rulebook import Thresholds as Thresholds
 from ._rulebook import TransitionDef as TransitionDef
 from ._sample import sample_portfolio as sample_portfolio
-from ._schema import json_schema as json_schema
 from ._state import PhaseSpan as PhaseSpan
 from ._state import StartupState as StartupState
 from ._stopping import DOSSIER_ITEMS as DOSSIER_ITEMS
@@ -98,15 +89,68 @@ from ._stopping import PostMortem as PostMortem
 from ._stopping import StopProcedure as StopProcedure
 from ._stopping import StopReason as StopReason
 from ._stopping import Trajectory as Trajectory
-from ._writer import save_startup as save_startup
-from ._writer import write_frontmatter as write_frontmatter
 from .exceptions import BetastateError as BetastateError
 from .exceptions import DataFileError as DataFileError
 from .exceptions import RulebookError as RulebookError
 from .exceptions import TransitionRefused as TransitionRefused
 
 
+if TYPE_CHECKING:
+    # Loaded on first use (see __getattr__): reading data and analytics cost
+    # import time that embedding a lifecycle engine should not pay.
+    from ._analytics import Cadence as Cadence
+    from ._analytics import DailyRates as DailyRates
+    from ._analytics import Estimate as Estimate
+    from ._analytics import FunnelStep as FunnelStep
+    from ._analytics import SpendEstimate as SpendEstimate
+    from ._analytics import SurvivalCurve as SurvivalCurve
+    from ._audit import audit as audit
+    from ._jsonapi import load_jsonapi as load_jsonapi
+    from ._loaders import load_portfolio as load_portfolio
+    from ._schema import json_schema as json_schema
+    from ._writer import save_startup as save_startup
+    from ._writer import write_frontmatter as write_frontmatter
+
 __version__ = "0.1.0"
+
+_LAZY: dict[str, str] = {
+    "Cadence": "_analytics",
+    "DailyRates": "_analytics",
+    "Estimate": "_analytics",
+    "FunnelStep": "_analytics",
+    "SpendEstimate": "_analytics",
+    "SurvivalCurve": "_analytics",
+    "audit": "_audit",
+    "json_schema": "_schema",
+    "load_jsonapi": "_jsonapi",
+    "load_portfolio": "_loaders",
+    "save_startup": "_writer",
+    "write_frontmatter": "_writer",
+}
+"""Public name → private module, imported on first access."""
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        msg = f"module 'betastate' has no attribute {name!r}"
+        raise AttributeError(msg)
+    import importlib  # noqa: PLC0415
+
+    from ._convert import adopt_module  # noqa: PLC0415
+
+    module = importlib.import_module(f".{module_name}", __name__)
+    adopt_module(module)
+    value = getattr(module, name)
+    if isinstance(value, type) and value.__module__.startswith("betastate._"):
+        value.__module__ = "betastate"
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 
 def rulebook(source: str | Path = "betagouv", *, gates: dict[str, Gate] | None = None) -> Rulebook:
@@ -233,6 +277,8 @@ def _fix_module_names() -> None:
 
     resolve_all_types()
     for name in __all__:
+        if name in _LAZY:
+            continue
         obj = globals()[name]
         if isinstance(obj, type) and obj.__module__.startswith("betastate._"):
             obj.__module__ = "betastate"

@@ -163,6 +163,19 @@ def resolve_all_types() -> None:
                 attrs.resolve_types(obj, globalns=namespace)
 
 
+def adopt_module(module: Any) -> None:
+    """
+    Resolve the annotations of a module loaded after ``import betastate``.
+
+    Lazily imported modules (loaders, analytics) get the same treatment as
+    the core ones before their classes are renamed to ``betastate.X``.
+    """
+    namespace = {**_namespace(), **vars(module)}
+    for obj in vars(module).values():
+        if isinstance(obj, type) and attrs.has(obj) and obj.__module__ == module.__name__:
+            attrs.resolve_types(obj, globalns=namespace)
+
+
 def _namespace() -> dict[str, Any]:
     namespace: dict[str, Any] = {}
     for module in _MODULES:
