@@ -239,6 +239,16 @@ class TestSeriesProperty:
             naive.pop(None, None)
             assert dict(naive) == {k: v for k, v in counts.items() if v}
 
+    @given(
+        st.lists(histories, max_size=6), st.dates(min_value=D(2019, 12, 1), max_value=D(2020, 4, 1))
+    )
+    def test_funnel_partitions(self, many, on):
+        """Every product entering a step is counted in exactly one outcome."""
+        portfolio = bs.Portfolio([product(f"p{i}", *history) for i, history in enumerate(many)])
+        for step in portfolio.funnel(on):
+            parts = step.advanced + step.stopped + step.ended + step.running + step.other
+            assert step.entered == parts == len(step.slugs)
+
     def test_monthly_dates(self):
         """Monthly counts are taken on the first of each month, both ends included."""
         series = ten_products().monthly_phase_counts(D(2020, 1, 15), D(2020, 4, 1))
@@ -287,7 +297,8 @@ class TestCadence:
 
     def test_only_running_products_past_entry(self):
         """Investigating and stopped products are not checked."""
-        assert () == ten_products().committee_cadence(D(2020, 2, 15))[:0]
+        early = {c.slug for c in ten_products().committee_cadence(D(2020, 2, 15))}
+        assert {"f", "j"} == early  # a, b, i still investigating; h not started
         slugs = {c.slug for c in ten_products().committee_cadence(ON)}
         assert {"b", "g"} == slugs  # h is investigating again, the rest ended
 
