@@ -283,10 +283,10 @@ TEAM = tuple(
     for role in ("intrapreneur", "sponsor", "incubator", "portfolio-manager", "coach")
 )
 DINUM = bs.Actor(role="dinum", name="Comité exécutif")
-# Stopped for lack of budget though impact was proven (brief §8.2 B): one sleeps in
-# dormancy, the other is taken over by a new sponsor after its dormancy.
+# Funding ended though impact was proven (brief §8.2 B): one product sleeps in dormancy,
+# another is taken over by a new sponsor during its safeguard period.
 DORMANT = {"sentinelle-eau"}
-TAKEN_OVER = {"quai-numerique"}
+TAKEN_OVER = {"aide-aidants"}
 EVERY_DOSSIER_ITEM = [item for item, _ in bs.DOSSIER_ITEMS]
 REASONS = {
     "abandon-investigation": ["problem_not_important", "solution_exists"],
@@ -393,7 +393,7 @@ class Builder:
             users = int(users * (1.2 + self.rng.random()))
         self.spend_until(until, 2)
 
-    def change(self, day: dt.date, to: str) -> None:
+    def change(self, day: dt.date, to: str, budget_line: Decimal | None = None) -> None:
         """The committee ending a phase decides the next one."""
         if to.startswith("abandon"):
             self.committee(day, decision="stop", post_mortem=post_mortem(self.rng, to))
@@ -417,14 +417,12 @@ class Builder:
                 decision="continue",
                 phase_change=to,
                 grants=[self.grant(90, 220)],
-                sponsor_budget_line=Decimal(self.rng.choice([150_000, 180_000, 200_000, 250_000]))
-                if to == "construction"
-                else None,
+                sponsor_budget_line=budget_line,
                 criteria=["ENT-CSL-1", "ENT-CSL-2", "ENT-CSL-4"] if to == "consolidation" else (),
             )
 
-    def no_budget(self, day: dt.date, *, taken_over: bool) -> None:
-        """Liquidation, safeguard, recovery file, dossier, dormancy (then a takeover)."""
+    def liquidate(self, day: dt.date) -> None:
+        """Liquidation with a 90-day safeguard, a recovery file, then the takeover dossier."""
         self.committee(
             day, decision="stop", procedure="no-budget", safeguard_until=day + dt.timedelta(days=90)
         )
@@ -437,12 +435,15 @@ class Builder:
         )
         self.apply(
             bs.UpdateDossier(
-                on=day + dt.timedelta(days=60), by=bs.Role.COACH, done=EVERY_DOSSIER_ITEM
+                on=day + dt.timedelta(days=40), by=bs.Role.COACH, done=EVERY_DOSSIER_ITEM
             )
         )
+
+    def dormancy(self, day: dt.date) -> None:
+        """No taker: stopped with its post-mortem, in dormancy."""
         self.apply(
             bs.Stop(
-                on=day + dt.timedelta(days=95),
+                on=day,
                 by=bs.Role.SPONSOR,
                 post_mortem=attrs.evolve(
                     post_mortem(self.rng, "abandon"),
@@ -452,17 +453,15 @@ class Builder:
                 dormant=True,
             )
         )
-        if taken_over:
-            self.sponsor = "/organisations/region-imaginaire"
-            self.apply(
-                bs.TakeOver(
-                    on=day + dt.timedelta(days=180),
-                    by=bs.Role.SPONSOR,
-                    sponsor=self.sponsor,
-                    grants=[self.grant(90, 150)],
-                )
+
+    def take_over(self, day: dt.date) -> None:
+        """A new sponsor takes the product over during the safeguard period."""
+        self.sponsor = "/organisations/region-imaginaire"
+        self.apply(
+            bs.TakeOver(
+                on=day, by=bs.Role.SPONSOR, sponsor=self.sponsor, grants=[self.grant(90, 150)]
             )
-            self.run_phase(TODAY, "construction")
+        )
 
     def fast_award(self, day: dt.date) -> None:
         envelope = self.lifecycle.state(self.startup, on=day).envelope
@@ -477,7 +476,14 @@ class Builder:
         self.fast = True
 
 
-def build(rng: random.Random) -> bs.Portfolio:  # noqa: C901  (one branch per product kind)
+def build(rng: random.Random, extra: random.Random) -> bs.Portfolio:  # noqa: C901  (one branch per product kind)
+    """
+    The sample: ``rng`` draws the phase timeline, ``extra`` everything else.
+
+    The timeline (incubators, sponsors, phase dates, budget lines, launches) is drawn in the
+    same order as the first sample's, so phase counts, funnels and durations did not move
+    when committees, money and stops were added.
+    """
     lifecycle = bs.Lifecycle()
     startups = []
     for slug, title, mission, path in PRODUCTS:
@@ -496,12 +502,8 @@ def build(rng: random.Random) -> bs.Portfolio:  # noqa: C901  (one branch per pr
         # Running products end near TODAY; finished ones somewhere before.
         spans = [rng.randint(*TYPICAL_DAYS.get(phase, (1, 1))) for phase in path[:-1]]
         ended = path[-1] in ("abandon", "abandon-investigation", "transfere", "opere")
-        start = TODAY - dt.timedelta(
-            days=sum(spans) + rng.randint(20, 900 if ended or slug in TAKEN_OVER else 90)
-        )
-        if slug in TAKEN_OVER:
-            start -= dt.timedelta(days=200)
-        builder = Builder(rng, lifecycle, startup)
+        start = TODAY - dt.timedelta(days=sum(spans) + rng.randint(20, 900 if ended else 90))
+        builder = Builder(extra, lifecycle, startup)
         builder.apply(bs.Advance(on=start, to=path[0], by=bs.Role.SPONSOR))
         day = start
         for index, phase in enumerate(path):
@@ -510,22 +512,34 @@ def build(rng: random.Random) -> bs.Portfolio:  # noqa: C901  (one branch per pr
             until = day + dt.timedelta(days=spans[index]) if index < len(spans) else TODAY
             if phase == "construction" and rng.random() < 0.7:
                 launch = day + dt.timedelta(days=rng.randint(40, 90))
-                if launch < until:
+                if index + 1 == len(path) or launch < until:
                     builder.apply(bs.Launch(on=launch, by=bs.Role.INTRAPRENEUR))
-            if phase == "acceleration" and rng.random() < 0.5:
-                builder.fast_award(day + dt.timedelta(days=rng.randint(20, 60)))
+            if phase == "acceleration" and extra.random() < 0.5:
+                builder.fast_award(day + dt.timedelta(days=extra.randint(20, 60)))
+            following = path[index + 1] if index + 1 < len(path) else None
+            if slug in TAKEN_OVER and phase == "construction":
+                builder.run_phase(day + dt.timedelta(days=110), phase)
+                builder.liquidate(day + dt.timedelta(days=110))
+                builder.take_over(day + dt.timedelta(days=170))
+            if slug in DORMANT and following == "abandon":
+                builder.run_phase(until - dt.timedelta(days=100), phase)
+                builder.liquidate(until - dt.timedelta(days=100))
+                builder.dormancy(until)
+                break
             if phase in FUNDED:
                 builder.run_phase(until, phase)
-            if index + 1 < len(path):
-                if slug in DORMANT | TAKEN_OVER and path[index + 1] == "abandon":
-                    builder.no_budget(until, taken_over=slug in TAKEN_OVER)
-                    break
-                builder.change(until, path[index + 1])
+            if following is not None:
+                line = (
+                    Decimal(rng.choice([150_000, 180_000, 200_000, 250_000]))
+                    if following == "construction"
+                    else None
+                )
+                builder.change(until, following, line)
             day = until
-        if path[-1] in ("transfere", "opere") and rng.random() < 0.4:
+        if path[-1] in ("transfere", "opere") and extra.random() < 0.4:
             builder.apply(
                 bs.DesignateNationalImpact(
-                    on=builder.last + dt.timedelta(days=rng.randint(30, 200)),
+                    on=builder.last + dt.timedelta(days=extra.randint(30, 200)),
                     by=bs.Role.DINUM,
                     criteria=bs.NATIONAL_IMPACT_CRITERIA,
                 )
@@ -540,7 +554,7 @@ def build(rng: random.Random) -> bs.Portfolio:  # noqa: C901  (one branch per pr
 
 
 def main() -> None:
-    portfolio = build(random.Random(20261129))
+    portfolio = build(random.Random(20261129), random.Random(20261130))
     target = (
         Path(__file__).resolve().parent.parent / "src" / "betastate" / "sample" / "portfolio.json"
     )

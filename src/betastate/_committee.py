@@ -42,7 +42,6 @@ from ._events import (
     TakenOver,
 )
 from ._gates import Violation
-from ._model import Role
 from ._state import committee_interval, project
 from ._stopping import NATIONAL_IMPACT_CRITERIA, StopProcedure
 
@@ -51,9 +50,6 @@ if TYPE_CHECKING:
     from ._lifecycle import Lifecycle
     from ._model import Reason, Startup
     from ._state import StartupState
-
-COMMITTEE_ROLES = frozenset({Role.SPONSOR, Role.INVESTMENT_COMMITTEE})
-"""Roles whose decision is a committee decision (rule N1)."""
 
 
 def _euros(amount: Decimal) -> str:

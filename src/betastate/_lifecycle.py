@@ -19,11 +19,9 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 from ._commands import Advance, Command, Launch, Record
-from ._committee import COMMITTEE_ROLES
-from ._committee import HANDLERS as COMMITTEE_HANDLERS
 from ._events import Event, Perennised, PhaseEntered, Pivoted, ProductLaunched, Stopped
 from ._gates import GateContext, Violation
-from ._model import Reason, Severity, Startup
+from ._model import Reason, Role, Severity, Startup
 from ._rulebook import Rulebook, TransitionDef, load_rulebook
 from ._state import StartupState, current_phase, project
 from ._stopping import StopProcedure
@@ -274,7 +272,7 @@ class Lifecycle:
     def _run(
         self, startup: Startup, command: Command
     ) -> tuple[list[Reason], list[Reason], tuple[Event, ...]]:
-        handler = _HANDLERS.get(type(command))
+        handler = _HANDLERS.get(type(command)) or _committee_handlers().get(type(command))
         if handler is None:
             msg = (
                 f"expected a betastate command such as betastate.Advance, got "
@@ -391,7 +389,7 @@ class Lifecycle:
                         f"have one of {', '.join(transition.deciders)} decide it.",
                     )
                 )
-            elif phase is not None and command.by.role not in COMMITTEE_ROLES:
+            elif phase is not None and command.by.role not in _COMMITTEE_ROLES:
                 violations.append(
                     Violation(
                         "N1",
@@ -495,10 +493,19 @@ _HANDLERS: dict[type, Handler] = {
     Advance: lambda lc, s, c, e, w: lc._advance(s, c, e, w),  # noqa: SLF001
     Launch: _handle_launch,
     Record: _handle_record,
-    # Committees, money, stops and takeovers.
-    **COMMITTEE_HANDLERS,
 }
 """Command type → handler. New commands register here."""
+
+_COMMITTEE_ROLES = frozenset({Role.SPONSOR, Role.INVESTMENT_COMMITTEE})
+"""Roles whose decision is a committee decision (rule N1, brief §5.2)."""
+
+
+@functools.cache
+def _committee_handlers() -> dict[type, Handler]:
+    """Committees, money, stops and takeovers (loaded on first use: import time)."""
+    from ._committee import HANDLERS  # noqa: PLC0415
+
+    return HANDLERS
 
 
 def apply_all(lifecycle: Lifecycle, startup: Startup, commands: Sequence[Command]) -> Outcome:
