@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -223,7 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     text = "\n".join(out)
     if args.output is None:
-        print(text)
+        try:
+            print(text)
+        except BrokenPipeError:  # `betastate report | head`: the reader left, nothing is wrong
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     try:
         args.output.write_text(text + "\n", encoding="utf-8")
