@@ -150,7 +150,7 @@ class TestEachProblem:
         error = strict_error(checkout)
         portfolio = betastate.load_portfolio(checkout, missions=False, max_bytes=100 * 1024 * 1024)
 
-        assert "above the limit" in error.problem
+        assert "larger than the limit" in error.problem
         assert "0-enorme" in portfolio
 
     def test_unsafe_tag(self, checkout: Path) -> None:

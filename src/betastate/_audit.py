@@ -19,11 +19,11 @@ from ._budget import add_months
 from ._events import CommitteeHeld, PhaseEnded, PhaseEntered
 from ._model import Severity, Startup
 from ._portfolio import Finding
-from ._state import committee_interval, ordered_entries, spans_of
+from ._state import PhaseSpan, committee_interval, ordered_entries, spans_of
 
 
 if TYPE_CHECKING:
-    from ._rulebook import Rulebook
+    from ._rulebook import Rulebook, TransitionDef
 
 
 def audit(
@@ -57,6 +57,21 @@ def audit(
     return tuple(_Audit(startup, rulebook).run(on))
 
 
+_CACHE: dict[int, tuple[Rulebook, dict[tuple[str | None, str], TransitionDef]]] = {}
+
+
+def _transitions(book: Rulebook) -> dict[tuple[str | None, str], TransitionDef]:
+    """``(source, dest) → transition`` of ``book`` (rulebooks are immutable: built once)."""
+    cached = _CACHE.get(id(book))
+    if cached is not None and cached[0] is book:
+        return cached[1]
+    moves = {(source, t.dest): t for t in book.transitions for source in (t.sources or (None,))}
+    if len(_CACHE) > 16:  # noqa: PLR2004  (a handful of rulebooks per process)
+        _CACHE.clear()
+    _CACHE[id(book)] = (book, moves)
+    return moves
+
+
 class _Audit:
     def __init__(self, startup: Startup, rulebook: Rulebook) -> None:
         self.startup = startup
@@ -71,11 +86,12 @@ class _Audit:
     def run(self, on: dt.date | None) -> list[Finding]:
         history = self.startup.history
         entries = ordered_entries(history, self.book)
+        spans = spans_of(history, self.book)
         self.phases(entries)
         self.moves(entries)
         self.ends(history, entries)
-        self.durations(on)
-        self.committees()
+        self.durations(spans, on)
+        self.committees(spans)
         return self.found
 
     def phases(self, entries: list[PhaseEntered]) -> None:
@@ -100,7 +116,7 @@ class _Audit:
         known = [e for e in entries if book.has_phase(e.phase)]
         if known:
             first = known[0]
-            if book.transition(None, first.phase) is None:
+            if (None, first.phase) not in _transitions(book):
                 starts = ", ".join(t.dest for t in book.transitions_from(None))
                 self.add(
                     "BS-MOVE",
@@ -114,7 +130,7 @@ class _Audit:
             move = f"{before.phase} → {after.phase} on {after.on}"
             if book.phase(before.phase).stop:
                 self.add("N6", f"{move}: nothing leaves a stop", before.on, after.on)
-            transition = book.transition(before.phase, after.phase)
+            transition = _transitions(book).get((before.phase, after.phase))
             if transition is None:
                 self.add(
                     "BS-MOVE",
@@ -146,9 +162,9 @@ class _Audit:
                         event.on,
                     )
 
-    def durations(self, on: dt.date | None) -> None:
+    def durations(self, spans: tuple[PhaseSpan, ...], on: dt.date | None) -> None:
         book = self.book
-        for span in spans_of(self.startup.history, book):
+        for span in spans:
             if not book.has_phase(span.phase):
                 continue
             limit = book.phase(span.phase).max_days
@@ -166,12 +182,10 @@ class _Audit:
                     end,
                 )
 
-    def committees(self) -> None:
-        history = self.startup.history
-        held = [e for e in history if isinstance(e, CommitteeHeld)]
+    def committees(self, spans: tuple[PhaseSpan, ...]) -> None:
+        held = [e for e in self.startup.history if isinstance(e, CommitteeHeld)]
         if len(held) <= 1:
             return
-        spans = spans_of(history, self.book)
         for before, after in pairwise(held):
             phase = None
             for span in spans:

@@ -19,8 +19,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
-import attrs
-
 from . import _frontmatter
 from ._audit import audit
 from ._events import (
@@ -72,7 +70,8 @@ EVENT_NAMES: Final[Mapping[str, type]] = {
 """Event names with their own class; any other name becomes a :class:`Note`."""
 
 STOP_PHASES: Final = ("abandon", "abandon-investigation")
-_TIMESTAMP: Final = re.compile(r"\d{4}-\d\d?-\d\d?(?:[Tt]|[ \t]+)\d")
+# A YAML timestamp always has seconds (HH:MM:SS); a literal ':' makes the search fast.
+_TIMESTAMP: Final = re.compile(r":\d\d:\d\d")
 
 
 class _Schema(NamedTuple):
@@ -614,7 +613,17 @@ def read_startup(
         ) from None
     for finding in audit(startup, context.rulebook, on=context.as_of):
         line = _audit_line(front, finding, reader.phases)
-        reader.found.append(attrs.evolve(finding, file=front.file, line=line))
+        reader.found.append(
+            Finding(
+                finding.code,
+                finding.severity,
+                finding.slug,
+                finding.message,
+                front.file,
+                line,
+                finding.dates,
+            )
+        )
     return startup, reader.found
 
 
@@ -1154,6 +1163,8 @@ class _Checks:
             ("events", data.get("events"), schema.event_keys),
         ):
             for entry in entries or ():
+                if entry.keys() <= allowed:
+                    continue
                 for extra in sorted(set(entry) - allowed, key=str):
                     self.add(
                         "entry-key-not-in-schema",
@@ -1177,7 +1188,7 @@ class _Checks:
         usertypes = data.get("usertypes")
         if schema.usertypes is not None and isinstance(usertypes, list):
             for value in usertypes:
-                if value not in schema.usertypes:
+                if not isinstance(value, str) or value not in schema.usertypes:
                     add(
                         "usertype-not-in-schema",
                         Severity.INFO,

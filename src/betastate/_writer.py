@@ -215,7 +215,11 @@ def _only_date_and_comment(event: Event, plain: Event, file: str) -> None:
 # -- text blocks ---------------------------------------------------------------------
 
 
-def _dump(value: Any) -> str:
+_BREAKS: Final = frozenset("\r\x85\u2028\u2029")
+"""Line breaks YAML folds inside single quotes: such text is written double-quoted, escaped."""
+
+
+def _dump(value: Any, style: str | None = None) -> str:
     """``value`` as YAML lines, lists indented as the site writes them."""
     import yaml  # noqa: PLC0415
 
@@ -229,12 +233,14 @@ def _dump(value: Any) -> str:
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=False,
+        default_style=style,
         width=1 << 30,
     )
 
 
 def _scalar(value: Any) -> str:
-    text = _dump(value)
+    style = '"' if isinstance(value, str) and not _BREAKS.isdisjoint(value) else None
+    text = _dump(value, style)
     return text.removesuffix("\n...\n").removesuffix("\n")
 
 
