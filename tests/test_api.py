@@ -37,6 +37,8 @@ EXPECTED = {
     "TakenOver",
     "Trajectory",
     "UpdateDossier",
+    "BudgetPublished",
+    "PublishBudget",
     "Cadence",
     "DailyRates",
     "Estimate",

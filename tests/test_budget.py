@@ -319,6 +319,7 @@ budget_events = st.one_of(
     ),
     st.builds(bs.DossierUpdated, on=days, done=items),
     st.builds(bs.Perennised, on=days, plan=plans),
+    st.builds(bs.BudgetPublished, on=days, url=st.none() | st.just("https://x.example.org")),
     st.builds(
         bs.Stopped,
         on=days,
@@ -365,6 +366,7 @@ commands = st.one_of(
     ),
     st.builds(bs.UpdateDossier, on=days, by=st.just("coach"), done=items),
     st.builds(bs.FileRecovery, on=days, by=st.just("intrapreneur")),
+    st.builds(bs.PublishBudget, on=days, by=st.just("intrapreneur"), url=st.none() | st.just("u")),
     st.builds(bs.DesignateNationalImpact, on=days, by=st.just("dinum"), criteria=items),
 )
 

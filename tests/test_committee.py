@@ -58,6 +58,12 @@ def constructing(slug: str = "produit-test", amount: int = 100000) -> bs.Startup
     ).startup
 
 
+def published(startup: bs.Startup, on: dt.date = dt.date(2025, 6, 16)) -> bs.Startup:
+    """The startup after publishing its budget on ``on`` (BR-14)."""
+    command = bs.PublishBudget(on=on, by="intrapreneur", url="https://example.org/budget")
+    return LIFECYCLE.apply(startup, command).startup
+
+
 def rules(reasons) -> list[str]:
     return [reason.rule for reason in reasons]
 
@@ -179,7 +185,7 @@ class TestPeriod:
 
     def test_year_end_is_noted(self):
         """BR-13: an envelope crossing 31 December is an info, never a refusal."""
-        outcome = LIFECYCLE.apply(constructing(), committee(dt.date(2025, 8, 1)))
+        outcome = LIFECYCLE.apply(published(constructing()), committee(dt.date(2025, 8, 1)))
 
         assert ["BR-13"] == rules(outcome.warnings)
         assert bs.Severity.INFO == outcome.warnings[0].severity
@@ -321,6 +327,27 @@ class TestAttendeesAndImpact:
         assert "BR-04" in rules(
             strict.check(startup, committee(dt.date(2025, 10, 1), grants=[sponsor(1)])).errors
         )
+
+
+class TestBudgetPublication:
+    def test_committee_without_publication_warns(self):
+        """BR-14: a committee in construction with no budget published warns."""
+        outcome = LIFECYCLE.apply(constructing(), committee(dt.date(2025, 7, 25)))
+
+        (reason,) = [w for w in outcome.warnings if w.rule == "BR-14"]
+        assert "never" in reason.message
+        assert "PublishBudget" in reason.fix
+
+    def test_recent_publication_is_silent(self):
+        """No BR-14 after a publication within 7 months; an old one warns again."""
+        startup = published(constructing())
+
+        fresh = LIFECYCLE.apply(startup, committee(dt.date(2025, 7, 25)))
+        stale = LIFECYCLE.check(startup, committee(dt.date(2026, 1, 17), grants=[sponsor(1)]))
+
+        assert "BR-14" not in rules(fresh.warnings)
+        assert "BR-14" in rules(stale.warnings)
+        assert dt.date(2025, 6, 16) == LIFECYCLE.state(startup).budget_published
 
 
 class TestChronology:

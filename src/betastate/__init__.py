@@ -24,6 +24,7 @@ from ._commands import FileRecovery as FileRecovery
 from ._commands import GrantFunds as GrantFunds
 from ._commands import HoldCommittee as HoldCommittee
 from ._commands import Launch as Launch
+from ._commands import PublishBudget as PublishBudget
 from ._commands import Record as Record
 from ._commands import Spend as Spend
 from ._commands import Stop as Stop
@@ -35,6 +36,7 @@ from ._convert import make_converter as make_converter
 from ._convert import portfolio_from_json as portfolio_from_json
 from ._convert import portfolio_to_json as portfolio_to_json
 from ._convert import to_data as to_data
+from ._events import BudgetPublished as BudgetPublished
 from ._events import CommitteeHeld as CommitteeHeld
 from ._events import Decision as Decision
 from ._events import DossierUpdated as DossierUpdated
@@ -180,6 +182,7 @@ __all__ = [
     "Advance",
     "AwardFast",
     "BetastateError",
+    "BudgetPublished",
     "Cadence",
     "Command",
     "CommitteeHeld",
@@ -227,6 +230,7 @@ __all__ = [
     "Portfolio",
     "PostMortem",
     "ProductLaunched",
+    "PublishBudget",
     "Reason",
     "Record",
     "RecoveryFiled",

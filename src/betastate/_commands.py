@@ -332,6 +332,20 @@ class DesignateNationalImpact:
     comment: str | None = None
 
 
+@attrs.frozen(kw_only=True)
+class PublishBudget:
+    """
+    Record the publication of the product's budget (twice a year, rule BR-14).
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    by: Actor = attrs.field(converter=_to_actor)
+    url: str | None = None
+    comment: str | None = None
+
+
 Command = (
     Advance
     | Launch
@@ -345,6 +359,7 @@ Command = (
     | Stop
     | UpdateDossier
     | DesignateNationalImpact
+    | PublishBudget
 )
 """Any command :meth:`betastate.Lifecycle.apply` accepts."""
 
@@ -361,4 +376,5 @@ COMMAND_TYPES: tuple[type, ...] = (
     Stop,
     UpdateDossier,
     DesignateNationalImpact,
+    PublishBudget,
 )

@@ -23,12 +23,14 @@ from ._commands import (
     FileRecovery,
     GrantFunds,
     HoldCommittee,
+    PublishBudget,
     Spend,
     Stop,
     TakeOver,
     UpdateDossier,
 )
 from ._events import (
+    BudgetPublished,
     CommitteeHeld,
     Decision,
     DossierUpdated,
@@ -325,6 +327,43 @@ def _impact_trend(
     return violations
 
 
+def _budget_publication(
+    lifecycle: Lifecycle, startup: Startup, state: StartupState, command: HoldCommittee
+) -> list[Violation]:
+    """BR-14: from construction on, a committee finds a recent budget publication."""
+    book = lifecycle.rulebook
+    phase = state.phase
+    if phase is None or book.rank(phase) < book.rank("construction") or book.phase(phase).terminal:
+        return []
+    months = book.thresholds.budget_publication_months
+    published = state.budget_published
+    if published is not None and command.on <= add_months(published, months):
+        return []
+    seen = "never" if published is None else f"last on {published.isoformat()}"
+    return [
+        Violation(
+            "BR-14",
+            f"{startup.slug!r}: at the committee on {command.on.isoformat()} the budget was "
+            f"published {seen}; it is published twice a year (January and June).",
+            "publish it and record betastate.PublishBudget(on=..., url=...).",
+        )
+    ]
+
+
+def handle_publication(
+    lifecycle: Lifecycle,
+    startup: Startup,
+    command: PublishBudget,
+    errors: list[Reason],
+    warnings: list[Reason],
+) -> tuple[Event, ...]:
+    """PublishBudget: the budget page was updated (BR-14)."""
+    lifecycle.file(_permission(lifecycle, startup, command, "publish-budget"), errors, warnings)
+    return (
+        BudgetPublished(on=command.on, url=command.url, comment=command.comment, by=command.by),
+    )
+
+
 def handle_committee(
     lifecycle: Lifecycle,
     startup: Startup,
@@ -341,6 +380,7 @@ def handle_committee(
     violations += _attendance(lifecycle, startup, state, command)
     violations += _cadence(lifecycle, startup, state, command)
     violations += _impact_trend(lifecycle, startup, state, command)
+    violations += _budget_publication(lifecycle, startup, state, command)
     change = command.phase_change
     stop_change = change is not None and book.has_phase(change) and book.phase(change).stop
     if (decision is Decision.STOP) != stop_change and change is not None:
@@ -864,5 +904,6 @@ HANDLERS: dict[type, Handler] = {
     Stop: handle_stop,
     UpdateDossier: handle_dossier,
     DesignateNationalImpact: handle_national_impact,
+    PublishBudget: handle_publication,
 }
 """Command type → handler, merged into the engine's table."""

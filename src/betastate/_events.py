@@ -345,6 +345,21 @@ class Perennised:
     by: Actor | None = None
 
 
+@attrs.frozen(kw_only=True)
+class BudgetPublished:
+    """
+    The product published its budget (brief §7.6; rule BR-14).
+
+    Attributes:
+        url: Where it is published.
+    """
+
+    on: dt.date
+    url: str | None = None
+    comment: str | None = None
+    by: Actor | None = None
+
+
 EVENT_TYPES: tuple[type, ...] = (
     PhaseEntered,
     PhaseEnded,
@@ -362,6 +377,7 @@ EVENT_TYPES: tuple[type, ...] = (
     TakenOver,
     DossierUpdated,
     Perennised,
+    BudgetPublished,
 )
 
 Event = (
@@ -381,5 +397,6 @@ Event = (
     | TakenOver
     | DossierUpdated
     | Perennised
+    | BudgetPublished
 )
 """Any event a history may hold."""

@@ -194,6 +194,7 @@ class Thresholds:
         default=(), converter=_edition_caps
     )
     impact_first_values_months: int = 18
+    budget_publication_months: int = 7
     committee_mandatory_roles: tuple[str, ...] = attrs.field(
         default=("intrapreneur", "sponsor", "incubator", "portfolio-manager"),
         converter=_tuple_of_str,

@@ -19,6 +19,7 @@ import attrs
 
 from ._budget import Envelope, Ledger, add_months, fold
 from ._events import (
+    BudgetPublished,
     CommitteeHeld,
     DossierUpdated,
     Event,
@@ -100,6 +101,7 @@ class StartupState:
         dossier_missing: Takeover dossier items still missing.
         fast_editions: FAST editions won.
         national_impact: Date of the national-impact designation.
+        budget_published: Date of the latest budget publication.
 
     .. versionadded:: 0.1.0
     """
@@ -130,6 +132,7 @@ class StartupState:
     dossier_missing: tuple[str, ...] = ()
     fast_editions: tuple[int, ...] = ()
     national_impact: dt.date | None = None
+    budget_published: dt.date | None = None
 
     @property
     def ledger(self) -> Ledger:
@@ -254,6 +257,9 @@ def project(startup: Startup, rulebook: Rulebook, on: dt.date | None = None) -> 
             (e.on for e in events if isinstance(e, NationalImpactDesignated)), None
         ),
         exit_plan=next((e.plan for e in reversed(events) if isinstance(e, Perennised)), None),
+        budget_published=max(
+            (e.on for e in events if isinstance(e, BudgetPublished)), default=None
+        ),
         **stops,
     )
 
