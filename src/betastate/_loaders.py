@@ -773,10 +773,15 @@ def _on(event: Event) -> dt.date:
 def _audit_line(
     front: _frontmatter.FrontMatter, finding: Finding, phases: list[_Phase]
 ) -> int | None:
+    # A move points at the phase it enters; other rules at the phase they concern.
+    dates = finding.dates[-1:] if finding.code in _MOVE_RULES else finding.dates[:1]
     for phase in phases:
-        if phase.start in finding.dates:
+        if phase.start in dates:
             return front.line_of(f"name: {phase.original}", after="phases:")
     return front.line_of("phases:")
+
+
+_MOVE_RULES: Final = frozenset({"BS-MOVE", "N6", "N8"})
 
 
 class _Checks:
