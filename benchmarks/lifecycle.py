@@ -10,7 +10,7 @@ Prints, from one run on this machine:
 Targets (issue "Core"): public API <= 5x the bare trigger; memory ≤ 50 MB.
 
 Part 2 (issue "Investment committees..."): 100,000 random valid commands
-(committees with phase changes, grants, spending) over 1,000 products, applied
+(committees with phase changes, budget publications, grants, spending) over 1,000 products, applied
 through `Lifecycle.apply`: commands per second, and the ratio of one command to
 the bare dict lookup above.
 
@@ -123,7 +123,7 @@ PHASE_AT_CYCLE = {0: "construction", 2: "acceleration", 5: "consolidation"}
 
 
 def product_commands(rng: random.Random, n: int, count: int) -> list[bs.Command]:
-    """`count` valid commands for one product: cycles of committee, grant, spending."""
+    """`count` valid commands for one product: cycles of committee, publication, grant, spending."""
     day = dt.date(2020, 1, 6) + dt.timedelta(days=rng.randint(0, 700))
     commands: list[bs.Command] = [bs.Advance(on=day, to="investigation", by=bs.Role.SPONSOR)]
     cycle = 0
@@ -145,6 +145,11 @@ def product_commands(rng: random.Random, n: int, count: int) -> list[bs.Command]
             )
         )
         commands.append(
+            bs.PublishBudget(
+                on=day, by=bs.Role.INTRAPRENEUR, url=f"https://p{n}.example.org/budget"
+            )
+        )
+        commands.append(
             bs.GrantFunds(
                 on=day + dt.timedelta(days=1),
                 by=bs.Role.SPONSOR,
@@ -152,7 +157,7 @@ def product_commands(rng: random.Random, n: int, count: int) -> list[bs.Command]
             )
         )
         # Spending inside the 6-month period the committee opened (or the one before).
-        spend_days = sorted(rng.randint(2, 140) for _ in range(8))
+        spend_days = sorted(rng.randint(2, 140) for _ in range(7))
         commands.extend(
             bs.Spend(
                 on=day + dt.timedelta(days=offset),

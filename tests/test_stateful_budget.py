@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 import betastate as bs
+from betastate import _budget
 
 from .test_committee import ATTENDEES, PM
 
@@ -207,6 +208,11 @@ class BudgetMachine(RuleBasedStateMachine):
                 LIFECYCLE.rulebook.thresholds.post_mortem_authors
             )
             event(f"stopped ({'dormant' if state.dormant else 'final'})")
+
+    @invariant()
+    def cached_ledger_is_the_fold(self):
+        # The ledger carried from command to command equals a fold of the whole history.
+        assert _budget.fold(self.startup.history) == _budget.ledger_of(self.startup)
 
     @invariant()
     def state_on_last_date_is_current(self):

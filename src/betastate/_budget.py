@@ -12,9 +12,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -22,7 +23,8 @@ from ._model import _to_money
 
 
 if TYPE_CHECKING:
-    from ._events import Event
+    from ._events import CommitteeHeld, Event, FundsGranted, Spent, Stopped, TakenOver
+    from ._model import Startup
 
 
 class FundingSource(enum.StrEnum):
@@ -205,74 +207,146 @@ def next_period_start(ledger: Ledger, on: dt.date) -> dt.date:
     return max([on, *(e.end for e in ledger.envelopes if e.end > on)])
 
 
-def fold(events: Iterable[Event]) -> Ledger:  # noqa: C901  (one branch per event kind)
-    """The ledger a history describes (events in recorded order)."""
-    from ._events import CommitteeHeld, FundsGranted, Spent, Stopped, TakenOver  # noqa: PLC0415
+class _Folder:
+    """The ledger being folded, event by event (mutable; never leaves this module)."""
 
-    opened: list[_Open] = []
-    unallocated = Decimal(0)
+    __slots__ = ("opened", "unallocated")
 
-    def covering(day: dt.date) -> _Open | None:
-        for envelope in reversed(opened):
+    def __init__(self) -> None:
+        self.opened: list[_Open] = []
+        self.unallocated = Decimal(0)
+
+    def copy(self) -> _Folder:
+        twin = _Folder()
+        twin.opened = [
+            _Open(o.start, o.end, o.provisional, o.opened_on, list(o.grants), o.spent)
+            for o in self.opened
+        ]
+        twin.unallocated = self.unallocated
+        return twin
+
+    def covering(self, day: dt.date) -> _Open | None:
+        for envelope in reversed(self.opened):
             if envelope.start <= day < envelope.end:
                 return envelope
         return None
 
-    for event in events:
-        # Spending is by far the most frequent event: test it first.
-        if isinstance(event, Spent):
-            target = covering(event.on)
-            if target is None:
-                unallocated += event.amount
-            else:
-                target.spent += event.amount
-        elif isinstance(event, CommitteeHeld) and event.period_start and event.period_end:
-            opened.append(
-                _Open(
-                    event.period_start,
-                    event.period_end,
-                    event.decision == "provisional",
-                    event.on,
-                    list(event.grants),
-                    Decimal(0),
-                )
-            )
-        elif isinstance(event, TakenOver) and event.period_start and event.period_end:
-            running = covering(event.on)
+    def feed(self, event: Event) -> None:
+        # Dispatch on the class name: no import of the events module (which imports
+        # this one), and one dict lookup for the many events that move no money.
+        method = _FEEDS.get(type(event).__name__)
+        if method is not None:
+            method(self, event)
+
+    def _spent(self, event: Spent) -> None:
+        target = self.covering(event.on)
+        if target is None:
+            self.unallocated += event.amount
+        else:
+            target.spent += event.amount
+
+    def _committee(self, event: CommitteeHeld) -> None:
+        if event.period_start and event.period_end:
+            self._open(event.period_start, event.period_end, event.on, event.grants)
+            self.opened[-1].provisional = event.decision == "provisional"
+
+    def _taken_over(self, event: TakenOver) -> None:
+        if event.period_start and event.period_end:
+            running = self.covering(event.on)
             if running is not None:
                 running.end = max(running.start, event.on)
-            opened.append(
-                _Open(
-                    event.period_start,
-                    event.period_end,
-                    False,  # noqa: FBT003  (positional attrs field)
-                    event.on,
-                    list(event.grants),
-                    Decimal(0),
-                )
-            )
-        elif isinstance(event, FundsGranted):
-            target = next((e for e in opened if e.start == event.period_start), None) or covering(
-                event.on
-            )
-            if target is not None:
-                target.grants.extend(event.grants)
-        elif isinstance(event, Stopped) and event.procedure is not None:
-            # A final stop closes the running period and any later one.
-            for envelope in opened:
+            self._open(event.period_start, event.period_end, event.on, event.grants)
+
+    def _granted(self, event: FundsGranted) -> None:
+        target = next(
+            (e for e in self.opened if e.start == event.period_start), None
+        ) or self.covering(event.on)
+        if target is not None:
+            target.grants.extend(event.grants)
+
+    def _stopped(self, event: Stopped) -> None:
+        # A final stop closes the running period and any later one.
+        if event.procedure is not None:
+            for envelope in self.opened:
                 if envelope.end > event.on:
                     envelope.end = max(envelope.start, event.on)
-    return Ledger(
-        envelopes=tuple(
-            Envelope(
-                start=e.start,
-                end=e.end,
-                provisional=e.provisional,
-                opened_on=e.opened_on,
-                grants=tuple(e.grants),
-                spent=e.spent,
-            )
-            for e in opened
-        ),
-        unallocated=unallocated,
-    )
+
+    def _open(self, start: dt.date, end: dt.date, on: dt.date, grants: Iterable[Grant]) -> None:
+        self.opened.append(_Open(start, end, False, on, list(grants), Decimal(0)))  # noqa: FBT003
+
+    def ledger(self) -> Ledger:
+        return Ledger(
+            envelopes=tuple(
+                Envelope(
+                    start=e.start,
+                    end=e.end,
+                    provisional=e.provisional,
+                    opened_on=e.opened_on,
+                    grants=tuple(e.grants),
+                    spent=e.spent,
+                )
+                for e in self.opened
+            ),
+            unallocated=self.unallocated,
+        )
+
+
+_FEEDS: dict[str, Callable[[_Folder, Any], None]] = {
+    "Spent": _Folder._spent,  # noqa: SLF001
+    "CommitteeHeld": _Folder._committee,  # noqa: SLF001
+    "TakenOver": _Folder._taken_over,  # noqa: SLF001
+    "FundsGranted": _Folder._granted,  # noqa: SLF001
+    "Stopped": _Folder._stopped,  # noqa: SLF001
+}
+"""Event class name → how it changes the ledger (other events change nothing)."""
+
+
+def fold(events: Iterable[Event]) -> Ledger:
+    """The ledger a history describes (events in recorded order)."""
+    folder = _Folder()
+    for event in events:
+        folder.feed(event)
+    return folder.ledger()
+
+
+# A startup's ledger, kept while the startup lives, so that the startup a command
+# returns gets its ledger from its parent's plus the new events instead of a refold
+# of its whole history. Keyed by id(); the weak reference both checks identity and
+# drops the entry when the startup is collected.
+_FOLDED: dict[int, tuple[weakref.ref[Startup], _Folder]] = {}
+
+
+def _remember(startup: Startup, folder: _Folder) -> None:
+    key = id(startup)
+
+    def forget(_ref: weakref.ref[Startup]) -> None:
+        _FOLDED.pop(key, None)
+
+    _FOLDED[key] = (weakref.ref(startup, forget), folder)
+
+
+def _cached(startup: Startup) -> _Folder | None:
+    hit = _FOLDED.get(id(startup))
+    return hit[1] if hit is not None and hit[0]() is startup else None
+
+
+def ledger_of(startup: Startup) -> Ledger:
+    """The ledger of a startup's whole history (cached per startup)."""
+    folder = _cached(startup)
+    if folder is None:
+        folder = _Folder()
+        for event in startup.history:
+            folder.feed(event)
+        _remember(startup, folder)
+    return folder.ledger()
+
+
+def carry_ledger(parent: Startup, child: Startup, events: Iterable[Event]) -> None:
+    """``child`` is ``parent`` plus ``events``: derive its cached ledger incrementally."""
+    folder = _cached(parent)
+    if folder is None:
+        return
+    folder = folder.copy()
+    for event in events:
+        folder.feed(event)
+    _remember(child, folder)

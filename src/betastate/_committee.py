@@ -15,7 +15,15 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ._budget import Envelope, FundingSource, Grant, add_months, fold, next_period_start
+from ._budget import (
+    Envelope,
+    FundingSource,
+    Grant,
+    add_months,
+    fold,
+    ledger_of,
+    next_period_start,
+)
 from ._commands import (
     Advance,
     AwardFast,
@@ -657,8 +665,14 @@ def handle_spend(
     warnings: list[Reason],
 ) -> tuple[Event, ...]:
     """Spend: charged to the envelope of its date, never beyond it (BR-01, BR-02)."""
-    # Only the ledger matters here: fold it alone (the hot path of a back-office).
-    ledger = fold(e for e in startup.history if e.on <= command.on)
+    # Only the ledger matters here (the hot path of a back-office): the cached one when
+    # the command is in order, else a fold of what was known on its date.
+    last = startup.last_event_date
+    ledger = (
+        ledger_of(startup)
+        if last is None or command.on >= last
+        else fold(e for e in startup.history if e.on <= command.on)
+    )
     violations = _permission(lifecycle, startup, command, "spend")
     envelope = ledger.covering(command.on)
     day = command.on.isoformat()

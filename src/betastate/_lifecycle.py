@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
+from ._budget import carry_ledger
 from ._commands import Advance, Command, Launch, Record
 from ._events import Event, Perennised, PhaseEntered, Pivoted, ProductLaunched, Stopped
 from ._gates import GateContext, Violation
@@ -210,6 +211,7 @@ class Lifecycle:
         if errors:
             raise TransitionRefused(startup.slug, command, errors, warnings)
         new = attrs.evolve(startup, history=startup.history + events)
+        carry_ledger(startup, new, events)
         return Outcome(new, events, tuple(warnings))
 
     def check(self, startup: Startup, command: Command) -> Verdict:

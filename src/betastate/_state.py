@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._budget import Envelope, Ledger, add_months, fold
+from ._budget import Envelope, Ledger, add_months, fold, ledger_of
 from ._events import (
     BudgetPublished,
     CommitteeHeld,
@@ -224,7 +224,8 @@ def project(startup: Startup, rulebook: Rulebook, on: dt.date | None = None) -> 
             last_committee is None or event.on >= last_committee.on
         ):
             last_committee = event
-    ledger = fold(events)
+    last = startup.last_event_date
+    ledger = ledger_of(startup) if on is None or last is None or on >= last else fold(events)
     envelope = ledger.covering(day) if day is not None else None
     exhaustion = envelope.exhaustion(day) if envelope is not None and day is not None else None
     stops = _stop_facts(events)
