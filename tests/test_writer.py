@@ -20,8 +20,10 @@ from betastate import (
     PhaseEntered,
     Spent,
     Startup,
+    _frontmatter,
     write_frontmatter,
 )
+from betastate._loaders import read_as_written
 
 
 DATA = Path(__file__).parent / "data" / "betagouv" / "content" / "_startups"
@@ -67,6 +69,37 @@ class TestUnchanged:
             written += 1
 
         assert 662 == written
+
+
+class TestSnapshotChanges:
+    """Changes written into every real file touch only their lines and read back equal."""
+
+    def test_new_committee_everywhere(self, snapshot: Path) -> None:
+        """Adding a committee to each of the 662 products adds only its lines and reads back."""
+        portfolio = betastate.load_portfolio(snapshot, missions=False)
+        folder = snapshot / "content" / "_startups"
+        committee = CommitteeHeld(on=dt.date(2026, 9, 1), comment="Comité de rentrée")
+        for startup in portfolio:
+            text = (folder / f"{startup.slug}.md").read_text(encoding="utf-8")
+            new = by_date(startup, committee)
+            out = write_frontmatter(text, new)
+            changed = changed_lines(text, out)
+            assert all(line.startswith("+") for line in changed), startup.slug
+            assert 3 <= len(changed) <= 4, (startup.slug, changed)  # 'events:' when new
+            front = _frontmatter.parse_text(out, startup.slug)
+            assert new == read_as_written(front, startup.slug)[0], startup.slug
+
+    def test_new_title_everywhere(self, snapshot: Path) -> None:
+        """A new title replaces exactly the title line of each real file."""
+        portfolio = betastate.load_portfolio(snapshot, missions=False)
+        folder = snapshot / "content" / "_startups"
+        for startup in portfolio:
+            text = (folder / f"{startup.slug}.md").read_text(encoding="utf-8")
+            out = write_frontmatter(text, attrs.evolve(startup, title="Titre changé"))
+            assert ["+title: Titre changé"] == [
+                line for line in changed_lines(text, out) if line.startswith("+")
+            ], startup.slug
+            assert 1 == sum(line.startswith("-") for line in changed_lines(text, out))
 
 
 class TestChanges:

@@ -124,13 +124,17 @@ class _Audit:
                     f"{book.name!r} starts products in {starts}",
                     first.on,
                 )
+        moves = _transitions(book)
         for before, after in pairwise(known):
             if before.phase == after.phase:
                 continue
+            transition = moves.get((before.phase, after.phase))
+            stop = book.phase(before.phase).stop
+            if not stop and transition is not None and not transition.data_only:
+                continue  # the common case: an allowed move, no message to build
             move = f"{before.phase} → {after.phase} on {after.on}"
-            if book.phase(before.phase).stop:
+            if stop:
                 self.add("N6", f"{move}: nothing leaves a stop", before.on, after.on)
-            transition = _transitions(book).get((before.phase, after.phase))
             if transition is None:
                 self.add(
                     "BS-MOVE",

@@ -107,7 +107,12 @@ def _fast_loader(base: type[Any], yaml: Any) -> type[Any]:  # noqa: C901  (its c
             seen[key] = None
             tag = node.tag
             if node.__class__ is sequence_node and tag == seq_tag:
-                result: Any = [self._build(child, seen) for child in node.value]
+                result: Any = [
+                    child.value
+                    if child.__class__ is scalar_node and child.tag == str_tag
+                    else self._build(child, seen)
+                    for child in node.value
+                ]
             elif node.__class__ is mapping_node and tag == map_tag:
                 result = self._mapping(node, seen)
             else:
@@ -132,11 +137,19 @@ def _fast_loader(base: type[Any], yaml: Any) -> type[Any]:  # noqa: C901  (its c
         def _mapping(self, node: Any, seen: dict[int, Any]) -> dict[Any, Any]:
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                if key_node.tag == merge_tag:
+                key_tag = key_node.tag
+                if key_tag == str_tag and key_node.__class__ is scalar_node:
+                    item = key_node.value  # the common case, without a call
+                elif key_tag == merge_tag:
                     raise _Fallback
-                item = self._build(key_node, seen)
+                else:
+                    item = self._build(key_node, seen)
+                if value_node.tag == str_tag and value_node.__class__ is scalar_node:
+                    value = value_node.value
+                else:
+                    value = self._build(value_node, seen)
                 try:
-                    result[item] = self._build(value_node, seen)
+                    result[item] = value
                 except TypeError:
                     raise _Fallback from None  # unhashable key: PyYAML's own error
             return result

@@ -651,15 +651,16 @@ class _Reader:
         raw: list[_Phase] = []
         for index, entry in enumerate(_entries(front.data.get("phases"), "phases", front)):
             original = _name(entry, "phases", front)
-            needle = f"name: {original}"
-            start = self.date(entry.get("start"), f"phase {original!r} start", needle)
-            end_value = entry.get("end")
-            end = (
-                None
-                if end_value is None
-                else self.date(end_value, f"phase {original!r} end", needle)
-            )
-            comment = _comment(entry, front, needle)
+            # Fast path for the common case; messages are built only for a problem.
+            start = entry.get("start")
+            if start.__class__ is not dt.date:
+                start = self.date(start, f"phase {original!r} start", f"name: {original}")
+            end = entry.get("end")
+            if end is not None and end.__class__ is not dt.date:
+                end = self.date(end, f"phase {original!r} end", f"name: {original}")
+            comment = entry.get("comment")
+            if comment is not None and comment.__class__ is not str:
+                comment = _comment(entry, front, f"name: {original}")
             raw.append(_Phase(original, original, start, end, comment, index))
         self.phases = self.map_legacy(raw)
         history: list[Event] = []
@@ -709,9 +710,12 @@ class _Reader:
         events: list[Event] = []
         for entry in _entries(front.data.get("events"), "events", front):
             name = _name(entry, "events", front)
-            needle = f"name: {name}"
-            on = self.date(entry.get("date"), f"event {name!r} date", needle)
-            comment = _comment(entry, front, needle)
+            on = entry.get("date")
+            if on.__class__ is not dt.date:
+                on = self.date(on, f"event {name!r} date", f"name: {name}")
+            comment = entry.get("comment")
+            if comment is not None and comment.__class__ is not str:
+                comment = _comment(entry, front, f"name: {name}")
             kind = EVENT_NAMES.get(name)
             if kind is None:
                 events.append(Note(on=on, name=name, comment=comment))
