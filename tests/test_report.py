@@ -49,6 +49,20 @@ class TestText:
         if _has("lifelines"):
             assert "Time in phase (Kaplan-Meier median" in out
 
+    def test_one_line_per_product(self, capsys):
+        """The text report ends with one line per product: slug, phase on the date, title."""
+        code, out, _ = run(capsys)
+        lines = out.split("\nProducts\n", 1)[1].splitlines()
+        sample = bs.sample_portfolio()
+        phases = {s.slug: bs.Lifecycle().state(s, on=ON).phase for s in sample}
+
+        assert 0 == code
+        assert len(sample) == len(lines)
+        for line in lines:
+            slug, phase = line.split()[:2]
+            assert phases[slug] == phase
+            assert line.rstrip().endswith(sample[slug].title)
+
     def test_output_file(self, tmp_path, capsys):
         """--output writes the file and says so on stderr."""
         target = tmp_path / "report.txt"

@@ -282,6 +282,11 @@ def render_text(report: dict[str, Any]) -> str:
     if report["notes"]:
         out += ["", "Notes"]
         out.extend(f"  - {note}" for note in report["notes"])
+    out += ["", "Products"]
+    out.extend(
+        f"  {p['slug']:<32} {p['phase'] or '-':<22} since {p['since'] or '-':<10}  {p['title']}"
+        for p in report["products"]
+    )
     return "\n".join(out)
 
 
