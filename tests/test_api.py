@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import betastate
 
@@ -143,6 +145,19 @@ class TestSurface:
         ]
 
         assert [] == undocumented
+
+
+class TestReference:
+    def test_every_public_name_is_in_the_api_page(self):
+        """docs/api.md documents every name of `__all__`."""
+        page = (Path(__file__).parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+        missing = [
+            name
+            for name in betastate.__all__
+            if not re.search(rf"betastate\.(exceptions\.)?{name}\b", page)
+        ]
+
+        assert [] == missing
 
 
 class TestImportCost:
