@@ -8,7 +8,6 @@ every reason at once. See the quick start in the README.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import exceptions as exceptions
@@ -98,6 +97,8 @@ from .exceptions import TransitionRefused as TransitionRefused
 
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     # Loaded on first use (see __getattr__): reading data and analytics cost
     # import time that embedding a lifecycle engine should not pay.
     from ._analytics import Cadence as Cadence
@@ -152,7 +153,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
-
 
 
 def rulebook(source: str | Path = "betagouv", *, gates: dict[str, Gate] | None = None) -> Rulebook:

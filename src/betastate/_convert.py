@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import json
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
@@ -283,11 +282,15 @@ def from_data(data: Any, kind: type[T]) -> T:
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:
     """A betastate value as JSON text."""
+    import json  # noqa: PLC0415  (import time)
+
     return json.dumps(to_data(value), ensure_ascii=False, indent=indent)
 
 
 def portfolio_to_json(portfolio: _portfolio.Portfolio, *, indent: int | None = None) -> str:
     """A whole portfolio as betastate JSON, with its schema version."""
+    import json  # noqa: PLC0415  (import time)
+
     payload = {"betastate": SCHEMA_VERSION, **to_data(portfolio)}
     return json.dumps(payload, ensure_ascii=False, indent=indent)
 
@@ -299,6 +302,8 @@ def portfolio_from_json(text: str | bytes, *, file: str = "<json>") -> _portfoli
     Raises:
         DataFileError: Not JSON, another schema version, or not a portfolio.
     """
+    import json  # noqa: PLC0415  (import time)
+
     try:
         payload = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
@@ -24,6 +23,8 @@ from .exceptions import RulebookError
 
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import cattrs
 
     from ._gates import GateContext, Violation
@@ -637,6 +638,8 @@ def load_rulebook(source: str | Path, *, gates: Mapping[str, Gate] | None = None
         return _builtin(source)
     if isinstance(source, str) and source in BUILTIN_RULEBOOKS:
         return _load(_builtin_text(source), f"<builtin {source}>", gates)
+    from pathlib import Path  # noqa: PLC0415  (import time)
+
     path = Path(source)
     if not path.is_file():
         raise RulebookError(
