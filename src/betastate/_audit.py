@@ -12,6 +12,7 @@ turns ``off`` are skipped.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -72,16 +73,23 @@ def _transitions(book: Rulebook) -> dict[tuple[str | None, str], TransitionDef]:
     return moves
 
 
+Locate = Callable[[str, tuple[dt.date, ...]], tuple[str | None, int | None]]
+"""(rule id, dates) → (file, line) of a finding; the loader passes one."""
+
+
 class _Audit:
-    def __init__(self, startup: Startup, rulebook: Rulebook) -> None:
+    def __init__(self, startup: Startup, rulebook: Rulebook, locate: Locate | None = None) -> None:
         self.startup = startup
         self.book = rulebook
+        self.locate = locate
         self.found: list[Finding] = []
 
     def add(self, rule: str, message: str, *dates: dt.date) -> None:
         severity = self.book.severity(rule)
-        if severity is not Severity.OFF:
-            self.found.append(Finding(rule, severity, self.startup.slug, message, dates=dates))
+        if severity is Severity.OFF:
+            return
+        file, line = self.locate(rule, dates) if self.locate is not None else (None, None)
+        self.found.append(Finding(rule, severity, self.startup.slug, message, file, line, dates))
 
     def run(self, on: dt.date | None) -> list[Finding]:
         history = self.startup.history

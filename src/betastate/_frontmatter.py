@@ -78,14 +78,20 @@ def _fast_loader(base: type[Any], yaml: Any) -> type[Any]:  # noqa: C901  (its c
         ascend_resolver = staticmethod(tuple)
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            if kind is scalar_node and implicit[0]:
+            # Safe loaders have no path resolvers: a plain scalar's tag depends on
+            # its text only (cached), any other node gets the default tag.
+            if kind is scalar_node:
+                if not implicit[0]:
+                    return str_tag
                 tag = resolved.get(value)
                 if tag is None:
                     tag = resolve_plain(self, kind, value, implicit)
                     if len(resolved) < _CACHE_SIZE and len(value) < _CACHED_LENGTH:
                         resolved[value] = tag
                 return tag
-            return resolve_plain(self, kind, value, implicit)
+            if kind is sequence_node:
+                return seq_tag
+            return map_tag
 
         def construct_document(self, node: Any) -> Any:
             try:

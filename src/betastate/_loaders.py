@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from . import _frontmatter
-from ._audit import audit
+from ._audit import _Audit
 from ._events import (
     CommitteeHeld,
     Event,
@@ -169,7 +169,9 @@ def load_portfolio(
 
         rulebook = load_rulebook("betagouv")
     root, startups_dir = _layout(Path(path))
-    startup_files = sorted(p for p in startups_dir.iterdir() if p.suffix == ".md")
+    startup_files = sorted(
+        (p for p in startups_dir.iterdir() if p.suffix == ".md"), key=lambda p: p.name
+    )
     incubator_files = _files(_content(root, "_incubators"), ".md")
     organisation_files = _files(_content(root, "_organisations"), None)
     member_files: list[Path] = []
@@ -208,9 +210,12 @@ def _files(folder: Path, suffix: str | None) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and (suffix is None or p.suffix == suffix)
+        (
+            p
+            for p in folder.iterdir()
+            if not p.name.startswith(".") and (suffix is None or p.suffix == suffix) and p.is_file()
+        ),
+        key=lambda p: p.name,
     )
 
 
@@ -611,19 +616,11 @@ def read_startup(
         raise DataFileError(
             front.file, None, "values nested too deeply", "flatten the front matter"
         ) from None
-    for finding in audit(startup, context.rulebook, on=context.as_of):
-        line = _audit_line(front, finding, reader.phases)
-        reader.found.append(
-            Finding(
-                finding.code,
-                finding.severity,
-                finding.slug,
-                finding.message,
-                front.file,
-                line,
-                finding.dates,
-            )
-        )
+
+    def locate(rule: str, dates: tuple[dt.date, ...]) -> tuple[str, int | None]:
+        return front.file, _audit_line(front, rule, dates, reader.phases)
+
+    reader.found.extend(_Audit(startup, context.rulebook, locate).run(context.as_of))
     return startup, reader.found
 
 
@@ -775,10 +772,10 @@ def _on(event: Event) -> dt.date:
 
 
 def _audit_line(
-    front: _frontmatter.FrontMatter, finding: Finding, phases: list[_Phase]
+    front: _frontmatter.FrontMatter, rule: str, dates: tuple[dt.date, ...], phases: list[_Phase]
 ) -> int | None:
     # A move points at the phase it enters; other rules at the phase they concern.
-    dates = finding.dates[-1:] if finding.code in _MOVE_RULES else finding.dates[:1]
+    dates = dates[-1:] if rule in _MOVE_RULES else dates[:1]
     for phase in phases:
         if phase.start in dates:
             return front.line_of(f"name: {phase.original}", after="phases:")
@@ -1233,43 +1230,47 @@ class _Checks:
     # -- values ------------------------------------------------------------------------
 
     def values(self) -> None:
-        import html  # noqa: PLC0415  (import time)
-
-        link, add = self.startup.link, self.add
+        link = self.startup.link
         if link is not None:
-            line = self.front.line_of("link:")
             if not link:
-                add("empty-link", Severity.INFO, "link is empty ('')", line)
-            else:
-                if link != link.strip():
-                    add(
-                        "padded-link",
-                        Severity.WARNING,
-                        f"link {link!r} has surrounding spaces",
-                        line,
-                    )
-                if html.unescape(link) != link:
-                    add(
-                        "escaped-link",
-                        Severity.WARNING,
-                        f"link {link!r} is HTML-escaped (means {html.unescape(link)!r})",
-                        line,
-                    )
-        if _TIMESTAMP.search(self.front.yaml_text):
+                line = self.front.line_of("link:")
+                self.add("empty-link", Severity.INFO, "link is empty ('')", line)
+            elif link != link.strip() or "&" in link:
+                self.link_quirks(link)
+        front = self.front
+        if _TIMESTAMP.search(front.text, front.yaml_start, front.yaml_end):
             for key, value in _walk(self.startup.extra, ""):
                 if isinstance(value, dt.datetime):
-                    add(
+                    self.add(
                         "timestamp-value",
                         Severity.WARNING,
                         f"{key} is a timestamp ({value.isoformat()}) where a date is expected",
-                        self.front.line_of(f"{key.rsplit('.', 1)[-1]}:"),
+                        front.line_of(f"{key.rsplit('.', 1)[-1]}:"),
                         value.date(),
                     )
+
+    def link_quirks(self, link: str) -> None:
+        import html  # noqa: PLC0415  (import time)
+
+        line = self.front.line_of("link:")
+        if link != link.strip():
+            self.add("padded-link", Severity.WARNING, f"link {link!r} has surrounding spaces", line)
+        unescaped = html.unescape(link)
+        if unescaped != link:
+            self.add(
+                "escaped-link",
+                Severity.WARNING,
+                f"link {link!r} is HTML-escaped (means {unescaped!r})",
+                line,
+            )
 
 
 _BEYOND_INVESTIGATION: Final = frozenset(
     {"construction", "acceleration", "consolidation", "opere", "transfere", "abandon"}
 )
+
+
+_STAGES: dict[int, tuple[Rulebook, dict[str, int | None]]] = {}
 
 
 def _stage(book: Rulebook, phase: str) -> int | None:
@@ -1278,18 +1279,33 @@ def _stage(book: Rulebook, phase: str) -> int | None:
 
     A phase's stage is its rank; a stop takes the rank of the one phase it
     stops (``abandon-investigation`` is an investigation stage); a stop
-    reachable from several stages (``abandon``) has none.
+    reachable from several stages (``abandon``) has none. Unknown phases
+    have none. Computed once per rulebook (rulebooks are immutable).
     """
-    if not book.has_phase(phase):
-        return None
-    if not book.phase(phase).stop:
-        return book.rank(phase)
-    sources = {
-        s for t in book.transitions if t.dest == phase and not t.data_only for s in t.sources
-    }
-    if len(sources) == 1:
-        return book.rank(sources.pop())
-    return None
+    cached = _STAGES.get(id(book))
+    if cached is None or cached[0] is not book:
+        stages: dict[str, int | None] = {}
+        for definition in book.phases:
+            value = definition.value
+            sources = {
+                s
+                for t in book.transitions
+                if t.dest == value and not t.data_only
+                for s in t.sources
+            }
+            if not definition.stop:
+                stages[value] = definition.rank
+            elif len(sources) == 1:
+                stages[value] = book.rank(sources.pop())
+            else:
+                stages[value] = None
+        if len(_STAGES) > _RULEBOOKS_CACHED:
+            _STAGES.clear()
+        cached = _STAGES[id(book)] = (book, stages)
+    return cached[1].get(phase)
+
+
+_RULEBOOKS_CACHED: Final = 16
 
 
 def _walk(value: Any, prefix: str) -> Iterable[tuple[str, Any]]:
@@ -1303,13 +1319,13 @@ def _walk(value: Any, prefix: str) -> Iterable[tuple[str, Any]]:
         yield prefix, value
 
 
+_NAME_OF: Final[Mapping[type, str]] = {kind: name for name, kind in EVENT_NAMES.items()}
+
+
 def _event_name(event: Event) -> str:
     if isinstance(event, Note):
         return event.name
-    for name, kind in EVENT_NAMES.items():
-        if isinstance(event, kind):
-            return name
-    return type(event).__name__
+    return _NAME_OF.get(type(event), type(event).__name__)
 
 
 # -- members -------------------------------------------------------------------------
