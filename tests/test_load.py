@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,38 @@ class TestLayout:
 
         total = 4 + 2 + 3 + 2
         assert [(n, total) for n in range(1, total + 1)] == calls
+
+    def test_authors_of_a_checkout(self, tmp_path: Path) -> None:
+        """Without missions/, members come from content/_authors front matter (bio dropped)."""
+        root = tmp_path / "checkout"
+        shutil.copytree(ROOT / "content", root / "content")
+        (root / "content" / "_authors").mkdir()
+        (root / "content" / "_authors" / "camille.exemple.md").write_text(
+            "---\nfullname: Camille Exemple\nrole: Designer\ndomaine: Design\nmissions:\n"
+            "  - start: 2022-02-01\n    end: 2023-01-31\n    status: independent\n"
+            "    startups:\n      - potager-numerique\n---\nUne bio inventée.\n",
+            encoding="utf-8",
+        )
+
+        (member,) = betastate.load_portfolio(root).members
+
+        assert ("camille.exemple", "Designer", "Design") == (member.id, member.role, member.domaine)
+        assert (
+            betastate.Mission(
+                start=dt.date(2022, 2, 1),
+                end=dt.date(2023, 1, 31),
+                status="independent",
+                startups=("potager-numerique",),
+            ),
+        ) == member.missions
+
+    def test_strict_accepts_clean(self, tmp_path: Path) -> None:
+        """Strict mode returns the portfolio when no history breaks an error rule."""
+        folder = tmp_path / "_startups"
+        folder.mkdir()
+        shutil.copy(ROOT / "content" / "_startups" / "potager-numerique.md", folder)
+
+        assert ("potager-numerique",) == betastate.load_portfolio(folder, mode="strict").slugs
 
     def test_not_a_checkout(self, tmp_path: Path) -> None:
         """A folder without content/_startups is refused with the fix."""
