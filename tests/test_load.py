@@ -181,6 +181,7 @@ class TestFindings:
             "abandon-without-end",
             "empty-link",
             "legacy-phase-name",
+            "phase-not-in-vocabulary",
             "same-day-against-lifecycle",
             "same-day-phases",
             "sponsor-not-in-schema",
@@ -216,6 +217,7 @@ class TestFindings:
             "no-sponsor",
             "phase-comment",
             "phase-gap",
+            "phase-not-in-vocabulary",
         ] == codes(portfolio, "guichet-unique")
 
     def test_potager(self, portfolio: Portfolio) -> None:

@@ -81,6 +81,33 @@ class TestVolumes:
         assert "Aeris" == portfolio["aeris"].title
 
 
+class TestPhaseNames:
+    """The "Phase names" table: every name used is one of the 8 statuses of content/_phases."""
+
+    def test_vocabulary(self, portfolio: Portfolio) -> None:
+        """No legacy or unknown name, and the vocabulary matches the rulebook."""
+        codes = {"phase-not-in-vocabulary", "phase-not-in-rulebook", "legacy-phase-name"}
+
+        assert [] == [f for f in portfolio.findings if f.code in codes or f.code == "BS-PHASE"]
+
+    def test_occurrences(self, portfolio: Portfolio) -> None:
+        """Occurrences per phase name, as the README counts them."""
+        names = Counter(
+            e.phase for s in portfolio for e in s.history if isinstance(e, betastate.PhaseEntered)
+        )
+
+        assert {
+            "investigation": 577,
+            "construction": 419,
+            "abandon-investigation": 203,
+            "acceleration": 181,
+            "abandon": 124,
+            "transfere": 99,
+            "consolidation": 78,
+            "opere": 14,
+        } == dict(names)
+
+
 class TestPhaseChronology:
     """The "Phase chronology and lifecycle" table."""
 

@@ -94,6 +94,7 @@ class _Context(NamedTuple):
     organisations: frozenset[str] | None
     schema: _Schema | None
     event_vocabulary: frozenset[str] | None
+    phase_vocabulary: frozenset[str] | None = None
 
 
 # -- locating the data ---------------------------------------------------------------
@@ -192,6 +193,7 @@ def load_portfolio(
         organisations=frozenset(o.id for o in organisations) if organisation_files else None,
         schema=loader.schema(root / "schema" / "startups.yml"),
         event_vocabulary=_vocabulary(_content(root, "_events")),
+        phase_vocabulary=_vocabulary(_content(root, "_phases")),
     )
     startups = loader.startups(startup_files, context)
     members = loader.members(member_files)
@@ -402,6 +404,18 @@ class _Loader:
                         f"incubator {incubator.id!r} names owner {incubator.owner!r}, "
                         "which has no organisation file",
                         file=incubator.id,
+                    )
+                )
+        for value in sorted(context.phase_vocabulary or ()):
+            if not context.rulebook.has_phase(value):
+                self.findings.append(
+                    Finding(
+                        "phase-not-in-rulebook",
+                        Severity.WARNING,
+                        None,
+                        f"phase {value!r} of content/_phases is not a status of rulebook "
+                        f"{context.rulebook.name!r}; products using it break BS-PHASE",
+                        file=f"content/_phases/{value}.md",
                     )
                 )
         schema = context.schema
@@ -817,6 +831,7 @@ class _Checks:
         self.inversions()
         self.ends()
         self.stages()
+        self.vocabulary()
         self.notes()
         self.terminals()
         self.stop_events()
@@ -897,6 +912,20 @@ class _Checks:
                         self.line(phase),
                         phase.start,
                     )
+
+    def vocabulary(self) -> None:
+        vocabulary = self.context.phase_vocabulary
+        if vocabulary is None:
+            return
+        for phase in self.phases:
+            if phase.original not in vocabulary:
+                self.add(
+                    "phase-not-in-vocabulary",
+                    Severity.INFO,
+                    f"phase name {phase.original!r} has no content/_phases file",
+                    self.line(phase),
+                    phase.start,
+                )
 
     def notes(self) -> None:
         add, book, phases = self.add, self.context.rulebook, self.phases
