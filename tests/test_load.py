@@ -262,6 +262,27 @@ class TestFindings:
             ("cantine-verte", "N8"): 20,
         } == lines
 
+    def test_unknown_references(self, tmp_path: Path) -> None:
+        """An incubator or sponsor without a file is a warning on its line."""
+        root = tmp_path / "checkout"
+        shutil.copytree(ROOT, root)
+        path = root / "content" / "_startups" / "potager-numerique.md"
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("incubator: incubateur-fictif", "incubator: incubateur-absent")
+        text = text.replace("/organisations/ministere-imaginaire", "/organisations/absente")
+        path.write_text(text, encoding="utf-8")
+
+        found = {
+            (f.code, f.line, f.severity)
+            for f in betastate.load_portfolio(root).findings
+            if f.slug == "potager-numerique"
+        }
+
+        assert {
+            ("unknown-incubator", 6, Severity.WARNING),
+            ("unknown-sponsor", 5, Severity.WARNING),
+        } <= found
+
     def test_no_as_of(self) -> None:
         """Without as_of there are no future-date findings."""
         found = {f.code for f in betastate.load_portfolio(ROOT).findings}
