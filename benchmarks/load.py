@@ -10,6 +10,10 @@ products. Times are the process's CPU time (``time.process_time``), best
 of interleaved rounds, so that other work on a shared machine disturbs the
 ratio as little as possible. Also prints peak memory (tracemalloc).
 
+betastate parses with the C parser and a leaner constructor that builds the
+same values as ``CSafeLoader`` (tests/test_load_yaml.py); a line shows that
+step alone, so the cost of modelling and checking is the difference.
+
 Run: ``python benchmarks/load.py [SNAPSHOT]`` (default: ../shared/data/betagouv).
 """
 
@@ -25,9 +29,10 @@ from pathlib import Path
 import yaml
 
 import betastate
+from betastate import _frontmatter
 
 
-ROUNDS = 9
+ROUNDS = 15
 
 
 def baseline(folder: Path) -> int:
@@ -37,6 +42,15 @@ def baseline(folder: Path) -> int:
         start = text.index("\n") + 1
         end = text.index("\n---", start - 1)
         yaml.load(text[start : end + 1], Loader=yaml.CSafeLoader)  # the safe C loader
+        count += 1
+    return count
+
+
+def our_yaml(folder: Path) -> int:
+    """The same files through betastate's front-matter reader (C parser, leaner constructor)."""
+    count = 0
+    for path in sorted(folder.glob("*.md")):
+        _frontmatter.parse_text(path.read_bytes().decode("utf-8"), str(path))
         count += 1
     return count
 
@@ -83,6 +97,7 @@ def main() -> None:
         base = min(base, best(lambda: baseline(folder), rounds=1))
         only = min(only, best(products, rounds=1))
     full = best(everything, rounds=3)
+    parse = best(lambda: our_yaml(folder))
     print(f"files: {files} products, best of {ROUNDS} rounds")
     print(f"baseline  read + CSafeLoader front matter : {base * 1000:8.1f} ms")
     print(
@@ -91,6 +106,9 @@ def main() -> None:
     )
     print(
         f"load_portfolio, with missions         : {full * 1000:8.1f} ms  ratio {full / base:5.2f}"
+    )
+    print(
+        f"(betastate's front-matter parse alone: {parse * 1000:8.1f} ms  ratio {parse / base:5.2f})"
     )
     print(
         f"peak memory: baseline {peak(lambda: baseline(folder)) / 1e6:6.1f} MB, "
