@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
@@ -555,7 +555,7 @@ def _list_of_str(value: Any, key: str, front: _frontmatter.FrontMatter) -> tuple
         return ()
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list) or not all(map(isinstance, value, repeat(str))):
         raise DataFileError(
             front.file,
             front.line_of(f"{key}:"),
@@ -568,7 +568,7 @@ def _list_of_str(value: Any, key: str, front: _frontmatter.FrontMatter) -> tuple
 def _entries(value: Any, key: str, front: _frontmatter.FrontMatter) -> list[dict[str, Any]]:
     if value is None:
         return []
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+    if not isinstance(value, list) or not all(map(isinstance, value, repeat(dict))):
         raise DataFileError(
             front.file,
             front.line_of(f"{key}:"),
