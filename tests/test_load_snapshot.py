@@ -346,11 +346,15 @@ class TestSchemaDrift:
         assert {"/organisations/dgeb", "/organisations/justice"} == values
 
     def test_incubators_and_organisations(self, portfolio: Portfolio) -> None:
-        """menj: unused, owner without file; 2 organisation files without .md; 5 with an id key."""
+        """menj unused, its owner without file; 2 files without .md; 5 id keys; 1 blank acronym."""
         assert ["menj"] == [quoted(f) for f in by_code(portfolio, "unused-incubator")]
         assert ["menj"] == [quoted(f) for f in by_code(portfolio, "unknown-owner")]
         assert 2 == len(by_code(portfolio, "organisation-file-extension"))
         assert 5 == len(by_code(portfolio, "organisation-id-key"))
+        for finding in by_code(portfolio, "organisation-id-key"):
+            stem = Path(finding.file or "").stem
+            assert f"'{stem}'" in finding.message  # the id equals the file name
+        assert 1 == len(by_code(portfolio, "blank-acronym"))
         ids = {o.id for o in portfolio.organisations}
         assert {"/organisations/idfm", "/organisations/Préfecture"} <= ids
 

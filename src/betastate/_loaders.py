@@ -313,6 +313,18 @@ class _Loader:
                             file=str(path),
                         )
                     )
+                acronym = data.get("acronym")
+                if isinstance(acronym, str) and not acronym.strip():
+                    self.findings.append(
+                        Finding(
+                            "blank-acronym",
+                            Severity.INFO,
+                            None,
+                            f"organisation {ident} has a blank acronym ({acronym!r})",
+                            file=str(path),
+                            line=front.line_of("acronym:"),
+                        )
+                    )
                 if "id" in data:
                     self.findings.append(
                         Finding(
