@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from itertools import pairwise, repeat
 from pathlib import Path
@@ -1424,8 +1423,3 @@ def _member(path: Path, data: Mapping[str, Any]) -> Member:
         domaine=text(data.get("domaine"), "domaine"),
         missions=tuple(missions),
     )
-
-
-def counts(findings: Iterable[Finding]) -> Counter[str]:
-    """Findings by code."""
-    return Counter(f.code for f in findings)
