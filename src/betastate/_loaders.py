@@ -858,6 +858,9 @@ class _Checks:
 
     def chronology(self) -> None:
         add, book, phases = self.add, self.context.rulebook, self.phases
+        starts = [p.start for p in phases]
+        if starts == sorted(set(starts)):
+            return  # the common case: listed in order, one phase a day
         for before, after in pairwise(phases):
             if after.start < before.start:
                 add(
@@ -969,6 +972,9 @@ class _Checks:
         """A later stage starting strictly before an earlier one (see ``_stage``)."""
         book = self.context.rulebook
         staged = [(p, _stage(book, p.name)) for p in self.phases]
+        by_date = [stage for _, stage in sorted((p.start, s) for p, s in staged if s is not None)]
+        if by_date == sorted(by_date):
+            return  # stages never go down as dates go up: no inversion
         pairs = [
             (early, late)
             for early, early_stage in staged
