@@ -52,10 +52,7 @@ def raw_counts(snapshot: Path, on: dt.date) -> Counter[str]:
 
 @pytest.fixture(scope="module")
 def portfolio(snapshot: Path) -> bs.Portfolio:
-    load = getattr(bs, "load_portfolio", None)
-    if load is None:
-        pytest.skip("betastate.load_portfolio is not there yet")
-    return load(snapshot)
+    return bs.load_portfolio(snapshot)
 
 
 class TestSnapshotCounts:

@@ -219,11 +219,8 @@ class TestSnapshot:
 
     def test_json_counts(self, snapshot, capsys):
         """Counts in the JSON report equal the API's on the snapshot."""
-        load = getattr(bs, "load_portfolio", None)
-        if load is None:
-            pytest.skip("betastate.load_portfolio is not there yet")
         code, out, _ = run(capsys, str(snapshot), "--format", "json")
         assert 0 == code
         data = json.loads(out)
         assert 662 == data["summary"]["products"]
-        assert load(snapshot).phase_counts(ON) == {r["phase"]: r["n"] for r in data["phases"]}
+        assert bs.load_portfolio(snapshot).phase_counts(ON) == {r["phase"]: r["n"] for r in data["phases"]}
