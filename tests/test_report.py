@@ -223,4 +223,6 @@ class TestSnapshot:
         assert 0 == code
         data = json.loads(out)
         assert 662 == data["summary"]["products"]
-        assert bs.load_portfolio(snapshot).phase_counts(ON) == {r["phase"]: r["n"] for r in data["phases"]}
+        assert bs.load_portfolio(snapshot).phase_counts(ON) == {
+            r["phase"]: r["n"] for r in data["phases"]
+        }
