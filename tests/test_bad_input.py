@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 import betastate
 from betastate import DataFileError
 
+from .utils import invented_checkout
 
-FIXTURES = Path(__file__).parent / "data" / "betagouv"
+
+FIXTURES = invented_checkout()
 VALID = (FIXTURES / "content" / "_startups" / "potager-numerique.md").read_text(encoding="utf-8")
 
 

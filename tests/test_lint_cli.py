@@ -11,8 +11,10 @@ import pytest
 import betastate
 from betastate._cli import load_any, main
 
+from .utils import invented_checkout
 
-FIXTURES = Path(__file__).parent / "data" / "betagouv"
+
+FIXTURES = invented_checkout()
 JSONAPI = Path(__file__).parent / "data" / "jsonapi" / "startups.json"
 
 

@@ -1,4 +1,4 @@
-"""load_portfolio on invented fixtures in the real formats (tests/data/betagouv)."""
+"""load_portfolio on invented fixtures in the real formats (tests/data/invented, see utils)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ from betastate import (
     Stopped,
 )
 
+from .utils import invented_checkout
 
-ROOT = Path(__file__).parent / "data" / "betagouv"
+
+ROOT = invented_checkout()
 DOCS = Path(__file__).parent.parent / "docs" / "loading.md"
 AS_OF = dt.date(2026, 8, 20)
 

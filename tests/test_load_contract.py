@@ -11,8 +11,10 @@ import pytest
 import betastate
 from betastate import Note, PhaseEnded, PhaseEntered, Portfolio
 
+from .utils import invented_checkout
 
-FIXTURES = Path(__file__).parent / "data" / "betagouv"
+
+FIXTURES = invented_checkout()
 NAMES = {
     betastate.CommitteeHeld: "committee",
     betastate.ProductLaunched: "product_launch",

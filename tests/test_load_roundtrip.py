@@ -11,8 +11,10 @@ import pytest
 
 import betastate
 
+from .utils import invented_checkout
 
-FIXTURES = Path(__file__).parent / "data" / "betagouv"
+
+FIXTURES = invented_checkout()
 
 
 @pytest.fixture(name="schema", scope="module")

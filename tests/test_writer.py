@@ -25,8 +25,10 @@ from betastate import (
 )
 from betastate._loaders import read_as_written
 
+from .utils import invented_checkout
 
-DATA = Path(__file__).parent / "data" / "betagouv" / "content" / "_startups"
+
+DATA = invented_checkout() / "content" / "_startups"
 
 
 def read(path: Path) -> tuple[str, Startup]:
