@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._commands import Advance
-
 
 if TYPE_CHECKING:
     from ._model import Startup
@@ -159,6 +157,3 @@ BUILTIN_GATES: Mapping[str, Gate] = MappingProxyType(
     }
 )
 """Gates every rulebook may name."""
-
-# Commands that carry a budget line; used by gates and documented here.
-_BUDGET_LINE_COMMANDS = (Advance,)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -508,15 +508,3 @@ def _committee_handlers() -> dict[type, Handler]:
     from ._committee import HANDLERS  # noqa: PLC0415
 
     return HANDLERS
-
-
-def apply_all(lifecycle: Lifecycle, startup: Startup, commands: Sequence[Command]) -> Outcome:
-    """Apply commands in order; the first refusal stops (and raises)."""
-    events: list[Event] = []
-    warnings: list[Reason] = []
-    for command in commands:
-        outcome = lifecycle.apply(startup, command)
-        startup = outcome.startup
-        events.extend(outcome.events)
-        warnings.extend(outcome.warnings)
-    return Outcome(startup, tuple(events), tuple(warnings))
