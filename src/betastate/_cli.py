@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +30,19 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(msg) from None
 
 
-def load_any(path: Path | None) -> Portfolio:
+def load_any(
+    path: Path | None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    as_of: dt.date | None = None,
+    missions: bool = True,
+) -> Portfolio:
     """
     The sample portfolio, or the portfolio at ``path``.
 
     ``path`` is a betastate JSON file, the site's JSON:API ``startups.json``,
-    or a folder: a beta.gouv.fr checkout, the snapshot or ``content/_startups``.
+    or a folder: a beta.gouv.fr checkout, the snapshot or ``content/_startups``
+    (read with the folder options ``progress``, ``as_of`` and ``missions``).
     """
     if path is None:
         return sample_portfolio()
@@ -53,12 +60,10 @@ def load_any(path: Path | None) -> Portfolio:
         return portfolio_from_json(data, file=str(path))
     from ._loaders import load_portfolio  # noqa: PLC0415  (a checkout, snapshot or _startups)
 
-    return load_portfolio(path)
+    return load_portfolio(path, progress=progress, as_of=as_of, missions=missions)
 
 
-def report(
-    portfolio: Portfolio, on: dt.date | None, out: list[str], fmt: str = "text"
-) -> None:
+def report(portfolio: Portfolio, on: dt.date | None, out: list[str], fmt: str = "text") -> None:
     """The report of ``portfolio`` as of ``on`` (default: today) in ``fmt``, appended to ``out``."""
     from . import _analytics, _report  # noqa: PLC0415  (only this command needs them)
 
@@ -70,18 +75,6 @@ def report(
         out.append(_report.render_html(data, _report.figures(portfolio, day)))
     else:
         out.append(_report.render_text(data))
-
-
-def _load_report_input(path: Path | None) -> Portfolio:
-    """Like :func:`load_any`, with a progress bar on stderr for a folder (many files)."""
-    import betastate  # noqa: PLC0415  (the loader is public API)
-
-    from ._report import ProgressBar  # noqa: PLC0415
-
-    load = getattr(betastate, "load_portfolio", None)
-    if path is not None and path.is_dir() and load is not None:
-        return load(path, progress=ProgressBar())  # type: ignore[no-any-return]
-    return load_any(path)
 
 
 FAIL_ON = ("never", "warning", "error")
@@ -138,14 +131,9 @@ def lint_exit_code(portfolio: Portfolio, fail_on: str) -> int:
 
 
 def _lint_command(args: argparse.Namespace) -> int:
-    from ._loaders import load_portfolio  # noqa: PLC0415
-
     out: list[str] = []
     try:
-        if args.path.is_dir():
-            portfolio = load_portfolio(args.path, as_of=args.as_of, missions=args.missions)
-        else:
-            portfolio = load_any(args.path)
+        portfolio = load_any(args.path, as_of=args.as_of, missions=args.missions)
     except BetastateError as exc:
         print(f"betastate: error: {exc}", file=sys.stderr)
         return 2
@@ -217,7 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _schema_command()
     out: list[str] = []
     try:
-        portfolio = _load_report_input(args.path)
+        from ._report import ProgressBar  # noqa: PLC0415  (only this command needs it)
+
+        portfolio = load_any(args.path, progress=ProgressBar())
         report(portfolio, args.on, out, args.format)
     except BetastateError as exc:
         print(f"betastate: error: {exc}", file=sys.stderr)

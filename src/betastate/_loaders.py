@@ -123,6 +123,20 @@ def _content(root: Path, name: str) -> Path:
 # -- the public entry point ----------------------------------------------------------
 
 
+def _tie_rule(book: Rulebook) -> Callable[[_Phase], tuple[dt.date, int, int]]:
+    """
+    Order raw phases as ``_state.ordered_entries`` orders events.
+
+    Start, then lifecycle rank (the later stage wins a same-day tie), then
+    file order; kept on raw phases here because findings need their lines.
+    """
+
+    def key(phase: _Phase) -> tuple[dt.date, int, int]:
+        return (phase.start, book.rank(phase.name), phase.order)
+
+    return key
+
+
 def load_portfolio(
     path: str | Path,
     *,
@@ -709,9 +723,7 @@ class _Reader:
             if book.has_phase(phase.name):
                 continue
             before = [p for p in known if p.start <= phase.start]
-            previous = max(
-                before, key=lambda p: (p.start, book.rank(p.name), p.order), default=None
-            )
+            previous = max(before, key=_tie_rule(book), default=None)
             target = book.map_legacy(phase.name, previous.name if previous else None)
             if target is None:
                 continue
@@ -830,8 +842,7 @@ class _Checks:
         self.phases = phases
         self.add = add
         book = context.rulebook
-        # Chronological order with the tie rule: start, then lifecycle rank, then file order.
-        self.ordered = sorted(phases, key=lambda p: (p.start, book.rank(p.name), p.order))
+        self.ordered = sorted(phases, key=_tie_rule(book))
 
     def line(self, phase: _Phase) -> int | None:
         return self.front.line_of(f"name: {phase.original}", after="phases:")
