@@ -23,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 import betastate as bs
-from betastate._analytics import month_starts
+from betastate._analytics.queries import month_starts
 
 
 START, END = dt.date(2013, 1, 1), dt.date(2026, 12, 1)

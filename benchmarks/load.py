@@ -30,7 +30,7 @@ from pathlib import Path
 import yaml
 
 import betastate
-from betastate import _frontmatter
+from betastate._io import frontmatter as _frontmatter
 
 
 ROUNDS = 15

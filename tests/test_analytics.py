@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import betastate as bs
-from betastate import _analytics
+from betastate._analytics import queries as _analytics
 
 
 D = dt.date

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 import betastate as bs
-from betastate import _analytics
+from betastate._analytics import queries as _analytics
 
 
 pytest.importorskip("lifelines")

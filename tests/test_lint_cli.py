@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import betastate
-from betastate._cli import load_any, main
+from betastate._cli.common import load_any
+from betastate._cli.main import main
 
 from .utils import invented_checkout
 

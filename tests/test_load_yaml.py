@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from betastate._frontmatter import _loader
+from betastate._io.frontmatter import _loader
 
 
 def same(expected: Any, actual: Any) -> bool:

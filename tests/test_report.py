@@ -15,8 +15,8 @@ from html.parser import HTMLParser
 import pytest
 
 import betastate as bs
-from betastate import _report
-from betastate._cli import main
+from betastate._cli import report as _report
+from betastate._cli.main import main
 
 
 ON = dt.date(2026, 6, 1)
@@ -24,7 +24,7 @@ NO_EXTRAS = (
     "import sys\n"
     "for name in ('lifelines', 'matplotlib', 'pandas', 'polars', 'numpy', 'scipy'):\n"
     "    sys.modules[name] = None  # as after a plain `pip install .`\n"
-    "from betastate._cli import main\n"
+    "from betastate._cli.main import main\n"
     "raise SystemExit(main(sys.argv[1:]))\n"
 )
 

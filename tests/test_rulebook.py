@@ -12,7 +12,7 @@ import betastate as bs
 
 
 DATA = Path(__file__).parent / "data" / "rulebooks"
-BUILTIN = Path(bs.__file__).parent / "rulebooks" / "betagouv.toml"
+BUILTIN = Path(bs.__file__).parent / "_rules" / "presets" / "betagouv.toml"
 
 
 @pytest.fixture(name="book", scope="module")

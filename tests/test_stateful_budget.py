@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 import betastate as bs
-from betastate import _budget
+from betastate._engine import ledger as _budget
 
 from .test_committee import ATTENDEES, PM
 

@@ -20,10 +20,10 @@ from betastate import (
     PhaseEntered,
     Spent,
     Startup,
-    _frontmatter,
     write_frontmatter,
 )
-from betastate._loaders import read_as_written
+from betastate._io import frontmatter as _frontmatter
+from betastate._io.loaders import read_as_written
 
 from .utils import invented_checkout
 

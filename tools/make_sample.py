@@ -556,7 +556,12 @@ def build(rng: random.Random, extra: random.Random) -> bs.Portfolio:  # noqa: C9
 def main() -> None:
     portfolio = build(random.Random(20261129), random.Random(20261130))
     target = (
-        Path(__file__).resolve().parent.parent / "src" / "betastate" / "sample" / "portfolio.json"
+        Path(__file__).resolve().parent.parent
+        / "src"
+        / "betastate"
+        / "_io"
+        / "data"
+        / "sample-portfolio.json"
     )
     target.write_text(bs.portfolio_to_json(portfolio, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {len(portfolio)} products to {target}")

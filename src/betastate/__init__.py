@@ -10,90 +10,91 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import exceptions as exceptions
-from ._budget import Envelope as Envelope
-from ._budget import FundingSource as FundingSource
-from ._budget import Grant as Grant
-from ._budget import Ledger as Ledger
-from ._commands import Advance as Advance
-from ._commands import AwardFast as AwardFast
-from ._commands import Command as Command
-from ._commands import DesignateNationalImpact as DesignateNationalImpact
-from ._commands import FileRecovery as FileRecovery
-from ._commands import GrantFunds as GrantFunds
-from ._commands import HoldCommittee as HoldCommittee
-from ._commands import Launch as Launch
-from ._commands import PublishBudget as PublishBudget
-from ._commands import Record as Record
-from ._commands import Spend as Spend
-from ._commands import Stop as Stop
-from ._commands import TakeOver as TakeOver
-from ._commands import UpdateDossier as UpdateDossier
-from ._convert import SCHEMA_VERSION as SCHEMA_VERSION
-from ._convert import from_data as from_data
-from ._convert import make_converter as make_converter
-from ._convert import portfolio_from_json as portfolio_from_json
-from ._convert import portfolio_to_json as portfolio_to_json
-from ._convert import to_data as to_data
-from ._events import BudgetPublished as BudgetPublished
-from ._events import CommitteeHeld as CommitteeHeld
-from ._events import Decision as Decision
-from ._events import DossierUpdated as DossierUpdated
-from ._events import Event as Event
-from ._events import FastLaureate as FastLaureate
-from ._events import FundsGranted as FundsGranted
-from ._events import ImpactReading as ImpactReading
-from ._events import LiquidationDecided as LiquidationDecided
-from ._events import NationalImpactDesignated as NationalImpactDesignated
-from ._events import Note as Note
-from ._events import Perennised as Perennised
-from ._events import PhaseEnded as PhaseEnded
-from ._events import PhaseEntered as PhaseEntered
-from ._events import Pivoted as Pivoted
-from ._events import ProductLaunched as ProductLaunched
-from ._events import RecoveryFiled as RecoveryFiled
-from ._events import Spent as Spent
-from ._events import Stopped as Stopped
-from ._events import TakenOver as TakenOver
-from ._gates import GateContext as GateContext
-from ._gates import Violation as Violation
-from ._lifecycle import Lifecycle as Lifecycle
-from ._lifecycle import Move as Move
-from ._lifecycle import Outcome as Outcome
-from ._lifecycle import Verdict as Verdict
-from ._model import Actor as Actor
-from ._model import Incubator as Incubator
-from ._model import Member as Member
-from ._model import Mission as Mission
-from ._model import Organisation as Organisation
-from ._model import Phase as Phase
-from ._model import Reason as Reason
-from ._model import Role as Role
-from ._model import Severity as Severity
-from ._model import Startup as Startup
-from ._portfolio import Finding as Finding
-from ._portfolio import Portfolio as Portfolio
-from ._rulebook import Gate as Gate
-from ._rulebook import LegacyName as LegacyName
-from ._rulebook import PhaseDef as PhaseDef
-from ._rulebook import Rulebook as Rulebook
-from ._rulebook import RuleDef as RuleDef
-from ._rulebook import Thresholds as Thresholds
-from ._rulebook import TransitionDef as TransitionDef
-from ._sample import sample_portfolio as sample_portfolio
-from ._state import PhaseSpan as PhaseSpan
-from ._state import StartupState as StartupState
-from ._stopping import DOSSIER_ITEMS as DOSSIER_ITEMS
-from ._stopping import NATIONAL_IMPACT_CRITERIA as NATIONAL_IMPACT_CRITERIA
-from ._stopping import ExitPlan as ExitPlan
-from ._stopping import PostMortem as PostMortem
-from ._stopping import StopProcedure as StopProcedure
-from ._stopping import StopReason as StopReason
-from ._stopping import Trajectory as Trajectory
-from .exceptions import BetastateError as BetastateError
-from .exceptions import DataFileError as DataFileError
-from .exceptions import RulebookError as RulebookError
-from .exceptions import TransitionRefused as TransitionRefused
+from betastate import exceptions as exceptions
+from betastate._analytics.portfolio import Portfolio as Portfolio
+from betastate._engine.commands import Advance as Advance
+from betastate._engine.commands import AwardFast as AwardFast
+from betastate._engine.commands import Command as Command
+from betastate._engine.commands import DesignateNationalImpact as DesignateNationalImpact
+from betastate._engine.commands import FileRecovery as FileRecovery
+from betastate._engine.commands import GrantFunds as GrantFunds
+from betastate._engine.commands import HoldCommittee as HoldCommittee
+from betastate._engine.commands import Launch as Launch
+from betastate._engine.commands import PublishBudget as PublishBudget
+from betastate._engine.commands import Record as Record
+from betastate._engine.commands import Spend as Spend
+from betastate._engine.commands import Stop as Stop
+from betastate._engine.commands import TakeOver as TakeOver
+from betastate._engine.commands import UpdateDossier as UpdateDossier
+from betastate._engine.ledger import Envelope as Envelope
+from betastate._engine.ledger import Ledger as Ledger
+from betastate._engine.lifecycle import Lifecycle as Lifecycle
+from betastate._engine.lifecycle import Move as Move
+from betastate._engine.lifecycle import Outcome as Outcome
+from betastate._engine.lifecycle import Verdict as Verdict
+from betastate._engine.state import PhaseSpan as PhaseSpan
+from betastate._engine.state import StartupState as StartupState
+from betastate._io.convert import SCHEMA_VERSION as SCHEMA_VERSION
+from betastate._io.convert import from_data as from_data
+from betastate._io.convert import make_converter as make_converter
+from betastate._io.convert import portfolio_from_json as portfolio_from_json
+from betastate._io.convert import portfolio_to_json as portfolio_to_json
+from betastate._io.convert import to_data as to_data
+from betastate._io.sample import sample_portfolio as sample_portfolio
+from betastate._rules.gates import GateContext as GateContext
+from betastate._rules.gates import Violation as Violation
+from betastate._rules.rulebook import Gate as Gate
+from betastate._rules.rulebook import LegacyName as LegacyName
+from betastate._rules.rulebook import PhaseDef as PhaseDef
+from betastate._rules.rulebook import Rulebook as Rulebook
+from betastate._rules.rulebook import RuleDef as RuleDef
+from betastate._rules.rulebook import Thresholds as Thresholds
+from betastate._rules.rulebook import TransitionDef as TransitionDef
+from betastate._values.actors import Actor as Actor
+from betastate._values.actors import Role as Role
+from betastate._values.events import BudgetPublished as BudgetPublished
+from betastate._values.events import CommitteeHeld as CommitteeHeld
+from betastate._values.events import Decision as Decision
+from betastate._values.events import DossierUpdated as DossierUpdated
+from betastate._values.events import Event as Event
+from betastate._values.events import FastLaureate as FastLaureate
+from betastate._values.events import FundsGranted as FundsGranted
+from betastate._values.events import ImpactReading as ImpactReading
+from betastate._values.events import LiquidationDecided as LiquidationDecided
+from betastate._values.events import NationalImpactDesignated as NationalImpactDesignated
+from betastate._values.events import Note as Note
+from betastate._values.events import Perennised as Perennised
+from betastate._values.events import PhaseEnded as PhaseEnded
+from betastate._values.events import PhaseEntered as PhaseEntered
+from betastate._values.events import Pivoted as Pivoted
+from betastate._values.events import ProductLaunched as ProductLaunched
+from betastate._values.events import RecoveryFiled as RecoveryFiled
+from betastate._values.events import Spent as Spent
+from betastate._values.events import Stopped as Stopped
+from betastate._values.events import TakenOver as TakenOver
+from betastate._values.money import FundingSource as FundingSource
+from betastate._values.money import Grant as Grant
+from betastate._values.reasons import Finding as Finding
+from betastate._values.reasons import Reason as Reason
+from betastate._values.reasons import Severity as Severity
+from betastate._values.startup import Incubator as Incubator
+from betastate._values.startup import Member as Member
+from betastate._values.startup import Mission as Mission
+from betastate._values.startup import Organisation as Organisation
+from betastate._values.startup import Phase as Phase
+from betastate._values.startup import Startup as Startup
+from betastate._values.stopping import DOSSIER_ITEMS as DOSSIER_ITEMS
+from betastate._values.stopping import NATIONAL_IMPACT_CRITERIA as NATIONAL_IMPACT_CRITERIA
+from betastate._values.stopping import ExitPlan as ExitPlan
+from betastate._values.stopping import PostMortem as PostMortem
+from betastate._values.stopping import StopProcedure as StopProcedure
+from betastate._values.stopping import StopReason as StopReason
+from betastate._values.stopping import Trajectory as Trajectory
+from betastate._version import __version__ as __version__
+from betastate.exceptions import BetastateError as BetastateError
+from betastate.exceptions import DataFileError as DataFileError
+from betastate.exceptions import RulebookError as RulebookError
+from betastate.exceptions import TransitionRefused as TransitionRefused
 
 
 if TYPE_CHECKING:
@@ -101,34 +102,32 @@ if TYPE_CHECKING:
 
     # Loaded on first use (see __getattr__): reading data and analytics cost
     # import time that embedding a lifecycle engine should not pay.
-    from ._analytics import Cadence as Cadence
-    from ._analytics import DailyRates as DailyRates
-    from ._analytics import Estimate as Estimate
-    from ._analytics import FunnelStep as FunnelStep
-    from ._analytics import SpendEstimate as SpendEstimate
-    from ._analytics import SurvivalCurve as SurvivalCurve
-    from ._audit import audit as audit
-    from ._jsonapi import load_jsonapi as load_jsonapi
-    from ._loaders import load_portfolio as load_portfolio
-    from ._schema import json_schema as json_schema
-    from ._writer import save_startup as save_startup
-    from ._writer import write_frontmatter as write_frontmatter
-
-__version__ = "0.1.0"
+    from betastate._analytics.queries import Cadence as Cadence
+    from betastate._analytics.queries import DailyRates as DailyRates
+    from betastate._analytics.queries import Estimate as Estimate
+    from betastate._analytics.queries import FunnelStep as FunnelStep
+    from betastate._analytics.queries import SpendEstimate as SpendEstimate
+    from betastate._analytics.queries import SurvivalCurve as SurvivalCurve
+    from betastate._engine.audit import audit as audit
+    from betastate._io.jsonapi import load_jsonapi as load_jsonapi
+    from betastate._io.loaders import load_portfolio as load_portfolio
+    from betastate._io.schema import json_schema as json_schema
+    from betastate._io.writer import save_startup as save_startup
+    from betastate._io.writer import write_frontmatter as write_frontmatter
 
 _LAZY: dict[str, str] = {
-    "Cadence": "_analytics",
-    "DailyRates": "_analytics",
-    "Estimate": "_analytics",
-    "FunnelStep": "_analytics",
-    "SpendEstimate": "_analytics",
-    "SurvivalCurve": "_analytics",
-    "audit": "_audit",
-    "json_schema": "_schema",
-    "load_jsonapi": "_jsonapi",
-    "load_portfolio": "_loaders",
-    "save_startup": "_writer",
-    "write_frontmatter": "_writer",
+    "Cadence": "betastate._analytics.queries",
+    "DailyRates": "betastate._analytics.queries",
+    "Estimate": "betastate._analytics.queries",
+    "FunnelStep": "betastate._analytics.queries",
+    "SpendEstimate": "betastate._analytics.queries",
+    "SurvivalCurve": "betastate._analytics.queries",
+    "audit": "betastate._engine.audit",
+    "json_schema": "betastate._io.schema",
+    "load_jsonapi": "betastate._io.jsonapi",
+    "load_portfolio": "betastate._io.loaders",
+    "save_startup": "betastate._io.writer",
+    "write_frontmatter": "betastate._io.writer",
 }
 """Public name → private module, imported on first access."""
 
@@ -140,9 +139,9 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(msg)
     import importlib  # noqa: PLC0415
 
-    from ._convert import adopt_module  # noqa: PLC0415
+    from betastate._io.convert import adopt_module  # noqa: PLC0415
 
-    module = importlib.import_module(f".{module_name}", __name__)
+    module = importlib.import_module(module_name)
     adopt_module(module)
     value = getattr(module, name)
     if isinstance(value, type) and value.__module__.startswith("betastate._"):
@@ -169,7 +168,7 @@ def rulebook(source: str | Path = "betagouv", *, gates: dict[str, Gate] | None =
 
     .. versionadded:: 0.1.0
     """
-    from ._rulebook import load_rulebook  # noqa: PLC0415  (keep the namespace small)
+    from betastate._rules.loading import load_rulebook  # noqa: PLC0415  (keep the namespace small)
 
     return load_rulebook(source, gates=gates)
 
@@ -276,8 +275,8 @@ __all__ = [
 
 
 def _fix_module_names() -> None:
-    """Make reprs and docs say ``betastate.Startup``, not ``betastate._model.Startup``."""
-    from ._convert import resolve_all_types  # noqa: PLC0415
+    """Make reprs and docs say ``betastate.Startup``, not ``betastate._values.startup.Startup``."""
+    from betastate._io.convert import resolve_all_types  # noqa: PLC0415
 
     resolve_all_types()
     for name in __all__:

@@ -2,7 +2,7 @@
 
 import sys
 
-from ._cli import main
+from betastate._cli.main import main
 
 
 sys.exit(main())

@@ -9,111 +9,16 @@ Every exception betastate raises on purpose.
     └── DataFileError (ValueError)      a data file cannot be read as it should
 
 Each carries the data needed to act on it, and its message says what to fix.
+The classes are defined with the values (``betastate._values.errors``), the
+lowest layer, so that every layer may raise them; this module is their
+public name.
 """
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from betastate._values.errors import BetastateError, DataFileError, RulebookError, TransitionRefused
 
 
-if TYPE_CHECKING:
-    from ._model import Reason
+__all__ = ["BetastateError", "DataFileError", "RulebookError", "TransitionRefused"]
 
-
-class BetastateError(Exception):
-    """
-    Root of betastate's exceptions: catch it to catch them all.
-
-    .. versionadded:: 0.1.0
-    """
-
-
-class RulebookError(BetastateError, ValueError):
-    """
-    A rulebook file or override is invalid.
-
-    Attributes:
-        file: The file (or ``<builtin name>``, or ``derive()``) at fault.
-        key: The TOML key path (``transitions[3].dest``).
-        problem: What is wrong.
-        fix: What to change.
-
-    .. versionadded:: 0.1.0
-    """
-
-    def __init__(self, file: str, key: str, problem: str, fix: str) -> None:
-        super().__init__(file, key, problem, fix)
-        self.file = file
-        self.key = key
-        self.problem = problem
-        self.fix = fix
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.key}: {self.problem}. Fix: {self.fix}."
-
-
-class TransitionRefused(BetastateError, ValueError):
-    """
-    A command was refused: it breaks one or more error rules.
-
-    The startup is unchanged. ``reasons`` lists *every* broken rule, each with
-    its rule id, a message and a fix.
-
-    Attributes:
-        slug: The startup's slug.
-        command: The refused command.
-        reasons: Every violated error rule.
-        warnings: Warning rules that also fired.
-
-    .. versionadded:: 0.1.0
-    """
-
-    def __init__(
-        self,
-        slug: str,
-        command: Any,
-        reasons: Sequence[Reason],
-        warnings: Sequence[Reason] = (),
-    ) -> None:
-        super().__init__(slug, command, tuple(reasons))
-        self.slug = slug
-        self.command = command
-        self.reasons: tuple[Reason, ...] = tuple(reasons)
-        self.warnings: tuple[Reason, ...] = tuple(warnings)
-
-    def __str__(self) -> str:
-        plural = "s" if len(self.reasons) != 1 else ""
-        lines = [
-            (
-                f"{type(self.command).__name__} refused for {self.slug!r} "
-                f"({len(self.reasons)} reason{plural}):"
-            )
-        ]
-        lines.extend(f"- {reason}" for reason in self.reasons)
-        return "\n".join(lines)
-
-
-class DataFileError(BetastateError, ValueError):
-    """
-    A data file cannot be read as betastate expects.
-
-    Attributes:
-        file: Path of the file.
-        line: 1-based line number, when known.
-        problem: What is wrong.
-        fix: What to change.
-
-    .. versionadded:: 0.1.0
-    """
-
-    def __init__(self, file: str, line: int | None, problem: str, fix: str) -> None:
-        super().__init__(file, line, problem, fix)
-        self.file = file
-        self.line = line
-        self.problem = problem
-        self.fix = fix
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return f"{where}: {self.problem}. Fix: {self.fix}."
+for _name in __all__:
+    globals()[_name].__module__ = __name__
+del _name

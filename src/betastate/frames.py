@@ -24,12 +24,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import _analytics
+from betastate._analytics import queries as _analytics
 
 
 if TYPE_CHECKING:
-    from ._portfolio import Portfolio
-    from ._rulebook import Rulebook
+    from betastate._analytics.portfolio import Portfolio
+    from betastate._rules.rulebook import Rulebook
 
 Backend = Literal["pandas", "polars"]
 

@@ -17,29 +17,21 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from . import _analytics
+from betastate._analytics import queries as _analytics
+from betastate._analytics import views as _views
 
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ._portfolio import Portfolio
-    from ._rulebook import Rulebook
+    from betastate._analytics.portfolio import Portfolio
+    from betastate._rules.rulebook import Rulebook
 
 Lang = Literal["en", "fr"]
 _MAX_NAMED = 60  # product names are written on the timeline up to this many bars
 
-PHASE_COLOURS: Mapping[str, str] = {
-    "investigation": "#9ecae1",
-    "construction": "#3182bd",
-    "acceleration": "#31a354",
-    "consolidation": "#a1d99b",
-    "opere": "#756bb1",
-    "transfere": "#bcbddc",
-    "abandon-investigation": "#fdae6b",
-    "abandon": "#e6550d",
-}
+PHASE_COLOURS: Mapping[str, str] = _views.PHASE_COLOURS
 """Colour of each beta.gouv.fr phase; other rulebooks' phases cycle through a palette."""
 
 _FALLBACK = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")

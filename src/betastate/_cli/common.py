@@ -1,0 +1,120 @@
+"""
+What every subcommand shares: argument types, loading a portfolio, printing.
+
+Subcommands print through :func:`emit` so that a closed pipe
+(``betastate report | head``) ends quietly and an unwritable output is one
+line on standard error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from betastate._analytics.portfolio import Portfolio
+from betastate._io.convert import portfolio_from_json
+from betastate._io.sample import sample_portfolio
+from betastate._values.errors import DataFileError
+
+
+def date_arg(text: str) -> dt.date:
+    """An argparse type: a date written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"{text!r} is not a date; write YYYY-MM-DD"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def load_any(
+    path: Path | None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    as_of: dt.date | None = None,
+    missions: bool = True,
+) -> Portfolio:
+    """
+    The sample portfolio, or the portfolio at ``path``.
+
+    ``path`` is a betastate JSON file, the site's JSON:API ``startups.json``,
+    or a folder: a beta.gouv.fr checkout, the snapshot or ``content/_startups``
+    (read with the folder options ``progress``, ``as_of`` and ``missions``).
+    """
+    if path is None:
+        return sample_portfolio()
+    if not path.exists():
+        raise DataFileError(str(path), None, "no such file or folder", "check the path")
+    if path.is_file():
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DataFileError(str(path), None, str(exc), "check permissions") from None
+        if b'"betastate"' not in data[:4096] and b'"data"' in data:
+            from betastate._io.jsonapi import load_jsonapi  # noqa: PLC0415  (the site's JSON:API export)
+
+            return load_jsonapi(path)
+        return portfolio_from_json(data, file=str(path))
+    from betastate._io.loaders import load_portfolio  # noqa: PLC0415  (a checkout, snapshot or _startups)
+
+    return load_portfolio(path, progress=progress, as_of=as_of, missions=missions)
+
+
+def error(message: object) -> int:
+    """Print ``betastate: error: message`` on standard error; the exit code for bad input."""
+    print(f"betastate: error: {message}", file=sys.stderr)
+    return 2
+
+
+def emit(text: str, output: Path | None = None) -> int:
+    """Print ``text`` (or write it to ``output``); the exit code."""
+    if output is None:
+        try:
+            print(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `betastate report | head`: the reader left, nothing is wrong
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    try:
+        output.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        return error(f"cannot write {output}: {exc.strerror}")
+    print(f"betastate: wrote {output}", file=sys.stderr)
+    return 0
+
+
+class ProgressBar:
+    """
+    A one-line progress bar on a stream, as ``load_portfolio(progress=...)`` expects.
+
+    It draws only for inputs of at least ``min_total`` files, and only on a
+    terminal unless ``force`` is set; it redraws when the percentage changes.
+    """
+
+    def __init__(
+        self, stream: IO[str] | None = None, *, min_total: int = 200, force: bool = False
+    ) -> None:
+        self.stream = stream or sys.stderr
+        self.min_total = min_total
+        self.active = force or self.stream.isatty()
+        self._shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        """Draw ``done`` of ``total``."""
+        if not self.active or total < self.min_total:
+            return
+        percent = done * 100 // total
+        if percent == self._shown:
+            return
+        self._shown = percent
+        filled = percent // 4
+        self.stream.write(
+            f"\rloading {done}/{total} files [{'#' * filled}{'.' * (25 - filled)}] {percent:3d}%"
+        )
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()

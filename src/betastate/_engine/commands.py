@@ -1,0 +1,379 @@
+"""
+Commands: what an app asks the lifecycle engine to do.
+
+A command is checked against the rulebook and the startup's state; accepted,
+it becomes one or more events; refused, nothing changes. Each command names
+its actor (``by``), because the rulebook says which roles may decide what.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+
+from betastate._values.actors import Actor, to_actor
+from betastate._values.events import Decision, Event, ImpactReading, PhaseEntered, Pivoted
+from betastate._values.fields import tuple_of_str
+from betastate._values.money import (
+    Grant,
+    non_negative_money,
+    optional_money,
+    positive_money,
+    tuple_of_grants,
+)
+from betastate._values.stopping import ExitPlan, PostMortem, StopProcedure, known_dossier_items
+
+
+def _to_decision(value: Decision | str) -> Decision:
+    return Decision(value)
+
+
+def _to_procedure(value: StopProcedure | str) -> StopProcedure:
+    return StopProcedure(value)
+
+
+def _attendees(value: Iterable[Actor]) -> tuple[Actor, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Advance:
+    """
+    Change the startup's phase (or start its first one).
+
+    Attributes:
+        on: Date of the decision.
+        to: Phase to enter; the current phase itself means a pivot.
+        by: Who decides (an :class:`Actor`, or just a role).
+        comment: Free text kept on the event.
+        sponsor_budget_line: Budget line the sponsor has identified, in euros
+            (gate ``sponsor_budget_line``, rule BR-08, to enter construction).
+        post_mortem: Required to enter a stop (gate ``post_mortem``, ST-PM).
+        exit_plan: Trajectory, host and running-cost line, to leave
+            incubation (gate ``exit_plan``, EXIT-PLAN and BR-15).
+        criteria: Consolidation entry criteria met (``ENT-CSL-1``...; gate
+            ``consolidation_criteria``, N7).
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    to: str
+    by: Actor = attrs.field(converter=to_actor)
+    comment: str | None = None
+    sponsor_budget_line: Decimal | None = attrs.field(default=None, converter=optional_money)
+    post_mortem: PostMortem | None = None
+    exit_plan: ExitPlan | None = None
+    criteria: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
+
+
+@attrs.frozen(kw_only=True)
+class Launch:
+    """
+    Record the first public launch of the service.
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    by: Actor = attrs.field(converter=to_actor)
+    comment: str | None = None
+
+
+_OWN_COMMAND = {
+    "FundsGranted": "GrantFunds",
+    "Spent": "Spend",
+    "TakenOver": "TakeOver",
+    "LiquidationDecided": "HoldCommittee(decision='stop', procedure='no-budget')",
+    "Stopped": "Stop (or HoldCommittee(decision='stop'))",
+    "Perennised": "HoldCommittee(..., exit_plan=...)",
+    "RecoveryFiled": "FileRecovery",
+    "DossierUpdated": "UpdateDossier",
+}
+"""Events that change money or a stop: only their own command may add them."""
+
+
+def _not_a_phase_change(_inst: Record, _attr: attrs.Attribute[Event], event: Event) -> None:
+    if isinstance(event, PhaseEntered | Pivoted):
+        msg = (
+            f"Record cannot carry a phase change ({type(event).__name__}); "
+            "use betastate.Advance so the rulebook checks the move."
+        )
+        raise TypeError(msg)
+    name = type(event).__name__
+    own = _OWN_COMMAND.get(name)
+    if own is None and name == "CommitteeHeld" and (event.grants or event.period_start):  # type: ignore[union-attr]
+        own = "HoldCommittee"
+    if own is not None:
+        msg = (
+            f"Record cannot carry a {name} that moves money or a stop; "
+            f"use betastate.{own} so the rulebook checks it."
+        )
+        raise TypeError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Record:
+    """
+    Append a dated fact that is not a phase change (a note, a launch...).
+
+    Only the chronology rule applies.
+
+    .. versionadded:: 0.1.0
+    """
+
+    event: Event = attrs.field(validator=_not_a_phase_change)
+    by: Actor = attrs.field(converter=to_actor)
+
+    @property
+    def on(self) -> dt.date:
+        """The event's date."""
+        return self.event.on
+
+
+@attrs.frozen(kw_only=True)
+class HoldCommittee:
+    """
+    Record an investment committee and its single decision (brief §6).
+
+    *continue* opens an envelope for the next period (``envelope_months``,
+    6 by default), *provisional* one of 1 to 2 months that must be followed by
+    a committee before it ends, *stop* ends the product (with a post-mortem)
+    or, with ``procedure="no-budget"``, starts the liquidation of §8.2 B.
+    A phase change decided with it goes through the same rules as
+    :class:`Advance` (transitions, gates, roles).
+
+    Attributes:
+        on: Date of the committee.
+        by: Who decides (the sponsor, or the committee as a body).
+        decision: Continue, provisional or stop.
+        attendees: Who attended, with roles (mandatory ones: rule CC-ATTEND).
+        phase_change: Phase decided with it (``construction``...); for a
+            stop, the stop status is implied.
+        months: Length of the period; default 6 (continue) or 2
+            (provisional); anything else needs ``override`` (BR-03).
+        grants: Grants for the period (sponsors, DINUM, others).
+        override: Why the period departs from the rulebook's length.
+        next_on: Date the next committee is scheduled for.
+        objectives: Objectives for the next period.
+        impact: Impact-matrix readings (§6.5).
+        documents: Links to its documents.
+        sponsor_budget_line: Sponsor's budget line (BR-08, to construct).
+        post_mortem: Required for a stop (ST-PM).
+        procedure: ``no-impact`` (stop now) or ``no-budget`` (liquidation).
+        safeguard_until: End of the safeguard period (``no-budget`` only).
+        criteria: Consolidation entry criteria met (N7).
+        exit_plan: Trajectory, host, running-cost line (exit committees).
+        comment: Free text.
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    by: Actor = attrs.field(converter=to_actor)
+    decision: Decision = attrs.field(converter=_to_decision)
+    attendees: tuple[Actor, ...] = attrs.field(default=(), converter=_attendees)
+    phase_change: str | None = None
+    months: int | None = None
+    grants: tuple[Grant, ...] = attrs.field(default=(), converter=tuple_of_grants)
+    override: str | None = None
+    next_on: dt.date | None = None
+    objectives: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
+    impact: ImpactReading | None = None
+    documents: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
+    sponsor_budget_line: Decimal | None = attrs.field(default=None, converter=optional_money)
+    post_mortem: PostMortem | None = None
+    procedure: StopProcedure = attrs.field(default=StopProcedure.NO_IMPACT, converter=_to_procedure)
+    safeguard_until: dt.date | None = None
+    criteria: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
+    exit_plan: ExitPlan | None = None
+    comment: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class GrantFunds:
+    """
+    Add money to the current (or next) period's envelope outside a committee.
+
+    Co-funding by another sponsor, DINUM support, a FAST co-financing (checked
+    against the FAST share and cap, BR-12). After a stop decision no new money
+    may come without a takeover (BR-09).
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    by: Actor = attrs.field(converter=to_actor)
+    grants: tuple[Grant, ...] = attrs.field(converter=tuple_of_grants)
+    comment: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Spend:
+    """
+    Commit or spend money; it is charged to the envelope of ``on`` (BR-01, BR-02).
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    by: Actor = attrs.field(converter=to_actor)
+    amount: Decimal = attrs.field(converter=positive_money)
+    label: str = ""
+    comment: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class AwardFast:
+    """
+    The product won a FAST edition; its co-financing joins the envelope.
+
+    Attributes:
+        edition: FAST edition number (its cap: ``fast_cap_by_edition``).
+        cofinancing: Euros of co-financing (at most the FAST share of the
+            period's envelope and the edition's cap, BR-12); 0 for coaching only.
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    by: Actor = attrs.field(converter=to_actor)
+    edition: int
+    cofinancing: Decimal = attrs.field(default=Decimal(0), converter=non_negative_money)
+    comment: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class FileRecovery:
+    """
+    The team files for other sponsors during the safeguard period (§8.2 B).
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    by: Actor = attrs.field(converter=to_actor)
+    approached: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
+    comment: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TakeOver:
+    """
+    A new sponsor takes over a product in liquidation or dormancy (§8.2 B).
+
+    The product continues with a new envelope; a dormant one resumes the
+    phase it was stopped in.
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    by: Actor = attrs.field(converter=to_actor)
+    sponsor: str
+    grants: tuple[Grant, ...] = attrs.field(converter=tuple_of_grants)
+    months: int | None = None
+    override: str | None = None
+    comment: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Stop:
+    """
+    Stop the product with its post-mortem, outside a committee.
+
+    Ends the "no budget" procedure when no taker was found (``dormant=True``:
+    impact proven, the product sleeps with its takeover dossier), or records
+    a stop decided elsewhere.
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    by: Actor = attrs.field(converter=to_actor)
+    post_mortem: PostMortem | None
+    dormant: bool = False
+    comment: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class UpdateDossier:
+    """
+    Tick items of the technical takeover dossier (brief §8.5).
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    by: Actor = attrs.field(converter=to_actor)
+    done: tuple[str, ...] = attrs.field(converter=known_dossier_items)
+    comment: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DesignateNationalImpact:
+    """
+    DINUM designates the product a national-impact service (§10.2).
+
+    Attributes:
+        criteria: Criteria documented, among ``deployment``,
+            ``impact-threshold`` and ``quality`` (all three must hold).
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    by: Actor = attrs.field(converter=to_actor)
+    criteria: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
+    comment: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PublishBudget:
+    """
+    Record the publication of the product's budget (twice a year, rule BR-14).
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    by: Actor = attrs.field(converter=to_actor)
+    url: str | None = None
+    comment: str | None = None
+
+
+Command = (
+    Advance
+    | Launch
+    | Record
+    | HoldCommittee
+    | GrantFunds
+    | Spend
+    | AwardFast
+    | FileRecovery
+    | TakeOver
+    | Stop
+    | UpdateDossier
+    | DesignateNationalImpact
+    | PublishBudget
+)
+"""Any command :meth:`betastate.Lifecycle.apply` accepts."""
+
+COMMAND_TYPES: tuple[type, ...] = (
+    Advance,
+    Launch,
+    Record,
+    HoldCommittee,
+    GrantFunds,
+    Spend,
+    AwardFast,
+    FileRecovery,
+    TakeOver,
+    Stop,
+    UpdateDossier,
+    DesignateNationalImpact,
+    PublishBudget,
+)

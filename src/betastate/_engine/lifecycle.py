@@ -1,0 +1,520 @@
+"""
+The lifecycle engine: commands in, new startups and events (or refusals) out.
+
+This is the only module that imports ``transitions``. Each rulebook's phase
+graph is built once into a ``transitions.Machine`` (``auto_transitions``
+off, no model attached) and shared by every startup; a command fires the
+machine's trigger on a private, short-lived cursor, never on user objects.
+The machine's condition runs the rulebook's gates; every broken rule is
+collected so a refusal lists them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, cast
+
+import attrs
+
+from betastate._engine.commands import Advance, Command, Launch, Record
+from betastate._engine.ledger import carry_ledger
+from betastate._engine.state import StartupState, current_phase, project
+from betastate._rules.gates import GateContext, Violation
+from betastate._rules.loading import load_rulebook
+from betastate._rules.rulebook import Rulebook, TransitionDef
+from betastate._values.actors import Role
+from betastate._values.errors import TransitionRefused
+from betastate._values.events import (
+    Event,
+    Perennised,
+    PhaseEntered,
+    Pivoted,
+    ProductLaunched,
+    Stopped,
+)
+from betastate._values.reasons import Reason, Severity
+from betastate._values.startup import Startup
+from betastate._values.stopping import StopProcedure
+
+
+if TYPE_CHECKING:
+    from transitions import EventData, Machine
+    from transitions.core import Event as MachineEvent
+
+_NEW = "(new)"
+"""The machine's state for a startup with no phase yet."""
+
+
+@attrs.frozen
+class Outcome:
+    """
+    An accepted command: the new startup, the events it added, and warnings.
+
+    Attributes:
+        startup: The startup with the new events appended.
+        events: The events the command produced.
+        warnings: Warning rules that fired (they never block).
+
+    .. versionadded:: 0.1.0
+    """
+
+    startup: Startup
+    events: tuple[Event, ...]
+    warnings: tuple[Reason, ...] = ()
+
+
+@attrs.frozen
+class Verdict:
+    """
+    What :meth:`Lifecycle.check` found: every error and warning at once.
+
+    Attributes:
+        errors: Rules that would refuse the command.
+        warnings: Rules that would only warn.
+
+    .. versionadded:: 0.1.0
+    """
+
+    errors: tuple[Reason, ...] = ()
+    warnings: tuple[Reason, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the command would be accepted."""
+        return not self.errors
+
+
+@attrs.frozen
+class Move:
+    """
+    A move open to a startup on a date.
+
+    Attributes:
+        to: The phase it enters.
+        trigger: Its verb in the rulebook (``construct``, ``stop``...).
+        transition: The rulebook's transition id (``T01``...).
+        deciders: Roles that may decide it.
+        gates: Gates it must still pass (they need evidence on the command).
+        warnings: Warning rules it would raise.
+
+    .. versionadded:: 0.1.0
+    """
+
+    to: str
+    trigger: str
+    transition: str
+    deciders: tuple[str, ...]
+    gates: tuple[str, ...] = ()
+    warnings: tuple[Reason, ...] = ()
+
+
+class _Cursor:
+    """A throwaway model for one trigger: the machine sets ``state`` on it."""
+
+    __slots__ = ("context", "errors", "state", "warnings")
+
+    def __init__(self, state: str, context: GateContext) -> None:
+        self.state = state
+        self.context = context
+        self.errors: list[Reason] = []
+        self.warnings: list[Reason] = []
+
+
+def _gate_condition(transition: TransitionDef, rulebook: Rulebook) -> Callable[[EventData], bool]:
+    """The machine condition of one transition: run its gates, pass if no error."""
+    gates = tuple(rulebook.gates[name] for name in transition.gates)
+
+    def condition(event_data: EventData) -> bool:
+        cursor = cast("_Cursor", event_data.model)
+        for gate in gates:
+            _sort(rulebook, gate(cursor.context), cursor.errors, cursor.warnings)
+        return not cursor.errors
+
+    return condition
+
+
+@functools.lru_cache(maxsize=64)
+def _machine(rulebook: Rulebook) -> Machine:
+    """Build the rulebook's machine once; every startup shares it."""
+    from transitions import Machine  # noqa: PLC0415  (import time: load on first use)
+
+    machine = Machine(
+        model=None,
+        states=[_NEW, *rulebook.phase_values],
+        initial=_NEW,
+        auto_transitions=False,
+        send_event=True,
+        ignore_invalid_triggers=False,
+    )
+    for transition in rulebook.transitions:
+        condition = _gate_condition(transition, rulebook)
+        for source in transition.sources or (_NEW,):
+            machine.add_transition(
+                transition.trigger,
+                source,
+                None if transition.internal else transition.dest,
+                conditions=[condition],
+            )
+    return machine
+
+
+def _sort(
+    rulebook: Rulebook,
+    violations: Iterable[Violation],
+    errors: list[Reason],
+    warnings: list[Reason],
+) -> None:
+    """Give each violation the rulebook's severity and file it."""
+    for violation in violations:
+        rule = rulebook.rule(violation.rule)
+        if rule is None or rule.severity is Severity.OFF:
+            continue
+        reason = Reason(
+            violation.rule, rule.severity, violation.message, violation.fix, rule.source
+        )
+        (errors if rule.severity is Severity.ERROR else warnings).append(reason)
+
+
+def _name(command: object) -> str:
+    return type(command).__name__
+
+
+class Lifecycle:
+    """
+    Applies commands to startups under a rulebook.
+
+    One ``Lifecycle`` per rulebook is enough for a whole portfolio: it holds
+    no per-startup state. Startups are immutable; :meth:`apply` returns a new
+    one.
+
+    Args:
+        rulebook: A :class:`Rulebook`, or a built-in name or TOML path.
+
+    .. versionadded:: 0.1.0
+    """
+
+    __slots__ = ("_machine", "_triggers", "rulebook")
+
+    def __init__(self, rulebook: Rulebook | str = "betagouv") -> None:
+        self.rulebook: Rulebook = (
+            rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook)
+        )
+        self._machine = _machine(self.rulebook)
+        self._triggers: dict[str, MachineEvent] = dict(self._machine.events)
+
+    def __repr__(self) -> str:
+        return f"Lifecycle(rulebook={self.rulebook.name!r})"
+
+    # -- public operations --------------------------------------------------
+
+    def apply(self, startup: Startup, command: Command) -> Outcome:
+        """
+        Apply ``command``: the new startup and events, or a refusal.
+
+        Raises:
+            TransitionRefused: The command breaks error rules; ``.reasons``
+                lists every one. ``startup`` is unchanged.
+        """
+        errors, warnings, events = self._run(startup, command)
+        if errors:
+            raise TransitionRefused(startup.slug, command, errors, warnings)
+        new = attrs.evolve(startup, history=startup.history + events)
+        carry_ledger(startup, new, events)
+        return Outcome(new, events, tuple(warnings))
+
+    def check(self, startup: Startup, command: Command) -> Verdict:
+        """Every reason ``command`` would be refused or warned, without applying it."""
+        errors, warnings, _ = self._run(startup, command)
+        return Verdict(tuple(errors), tuple(warnings))
+
+    def moves(self, startup: Startup, on: dt.date | None = None) -> tuple[Move, ...]:
+        """
+        Moves open to ``startup`` on ``on`` (default: its last event's date).
+
+        A move is listed when no structural rule refuses it (chronology,
+        re-entry, stops, data-only moves); gates that need evidence on the
+        command (a budget line...) are listed in ``Move.gates``.
+        """
+        day = on or startup.last_event_date or dt.datetime.now(tz=dt.UTC).date()
+        state = project(startup, self.rulebook, day)
+        open_moves: list[Move] = []
+        for transition in self.rulebook.transitions_from(state.phase):
+            errors: list[Reason] = []
+            warnings: list[Reason] = []
+            probe = Advance(on=day, to=transition.dest, by=transition.deciders[0])
+            self._structural(
+                startup,
+                state.phase,
+                probe,
+                transition=transition,
+                errors=errors,
+                warnings=warnings,
+            )
+            self._chronology(startup, probe, errors, warnings)
+            if not errors:
+                open_moves.append(
+                    Move(
+                        to=transition.dest,
+                        trigger=transition.trigger,
+                        transition=transition.id,
+                        deciders=tuple(role.value for role in transition.deciders),
+                        gates=transition.gates,
+                        warnings=tuple(warnings),
+                    )
+                )
+        return tuple(open_moves)
+
+    def state(self, startup: Startup, on: dt.date | None = None) -> StartupState:
+        """
+        The startup as it stood on ``on`` (default: after every event).
+
+        The phase on a date is the one with the latest start on or before it;
+        same-day phases are ordered by lifecycle rank (the later stage wins).
+        """
+        return project(startup, self.rulebook, on)
+
+    def phase(self, startup: Startup) -> str | None:
+        """The current phase (latest start; same-day ties by rank)."""
+        return current_phase(startup.history, self.rulebook)
+
+    # -- machinery ----------------------------------------------------------
+
+    def _run(
+        self, startup: Startup, command: Command
+    ) -> tuple[list[Reason], list[Reason], tuple[Event, ...]]:
+        handler = _HANDLERS.get(type(command)) or _committee_handlers().get(type(command))
+        if handler is None:
+            msg = (
+                f"expected a betastate command such as betastate.Advance, got "
+                f"{command!r} (a {type(command).__name__})"
+            )
+            raise TypeError(msg)
+        errors: list[Reason] = []
+        warnings: list[Reason] = []
+        self._chronology(startup, command, errors, warnings)
+        events = handler(self, startup, command, errors, warnings)
+        return errors, warnings, events
+
+    def file(
+        self, violations: Iterable[Violation], errors: list[Reason], warnings: list[Reason]
+    ) -> None:
+        """Give violations the rulebook's severity and file them (for handlers)."""
+        _sort(self.rulebook, violations, errors, warnings)
+
+    def _chronology(
+        self, startup: Startup, command: Any, errors: list[Reason], warnings: list[Reason]
+    ) -> None:
+        last = startup.last_event_date
+        if last is not None and command.on < last:
+            _sort(
+                self.rulebook,
+                [
+                    Violation(
+                        "BS-CHRONO",
+                        f"{_name(command)} for {startup.slug!r} is dated "
+                        f"{command.on.isoformat()}, before its last event on "
+                        f"{last.isoformat()}; histories are never reordered.",
+                        f"date the command on or after {last.isoformat()}.",
+                    )
+                ],
+                errors,
+                warnings,
+            )
+
+    def _structural(
+        self,
+        startup: Startup,
+        phase: str | None,
+        command: Advance,
+        *,
+        transition: TransitionDef | None,
+        errors: list[Reason],
+        warnings: list[Reason],
+    ) -> None:
+        """Rules on the move itself: known phase, re-entry, stops, data-only, role."""
+        rulebook = self.rulebook
+        slug, target = startup.slug, command.to
+        where = f"from {phase}" if phase is not None else "as its first phase"
+        violations: list[Violation] = []
+        if not rulebook.has_phase(target):
+            violations.append(
+                Violation(
+                    "BS-PHASE",
+                    f"{slug!r} cannot enter {target!r} on {command.on.isoformat()}: "
+                    f"rulebook {rulebook.name!r} has no such phase.",
+                    f"use one of {', '.join(rulebook.phase_values)}.",
+                )
+            )
+            _sort(rulebook, violations, errors, warnings)
+            return
+        if phase is not None and rulebook.phase(phase).stop:
+            violations.append(
+                Violation(
+                    "N6",
+                    f"{slug!r} is in {phase} (a stop) and cannot move to {target} on "
+                    f"{command.on.isoformat()}: nothing leaves a stop.",
+                    "record a takeover before the stop is final, or start a new product.",
+                )
+            )
+        if transition is None:
+            allowed = [t.dest for t in rulebook.transitions_from(phase) if not t.data_only]
+            violations.append(
+                Violation(
+                    "BS-MOVE",
+                    f"{slug!r} cannot move to {target} {where} on "
+                    f"{command.on.isoformat()}: rulebook {rulebook.name!r} has no such transition.",
+                    f"move to one of {', '.join(allowed)}."
+                    if allowed
+                    else f"{phase} is terminal: no move leaves it.",
+                )
+            )
+        else:
+            entered = {e.phase for e in startup.history if isinstance(e, PhaseEntered)}
+            if not transition.internal and target in entered:
+                violations.append(
+                    Violation(
+                        "N4",
+                        f"{slug!r} already went through {target}; a status appears at most "
+                        f"once in a history ({transition.id}, {where} on "
+                        f"{command.on.isoformat()}).",
+                        "record a pivot in the current phase instead, or keep the earlier entry.",
+                    )
+                )
+            if transition.data_only:
+                violations.append(
+                    Violation(
+                        "N8",
+                        f"{slug!r} cannot move from {phase} to {target} on "
+                        f"{command.on.isoformat()}: {transition.id} is seen only in legacy "
+                        "data and the strict rulebook refuses it.",
+                        "derive a rulebook with severities={'N8': 'warning'} to allow it.",
+                    )
+                )
+            if command.by.role not in transition.deciders:
+                violations.append(
+                    Violation(
+                        "BS-ROLE",
+                        f"{slug!r}: the {command.by.role} may not decide the move {where} to "
+                        f"{target} ({transition.id}) on {command.on.isoformat()}.",
+                        f"have one of {', '.join(transition.deciders)} decide it.",
+                    )
+                )
+            elif phase is not None and command.by.role not in _COMMITTEE_ROLES:
+                violations.append(
+                    Violation(
+                        "N1",
+                        f"{slug!r}: the move {where} to {target} on {command.on.isoformat()} is "
+                        f"decided by the {command.by.role}, not by a committee.",
+                        "record it with betastate.HoldCommittee(..., phase_change=...) decided "
+                        "by the sponsor or the committee.",
+                    )
+                )
+        _sort(rulebook, violations, errors, warnings)
+
+    def _advance(
+        self,
+        startup: Startup,
+        command: Advance,
+        errors: list[Reason],
+        warnings: list[Reason],
+        *,
+        procedure: StopProcedure = StopProcedure.NO_IMPACT,
+        dormant: bool = False,
+    ) -> tuple[Event, ...]:
+        """
+        A phase change through the shared machine, and what it carries.
+
+        Entering a stop records the ``Stopped`` event with the post-mortem
+        (before the phase entry); an exit with a plan records ``Perennised``.
+        """
+        phase = current_phase(startup.history, self.rulebook)
+        transition = (
+            self.rulebook.transition(phase, command.to)
+            if self.rulebook.has_phase(command.to)
+            else None
+        )
+        self._structural(
+            startup, phase, command, transition=transition, errors=errors, warnings=warnings
+        )
+        if transition is None:
+            return ()
+        cursor = _Cursor(
+            phase if phase is not None else _NEW,
+            GateContext(startup, phase, command, transition, self.rulebook),
+        )
+        cursor.errors = errors
+        cursor.warnings = warnings
+        moved = self._triggers[transition.trigger].trigger(cursor)
+        if not moved or errors:
+            return ()
+        if transition.internal:
+            return (
+                Pivoted(on=command.on, phase=cursor.state, comment=command.comment, by=command.by),
+            )
+        entered = PhaseEntered(
+            on=command.on, phase=cursor.state, comment=command.comment, by=command.by
+        )
+        target = self.rulebook.phase(command.to)
+        if target.stop:
+            stopped = Stopped(
+                on=command.on,
+                comment=command.comment,
+                by=command.by,
+                post_mortem=command.post_mortem,
+                procedure=procedure,
+                dormant=dormant,
+            )
+            return (stopped, entered)
+        if target.terminal and command.exit_plan is not None:
+            return (entered, Perennised(on=command.on, plan=command.exit_plan, by=command.by))
+        return (entered,)
+
+
+def _handle_launch(
+    _lifecycle: Lifecycle,
+    _startup: Startup,
+    command: Launch,
+    _errors: list[Reason],
+    _warnings: list[Reason],
+) -> tuple[Event, ...]:
+    return (ProductLaunched(on=command.on, comment=command.comment, by=command.by),)
+
+
+def _handle_record(
+    _lifecycle: Lifecycle,
+    _startup: Startup,
+    command: Record,
+    _errors: list[Reason],
+    _warnings: list[Reason],
+) -> tuple[Event, ...]:
+    event = command.event
+    return (event if event.by is not None else attrs.evolve(event, by=command.by),)
+
+
+Handler = Callable[[Lifecycle, Startup, Any, list[Reason], list[Reason]], tuple[Event, ...]]
+"""
+Turns one command into events, filing violations into errors and warnings.
+
+The chronology rule has already run. A handler returns the events the
+command would add; the engine discards them if any error was filed.
+"""
+
+_HANDLERS: dict[type, Handler] = {
+    Advance: lambda lc, s, c, e, w: lc._advance(s, c, e, w),  # noqa: SLF001
+    Launch: _handle_launch,
+    Record: _handle_record,
+}
+"""Command type → handler. New commands register here."""
+
+_COMMITTEE_ROLES = frozenset({Role.SPONSOR, Role.INVESTMENT_COMMITTEE})
+"""Roles whose decision is a committee decision (rule N1, brief §5.2)."""
+
+
+@functools.cache
+def _committee_handlers() -> dict[type, Handler]:
+    """Committees, money, stops and takeovers (loaded on first use: import time)."""
+    from betastate._engine.committee import HANDLERS  # noqa: PLC0415
+
+    return HANDLERS

@@ -1,0 +1,339 @@
+"""
+betastate's own JSON: a private cattrs converter for every public value.
+
+Dates are ISO 8601 strings, money is a decimal string (never a float), enums
+are their values, events carry a ``_type`` tag (their class name), and the
+free ``extra`` mappings keep YAML dates as ``{"$date": ...}``. Unknown keys
+are refused: the schema is ours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+import attrs
+
+from betastate._analytics import portfolio as _portfolio
+from betastate._engine import commands as _commands
+from betastate._engine import ledger as _ledger
+from betastate._engine import lifecycle as _lifecycle
+from betastate._engine import state as _state
+from betastate._rules import gates as _gates
+from betastate._rules import rulebook as _rulebook
+from betastate._values import actors as _actors
+from betastate._values import events as _events
+from betastate._values import money as _money
+from betastate._values import reasons as _reasons
+from betastate._values import startup as _startup
+from betastate._values import stopping as _stopping
+from betastate._values.errors import DataFileError
+from betastate._values.events import Event
+
+
+if TYPE_CHECKING:
+    import cattrs
+
+T = TypeVar("T")
+
+SCHEMA_VERSION: Final = 1
+"""Version of betastate's JSON format; bumped on incompatible changes."""
+
+
+def _encode_free(value: Any) -> Any:
+    """Free-form data (unknown keys) to JSON-safe values, tagging dates."""
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Mapping):
+        return {str(k): _encode_free(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode_free(v) for v in value]
+    return value
+
+
+def _decode_free(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1 and "$date" in value:
+            return dt.date.fromisoformat(value["$date"])
+        if len(value) == 1 and "$datetime" in value:
+            return dt.datetime.fromisoformat(value["$datetime"])
+        return {k: _decode_free(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode_free(v) for v in value]
+    return value
+
+
+def _structure_date(value: Any, _type: type) -> dt.date:
+    if isinstance(value, dt.datetime):
+        msg = f"expected a date, got the timestamp {value.isoformat()}"
+        raise TypeError(msg)
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        msg = f"expected an ISO date (YYYY-MM-DD), got {value!r}"
+        raise TypeError(msg)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        msg = f"expected an ISO date (YYYY-MM-DD), got {value!r}"
+        raise ValueError(msg) from None
+
+
+def _structure_decimal(value: Any, _type: type) -> Decimal:
+    if isinstance(value, bool | float):
+        msg = f"expected an exact amount as a string or integer, got {value!r}"
+        raise TypeError(msg)
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError) as exc:
+        msg = f"expected an amount such as '1234.56', got {value!r}"
+        raise ValueError(msg) from exc
+
+
+def _enum_value(member: enum.Enum) -> Any:
+    return member.value
+
+
+def _structure_enum(value: Any, kind: type[enum.StrEnum]) -> enum.StrEnum:
+    choices = [member.value for member in kind]
+    if value not in choices:
+        msg = f"expected one of {', '.join(choices)}, got {value!r}"
+        raise ValueError(msg)
+    return kind(value)
+
+
+def _strict(kind: type) -> Any:
+    def structure(value: Any, _type: type) -> Any:
+        if isinstance(value, bool) and kind is not bool:
+            msg = f"expected {kind.__name__}, got {value!r}"
+            raise TypeError(msg)
+        if not isinstance(value, kind):
+            msg = f"expected {kind.__name__}, got {value!r}"
+            raise TypeError(msg)
+        return value
+
+    return structure
+
+
+def make_converter() -> cattrs.Converter:
+    """A fresh converter for betastate's JSON (JSON-safe unstructured values)."""
+    import cattrs  # noqa: PLC0415  (import time: cattrs loads only when needed)
+    from cattrs.strategies import configure_tagged_union  # noqa: PLC0415
+
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    converter.register_structure_hook(dt.date, _structure_date)
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    for kind in (str, int, bool):
+        converter.register_structure_hook(kind, _strict(kind))
+    # A StrEnum is a str: give every StrEnum its own, more specific hook.
+    converter.register_structure_hook(enum.StrEnum, _structure_enum)
+    converter.register_unstructure_hook(enum.StrEnum, _enum_value)
+    free = Mapping[str, Any]
+    converter.register_unstructure_hook_func(lambda t: t == free, lambda m: _encode_free(dict(m)))
+    converter.register_structure_hook_func(
+        lambda t: t == free, lambda v, _t: MappingProxyType(_decode_free(v))
+    )
+    configure_tagged_union(Event, converter, tag_name="_type")
+    configure_tagged_union(_commands.Command, converter, tag_name="_type")
+    _register_rulebook(converter)
+    return converter
+
+
+_MODULES: Final = (
+    _actors,
+    _reasons,
+    _money,
+    _stopping,
+    _events,
+    _startup,
+    _rulebook,
+    _gates,
+    _commands,
+    _ledger,
+    _state,
+    _lifecycle,
+    _portfolio,
+)
+"""Modules whose attrs classes the converter handles (their annotations are strings)."""
+
+
+def resolve_all_types() -> None:
+    """
+    Resolve every attrs class's string annotations once, at import.
+
+    The classes' ``__module__`` is then renamed to ``betastate``, where the
+    names their annotations use (``Decimal``, ``Event``...) do not live.
+    """
+    namespace = _namespace()
+    for module in _MODULES:
+        for obj in vars(module).values():
+            if isinstance(obj, type) and attrs.has(obj) and obj.__module__ == module.__name__:
+                attrs.resolve_types(obj, globalns=namespace)
+
+
+def adopt_module(module: Any) -> None:
+    """
+    Resolve the annotations of a module loaded after ``import betastate``.
+
+    Lazily imported modules (loaders, analytics) get the same treatment as
+    the core ones before their classes are renamed to ``betastate.X``.
+    """
+    namespace = {**_namespace(), **vars(module)}
+    for obj in vars(module).values():
+        if isinstance(obj, type) and attrs.has(obj) and obj.__module__ == module.__name__:
+            attrs.resolve_types(obj, globalns=namespace)
+
+
+def _namespace() -> dict[str, Any]:
+    namespace: dict[str, Any] = {}
+    for module in _MODULES:
+        namespace.update(vars(module))
+    namespace.update({"dt": dt, "Decimal": Decimal, "Mapping": Mapping, "Any": Any})
+    return namespace
+
+
+def _register_rulebook(converter: cattrs.Converter) -> None:
+    """Rulebooks travel without their gates (callables); they are re-attached."""
+    book_fields = [
+        f.name
+        for f in attrs.fields(_rulebook.Rulebook)
+        if f.init and f.name not in {"gates", "origin"}
+    ]
+
+    def unstructure(book: _rulebook.Rulebook) -> dict[str, Any]:
+        return {name: converter.unstructure(getattr(book, name)) for name in book_fields}
+
+    def structure(value: Any, _type: type) -> _rulebook.Rulebook:
+        hints = {f.name: f.type for f in attrs.fields(_rulebook.Rulebook) if f.type is not None}
+        kwargs = {
+            name: converter.structure(value[name], hints[name])
+            for name in book_fields
+            if name in value
+        }
+        extra = set(value) - set(book_fields)
+        if extra:
+            msg = f"unknown rulebook keys: {', '.join(sorted(extra))}"
+            raise ValueError(msg)
+        return _rulebook.Rulebook(**kwargs, gates=_gates.BUILTIN_GATES)
+
+    converter.register_unstructure_hook(_rulebook.Rulebook, unstructure)
+    converter.register_structure_hook(_rulebook.Rulebook, structure)
+
+
+_CONVERTER: cattrs.Converter | None = None
+
+
+def converter() -> cattrs.Converter:
+    """Betastate's converter (built on first use, then shared; it is not mutated)."""
+    global _CONVERTER  # noqa: PLW0603  (lazy: building it costs import time)
+    if _CONVERTER is None:
+        _CONVERTER = make_converter()
+    return _CONVERTER
+
+
+def to_data(value: Any) -> Any:
+    """
+    Any betastate value as JSON-safe data (dicts, lists, strings, numbers).
+
+    Events and commands carry their ``_type`` tag, so ``from_data(data, Event)``
+    knows which class to rebuild.
+    """
+    if isinstance(value, _events.EVENT_TYPES):
+        return converter().unstructure(value, unstructure_as=_events.Event)
+    if isinstance(value, _commands.COMMAND_TYPES):
+        return converter().unstructure(value, unstructure_as=_commands.Command)
+    return converter().unstructure(value)
+
+
+def _describe(error: BaseException, kind: type | None) -> str:
+    """Keep our hooks' messages (they show the bad value); cattrs' wording otherwise."""
+    import cattrs  # noqa: PLC0415
+
+    if isinstance(error, TypeError | ValueError) and str(error).startswith("expected"):
+        return str(error)
+    return cattrs.v.format_exception(error, kind)
+
+
+def from_data(data: Any, kind: type[T]) -> T:
+    """
+    Rebuild a betastate value of type ``kind`` from JSON-safe data.
+
+    Raises:
+        DataFileError: The data does not describe a ``kind``; the message
+            lists every problem with its path.
+    """
+    import cattrs  # noqa: PLC0415  (already loaded by converter())
+
+    unions: dict[object, str] = {_events.Event: "Event", _commands.Command: "Command"}
+    name = unions.get(kind) or getattr(kind, "__name__", str(kind))
+    tagged = (*_events.EVENT_TYPES, *_commands.COMMAND_TYPES)
+    if isinstance(data, dict) and "_type" in data and kind in tagged:
+        if data["_type"] != name:
+            raise DataFileError(
+                "<data>", None, f"expected a {name}, got _type={data['_type']!r}", "fix _type"
+            )
+        data = {key: value for key, value in data.items() if key != "_type"}
+    try:
+        return converter().structure(data, kind)
+    except cattrs.BaseValidationError as exc:
+        problems = cattrs.transform_error(exc, path="$", format_exception=_describe)
+        raise DataFileError(
+            "<data>",
+            None,
+            f"not a valid {name}: " + "; ".join(problems[:10]),
+            "fix the listed keys (betastate schema prints the expected format)",
+        ) from None
+    except (ValueError, TypeError, KeyError) as exc:
+        raise DataFileError("<data>", None, f"not a valid {name}: {exc}", "fix the value") from None
+
+
+def dumps(value: Any, *, indent: int | None = 2) -> str:
+    """A betastate value as JSON text."""
+    import json  # noqa: PLC0415  (import time)
+
+    return json.dumps(to_data(value), ensure_ascii=False, indent=indent)
+
+
+def portfolio_to_json(portfolio: _portfolio.Portfolio, *, indent: int | None = None) -> str:
+    """A whole portfolio as betastate JSON, with its schema version."""
+    import json  # noqa: PLC0415  (import time)
+
+    payload = {"betastate": SCHEMA_VERSION, **to_data(portfolio)}
+    return json.dumps(payload, ensure_ascii=False, indent=indent)
+
+
+def portfolio_from_json(text: str | bytes, *, file: str = "<json>") -> _portfolio.Portfolio:
+    """
+    Read a portfolio written by :func:`portfolio_to_json`.
+
+    Raises:
+        DataFileError: Not JSON, another schema version, or not a portfolio.
+    """
+    import json  # noqa: PLC0415  (import time)
+
+    try:
+        payload = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise DataFileError(file, line, f"not JSON: {exc}", "write valid JSON") from None
+    if not isinstance(payload, dict) or payload.get("betastate") != SCHEMA_VERSION:
+        found = payload.get("betastate") if isinstance(payload, dict) else None
+        raise DataFileError(
+            file,
+            1,
+            f"not betastate JSON version {SCHEMA_VERSION} (found betastate={found!r})",
+            "write it with betastate.portfolio_to_json or convert it",
+        )
+    body = {k: v for k, v in payload.items() if k != "betastate"}
+    try:
+        return from_data(body, _portfolio.Portfolio)
+    except DataFileError as exc:
+        raise DataFileError(file, None, exc.problem, exc.fix) from None

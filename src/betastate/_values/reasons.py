@@ -1,0 +1,75 @@
+"""What breaks a rule: severities, reasons given to a command, findings made in data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+
+class Severity(enum.StrEnum):
+    """
+    How much a broken rule matters: an ``error`` refuses, a ``warning`` informs.
+
+    ``off`` disables a rule in a derived rulebook.
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    OFF = "off"
+
+
+@attrs.frozen
+class Reason:
+    """
+    One rule a command or a history breaks, as a person should read it.
+
+    Attributes:
+        rule: The rule id in the rulebook (``BR-08``, ``N4``, ``BS-CHRONO``...).
+        severity: ``error`` refuses, ``warning`` informs.
+        message: What is wrong, naming the startup, phases, dates and values.
+        fix: What would make it pass.
+        source: The source key the rule cites (``D-SPONSOR``...).
+    """
+
+    rule: str
+    severity: Severity
+    message: str
+    fix: str
+    source: str = ""
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message} Fix: {self.fix}"
+
+
+def _tuple_of_dates(value: Iterable[dt.date]) -> tuple[dt.date, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Finding:
+    """
+    A deviation import found in the data: nothing is dropped or "fixed".
+
+    Attributes:
+        code: Stable code (``same-day-phases``, ``N8``...).
+        severity: ``error`` (strict mode refuses it) or ``warning``/``info``.
+        slug: The startup concerned, if any.
+        message: What was found, with values.
+        file: The file it was found in.
+        line: 1-based line in that file, when known.
+        dates: Dates involved.
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str
+    severity: Severity
+    slug: str | None
+    message: str
+    file: str | None = None
+    line: int | None = None
+    dates: tuple[dt.date, ...] = attrs.field(default=(), converter=_tuple_of_dates)

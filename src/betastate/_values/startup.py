@@ -1,0 +1,182 @@
+"""
+The startup as its history, and the records around it.
+
+A startup *is* its history (a tuple of dated events, see
+:mod:`betastate._values.events`); its phase on any date is a projection the
+engine computes. Incubators, organisations and members are the records a
+portfolio holds beside the startups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from betastate._values.events import EVENT_TYPES, Event
+from betastate._values.fields import freeze_mapping, tuple_of_str
+
+
+def _events_tuple(value: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(value)
+
+
+class Phase(enum.StrEnum):
+    """
+    The eight statuses of the beta.gouv.fr rulebook (brief §3.1).
+
+    Phases are plain strings everywhere in betastate, because another
+    incubator's rulebook defines its own; these members are constants for the
+    beta.gouv.fr values (a ``StrEnum`` member *is* its string value).
+    """
+
+    INVESTIGATION = "investigation"
+    CONSTRUCTION = "construction"
+    ACCELERATION = "acceleration"
+    CONSOLIDATION = "consolidation"
+    OPERE = "opere"
+    TRANSFERE = "transfere"
+    ABANDON_INVESTIGATION = "abandon-investigation"
+    ABANDON = "abandon"
+
+
+@attrs.frozen
+class Organisation:
+    """
+    A sponsoring organisation (``content/_organisations``).
+
+    Attributes:
+        id: The reference used by products, e.g. ``/organisations/dinum``.
+        name: Full name.
+        acronym: Short name, if any.
+        type: Kind of organisation as the data says (``ministere``, ...).
+    """
+
+    id: str
+    name: str
+    acronym: str | None = None
+    type: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze_mapping, hash=False)
+
+
+@attrs.frozen
+class Incubator:
+    """
+    An incubator (``content/_incubators``).
+
+    Attributes:
+        id: The file stem, as used by a product's ``incubator`` key.
+        title: Display name.
+        owner: Organisation id of the owning administration.
+        website: URL, if any.
+    """
+
+    id: str
+    title: str
+    owner: str | None = None
+    website: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze_mapping, hash=False)
+
+
+@attrs.frozen
+class Mission:
+    """
+    One mission of a member on the programme (``missions/`` or ``_authors``).
+
+    Attributes:
+        start: First day.
+        end: Last day, if known.
+        status: ``independent``, ``admin`` (public agent) or ``service``
+            (employee of a service company), as in the data.
+        employer: Employer as written in the data, if any.
+        startups: Slugs of the products worked on.
+    """
+
+    start: dt.date
+    end: dt.date | None = None
+    status: str | None = None
+    employer: str | None = None
+    startups: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
+
+
+@attrs.frozen
+class Member:
+    """
+    A member of the network, anonymised: an id, a role and missions.
+
+    Attributes:
+        id: Stable id (the snapshot's file stem, e.g. ``member-0001``).
+        role: Free-text role.
+        domaine: The data's ``domaine`` (Développement, Design, ...).
+        missions: Missions in file order.
+    """
+
+    id: str
+    role: str | None = None
+    domaine: str | None = None
+    missions: tuple[Mission, ...] = ()
+
+
+@attrs.frozen
+class Startup:
+    """
+    A startup d'État, as its history.
+
+    The descriptive fields say what the product is; ``history`` says what
+    happened to it, one dated event at a time, in the order it happened
+    (same-day events keep the order they were recorded in). The phase on a
+    date, the phase spans and the budget are projections of that history,
+    computed by :class:`betastate.Lifecycle`.
+
+    Attributes:
+        slug: Stable identifier (the data's file stem).
+        title: Display name.
+        mission: One-sentence purpose.
+        incubator: Main incubator id.
+        incubators: Co-incubation list (includes ``incubator`` when given).
+        sponsors: Organisation ids of the sponsoring administrations.
+        contact: Contact e-mail.
+        link: Public URL of the service.
+        repository: Source code URL.
+        history: Dated events (see :data:`betastate.Event`).
+        extra: Every other key of the source record, kept as read.
+
+    .. versionadded:: 0.1.0
+    """
+
+    slug: str = attrs.field(validator=attrs.validators.min_len(1))
+    title: str
+    mission: str = ""
+    incubator: str | None = None
+    incubators: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
+    sponsors: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
+    contact: str | None = None
+    link: str | None = None
+    repository: str | None = None
+    history: tuple[Event, ...] = attrs.field(default=(), converter=_events_tuple)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze_mapping, hash=False)
+
+    @history.validator
+    def _check_history(self, _attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+        for index, event in enumerate(value):
+            if not isinstance(event, EVENT_TYPES):
+                msg = (
+                    f"history[{index}] of startup {self.slug!r} must be a betastate event "
+                    f"(got {event!r} that is a {type(event).__name__}); "
+                    "build events with betastate.PhaseEntered(...) and friends."
+                )
+                raise TypeError(msg)
+
+    @property
+    def last_event_date(self) -> dt.date | None:
+        """The date of the latest event, or ``None`` for an empty history."""
+        return max((event.on for event in self.history), default=None)
+
+    def _repr_html_(self) -> str:
+        # The one upward import of this layer: a notebook hook (ARCHITECTURE.md).
+        from betastate._analytics.views import startup_html  # noqa: PLC0415
+
+        return startup_html(self)
