@@ -14,6 +14,8 @@ PHASES = tuple(bs.Phase)
 dates = st.dates(min_value=dt.date(2013, 1, 1), max_value=dt.date(2030, 12, 31))
 texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
 optional_texts = st.none() | texts
+# Required texts and list items are never blank (the values refuse them).
+names = texts.filter(lambda text: text.strip() != "")
 money = st.decimals(min_value=Decimal(0), max_value=Decimal(10_000_000), places=2, allow_nan=False)
 phase_names = st.sampled_from([p.value for p in PHASES])
 roles = st.sampled_from(list(bs.Role))
@@ -47,7 +49,7 @@ events = st.one_of(
         decision=st.none() | st.sampled_from(list(bs.Decision)),
         phase_change=st.none() | phase_names,
         attendees=st.lists(actors, max_size=3).map(tuple),
-        objectives=st.lists(texts, max_size=2).map(tuple),
+        objectives=st.lists(names, max_size=2).map(tuple),
         impact=st.none() | impact_readings,
         documents=st.lists(st.just("https://docs.example.org/deck.pdf"), max_size=1).map(tuple),
         comment=optional_texts,
@@ -57,7 +59,7 @@ events = st.one_of(
     st.builds(
         bs.NationalImpactDesignated,
         on=dates,
-        criteria=st.lists(texts, max_size=3).map(tuple),
+        criteria=st.lists(names, max_size=3).map(tuple),
         comment=optional_texts,
     ),
     st.builds(
@@ -79,12 +81,13 @@ extras = st.dictionaries(
     st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3), max_leaves=5),
     max_size=4,
 )
-slugs = st.text("abcdefghijklmnopqrstuvwxyz0123456789-.", min_size=1, max_size=20)
+# The site's file-name pattern: a letter or digit, then letters, digits, '.', '-' and '_'.
+slugs = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,19}", fullmatch=True)
 
 startups = st.builds(
     bs.Startup,
     slug=slugs,
-    title=texts,
+    title=names,
     mission=texts,
     incubator=optional_texts,
     incubators=st.lists(slugs, max_size=2).map(tuple),

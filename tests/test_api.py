@@ -54,6 +54,8 @@ EXPECTED = {
     "Command",
     "CommitteeHeld",
     "DataFileError",
+    "InvalidType",
+    "InvalidValue",
     "Decision",
     "Event",
     "FastLaureate",

@@ -93,6 +93,8 @@ from betastate._values.stopping import Trajectory as Trajectory
 from betastate._version import __version__ as __version__
 from betastate.exceptions import BetastateError as BetastateError
 from betastate.exceptions import DataFileError as DataFileError
+from betastate.exceptions import InvalidType as InvalidType
+from betastate.exceptions import InvalidValue as InvalidValue
 from betastate.exceptions import RulebookError as RulebookError
 from betastate.exceptions import TransitionRefused as TransitionRefused
 
@@ -207,6 +209,8 @@ __all__ = [
     "HoldCommittee",
     "ImpactReading",
     "Incubator",
+    "InvalidType",
+    "InvalidValue",
     "Launch",
     "Ledger",
     "LegacyName",

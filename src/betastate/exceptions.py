@@ -6,7 +6,9 @@ Every exception betastate raises on purpose.
     BetastateError
     ├── RulebookError (ValueError)      a rulebook file or override is invalid
     ├── TransitionRefused (ValueError)  a command breaks error rules
-    └── DataFileError (ValueError)      a data file cannot be read as it should
+    ├── DataFileError (ValueError)      a data file cannot be read as it should
+    └── InvalidValue (ValueError)       a value or command is built from bad input
+        └── InvalidType (TypeError)     ... a value of the wrong type
 
 Each carries the data needed to act on it, and its message says what to fix.
 The classes are defined with the values (``betastate._values.errors``), the
@@ -14,10 +16,24 @@ lowest layer, so that every layer may raise them; this module is their
 public name.
 """
 
-from betastate._values.errors import BetastateError, DataFileError, RulebookError, TransitionRefused
+from betastate._values.errors import (
+    BetastateError,
+    DataFileError,
+    InvalidType,
+    InvalidValue,
+    RulebookError,
+    TransitionRefused,
+)
 
 
-__all__ = ["BetastateError", "DataFileError", "RulebookError", "TransitionRefused"]
+__all__ = [
+    "BetastateError",
+    "DataFileError",
+    "InvalidType",
+    "InvalidValue",
+    "RulebookError",
+    "TransitionRefused",
+]
 
 for _name in __all__:
     globals()[_name].__module__ = __name__

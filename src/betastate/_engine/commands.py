@@ -9,34 +9,110 @@ its actor (``by``), because the rulebook says which roles may decide what.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
-from betastate._values.actors import Actor, to_actor
-from betastate._values.events import Decision, Event, ImpactReading, PhaseEntered, Pivoted
-from betastate._values.fields import tuple_of_str
+from betastate._values.actors import Actor, Role, to_actor
+from betastate._values.errors import InvalidType
+from betastate._values.events import (
+    EVENT_TYPES,
+    Decision,
+    Event,
+    ImpactReading,
+    PhaseEntered,
+    Pivoted,
+)
+from betastate._values.fields import (
+    MAX_MONTHS,
+    check_date,
+    check_flag,
+    check_name,
+    check_names,
+    check_optional_date,
+    check_optional_name,
+    check_optional_text,
+    check_text,
+    count,
+    dated_fields,
+    fail_type,
+    instance,
+    member,
+    optional_count,
+    to_member,
+    to_str_tuple,
+    to_tuple,
+    tuple_of,
+)
 from betastate._values.money import (
     Grant,
-    non_negative_money,
-    optional_money,
-    positive_money,
-    tuple_of_grants,
+    as_decimal,
+    as_grants,
+    check_amount,
+    check_grants,
+    check_optional_amount,
+    check_positive_amount,
 )
-from betastate._values.stopping import ExitPlan, PostMortem, StopProcedure, known_dossier_items
+from betastate._values.stopping import ExitPlan, PostMortem, StopProcedure, check_dossier_items
 
 
 def _to_decision(value: Decision | str) -> Decision:
-    return Decision(value)
+    return to_member(Decision, value)  # type: ignore[no-any-return]
 
 
 def _to_procedure(value: StopProcedure | str) -> StopProcedure:
-    return StopProcedure(value)
+    return to_member(StopProcedure, value)  # type: ignore[no-any-return]
 
 
 def _attendees(value: Iterable[Actor]) -> tuple[Actor, ...]:
-    return tuple(value)
+    return to_tuple(value)  # type: ignore[no-any-return]
+
+
+def _str_tuple(value: Iterable[str] | str) -> tuple[str, ...]:
+    return to_str_tuple(value)  # type: ignore[no-any-return]
+
+
+def _grants(value: Iterable[Grant]) -> tuple[Grant, ...]:
+    return as_grants(value)
+
+
+def _amount(value: Decimal | int | str) -> Decimal:
+    return as_decimal(value)  # type: ignore[no-any-return]
+
+
+def _optional_amount(value: Decimal | int | str | None) -> Decimal | None:
+    return as_decimal(value)  # type: ignore[no-any-return]
+
+
+def _by(value: Actor | Role | str) -> Actor:
+    """``by=Role.SPONSOR`` or ``by="sponsor"`` as shorthand; anything else goes to the validator."""
+    if isinstance(value, Actor):
+        return value
+    try:
+        return to_actor(value)
+    except (ValueError, TypeError):
+        return value  # type: ignore[return-value]
+
+
+def _check_by(inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value.__class__ is not Actor and not isinstance(value, Actor):
+        roles = ", ".join(repr(role.value) for role in Role)
+        fail_type(
+            inst,
+            attribute,
+            value,
+            "expected who decides: a betastate.Actor or a role",
+            f"pass betastate.Actor(role=...) or one of {roles}",
+        )
+
+
+_check_months = optional_count(0, MAX_MONTHS)
+_check_attendees = tuple_of(Actor)
+_optional_impact = instance(ImpactReading, optional=True)
+_optional_post_mortem = instance(PostMortem, optional=True)
+_optional_exit_plan = instance(ExitPlan, optional=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -60,14 +136,16 @@ class Advance:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    to: str
-    by: Actor = attrs.field(converter=to_actor)
-    comment: str | None = None
-    sponsor_budget_line: Decimal | None = attrs.field(default=None, converter=optional_money)
-    post_mortem: PostMortem | None = None
-    exit_plan: ExitPlan | None = None
-    criteria: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
+    on: dt.date = attrs.field(validator=check_date)
+    to: str = attrs.field(validator=check_name)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    sponsor_budget_line: Decimal | None = attrs.field(
+        default=None, converter=_optional_amount, validator=check_optional_amount
+    )
+    post_mortem: PostMortem | None = attrs.field(default=None, validator=_optional_post_mortem)
+    exit_plan: ExitPlan | None = attrs.field(default=None, validator=_optional_exit_plan)
+    criteria: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=check_names)
 
 
 @attrs.frozen(kw_only=True)
@@ -78,9 +156,9 @@ class Launch:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 _OWN_COMMAND = {
@@ -96,23 +174,35 @@ _OWN_COMMAND = {
 """Events that change money or a stop: only their own command may add them."""
 
 
-def _not_a_phase_change(_inst: Record, _attr: attrs.Attribute[Event], event: Event) -> None:
-    if isinstance(event, PhaseEntered | Pivoted):
-        msg = (
-            f"Record cannot carry a phase change ({type(event).__name__}); "
-            "use betastate.Advance so the rulebook checks the move."
+def _not_a_phase_change(inst: Record, attribute: attrs.Attribute[Event], event: Event) -> None:
+    if not isinstance(event, EVENT_TYPES):
+        fail_type(
+            inst,
+            attribute,
+            event,
+            "expected a betastate event",
+            "build it with betastate.Note(...), betastate.ProductLaunched(...) and friends",
         )
-        raise TypeError(msg)
     name = type(event).__name__
+    if isinstance(event, PhaseEntered | Pivoted):
+        raise InvalidType(
+            "Record",
+            "event",
+            event,
+            f"Record cannot carry a phase change ({name})",
+            "use betastate.Advance so the rulebook checks the move",
+        )
     own = _OWN_COMMAND.get(name)
     if own is None and name == "CommitteeHeld" and (event.grants or event.period_start):  # type: ignore[union-attr]
         own = "HoldCommittee"
     if own is not None:
-        msg = (
-            f"Record cannot carry a {name} that moves money or a stop; "
-            f"use betastate.{own} so the rulebook checks it."
+        raise InvalidType(
+            "Record",
+            "event",
+            event,
+            f"Record cannot carry a {name} that moves money or a stop",
+            f"use betastate.{own} so the rulebook checks it",
         )
-        raise TypeError(msg)
 
 
 @attrs.frozen(kw_only=True)
@@ -126,7 +216,7 @@ class Record:
     """
 
     event: Event = attrs.field(validator=_not_a_phase_change)
-    by: Actor = attrs.field(converter=to_actor)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
 
     @property
     def on(self) -> dt.date:
@@ -172,25 +262,35 @@ class HoldCommittee:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    decision: Decision = attrs.field(converter=_to_decision)
-    attendees: tuple[Actor, ...] = attrs.field(default=(), converter=_attendees)
-    phase_change: str | None = None
-    months: int | None = None
-    grants: tuple[Grant, ...] = attrs.field(default=(), converter=tuple_of_grants)
-    override: str | None = None
-    next_on: dt.date | None = None
-    objectives: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    impact: ImpactReading | None = None
-    documents: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    sponsor_budget_line: Decimal | None = attrs.field(default=None, converter=optional_money)
-    post_mortem: PostMortem | None = None
-    procedure: StopProcedure = attrs.field(default=StopProcedure.NO_IMPACT, converter=_to_procedure)
-    safeguard_until: dt.date | None = None
-    criteria: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    exit_plan: ExitPlan | None = None
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    decision: Decision = attrs.field(converter=_to_decision, validator=member(Decision))
+    attendees: tuple[Actor, ...] = attrs.field(
+        default=(), converter=_attendees, validator=_check_attendees
+    )
+    phase_change: str | None = attrs.field(default=None, validator=check_optional_name)
+    months: int | None = attrs.field(default=None, validator=_check_months)
+    grants: tuple[Grant, ...] = attrs.field(default=(), converter=_grants, validator=check_grants)
+    override: str | None = attrs.field(default=None, validator=check_optional_text)
+    next_on: dt.date | None = attrs.field(default=None, validator=check_optional_date)
+    objectives: tuple[str, ...] = attrs.field(
+        default=(), converter=_str_tuple, validator=check_names
+    )
+    impact: ImpactReading | None = attrs.field(default=None, validator=_optional_impact)
+    documents: tuple[str, ...] = attrs.field(
+        default=(), converter=_str_tuple, validator=check_names
+    )
+    sponsor_budget_line: Decimal | None = attrs.field(
+        default=None, converter=_optional_amount, validator=check_optional_amount
+    )
+    post_mortem: PostMortem | None = attrs.field(default=None, validator=_optional_post_mortem)
+    procedure: StopProcedure = attrs.field(
+        default=StopProcedure.NO_IMPACT, converter=_to_procedure, validator=member(StopProcedure)
+    )
+    safeguard_until: dt.date | None = attrs.field(default=None, validator=check_optional_date)
+    criteria: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=check_names)
+    exit_plan: ExitPlan | None = attrs.field(default=None, validator=_optional_exit_plan)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -205,10 +305,10 @@ class GrantFunds:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    grants: tuple[Grant, ...] = attrs.field(converter=tuple_of_grants)
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    grants: tuple[Grant, ...] = attrs.field(converter=_grants, validator=check_grants)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -219,11 +319,11 @@ class Spend:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    amount: Decimal = attrs.field(converter=positive_money)
-    label: str = ""
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    amount: Decimal = attrs.field(converter=_amount, validator=check_positive_amount)
+    label: str = attrs.field(default="", validator=check_text)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -239,11 +339,13 @@ class AwardFast:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    edition: int
-    cofinancing: Decimal = attrs.field(default=Decimal(0), converter=non_negative_money)
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    edition: int = attrs.field(validator=count(1))
+    cofinancing: Decimal = attrs.field(
+        default=Decimal(0), converter=_amount, validator=check_amount
+    )
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -254,10 +356,12 @@ class FileRecovery:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    approached: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    approached: tuple[str, ...] = attrs.field(
+        default=(), converter=_str_tuple, validator=check_names
+    )
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -271,13 +375,13 @@ class TakeOver:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    sponsor: str
-    grants: tuple[Grant, ...] = attrs.field(converter=tuple_of_grants)
-    months: int | None = None
-    override: str | None = None
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    sponsor: str = attrs.field(validator=check_name)
+    grants: tuple[Grant, ...] = attrs.field(converter=_grants, validator=check_grants)
+    months: int | None = attrs.field(default=None, validator=_check_months)
+    override: str | None = attrs.field(default=None, validator=check_optional_text)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -292,11 +396,11 @@ class Stop:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    post_mortem: PostMortem | None
-    dormant: bool = False
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    post_mortem: PostMortem | None = attrs.field(validator=_optional_post_mortem)
+    dormant: bool = attrs.field(default=False, validator=check_flag)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -307,10 +411,10 @@ class UpdateDossier:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    done: tuple[str, ...] = attrs.field(converter=known_dossier_items)
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    done: tuple[str, ...] = attrs.field(converter=_str_tuple, validator=check_dossier_items)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -325,10 +429,10 @@ class DesignateNationalImpact:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    criteria: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    criteria: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=check_names)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -339,10 +443,10 @@ class PublishBudget:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    url: str | None = None
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    url: str | None = attrs.field(default=None, validator=check_optional_name)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 Command = (
@@ -361,6 +465,20 @@ Command = (
     | PublishBudget
 )
 """Any command :meth:`betastate.Lifecycle.apply` accepts."""
+
+
+def dates_of(command: Command) -> Iterator[tuple[str, dt.date]]:
+    """
+    Every date a command carries, as ``(field, date)``: ``on``, ``next_on``...
+
+    A :class:`Record` carries its event's dates (``event.on``...). The
+    engine checks them against the rulebook's date range (rule BS-DATE).
+    """
+    yield from dated_fields(command)
+    if isinstance(command, Record):
+        for name, day in dated_fields(command.event):
+            yield f"event.{name}", day
+
 
 COMMAND_TYPES: tuple[type, ...] = (
     Advance,

@@ -6,6 +6,8 @@ import enum
 
 import attrs
 
+from betastate._values.fields import check_optional_text
+
 
 class Role(enum.StrEnum):
     """
@@ -42,8 +44,8 @@ class Actor:
     """
 
     role: Role = attrs.field(converter=to_role)
-    name: str | None = None
-    organisation: str | None = None
+    name: str | None = attrs.field(default=None, validator=check_optional_text)
+    organisation: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 def to_actor(value: Actor | Role | str) -> Actor:

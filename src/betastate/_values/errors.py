@@ -7,7 +7,7 @@ It lives in the lowest layer so that every layer can raise its errors.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 
 if TYPE_CHECKING:
@@ -85,6 +85,78 @@ class TransitionRefused(BetastateError, ValueError):
         ]
         lines.extend(f"- {reason}" for reason in self.reasons)
         return "\n".join(lines)
+
+
+_SHOWN: Final = 60
+"""Characters of a bad value a message shows (a huge value must not make a huge message)."""
+
+
+def show(value: object) -> str:
+    """
+    A short, safe ``repr`` of ``value`` for messages, with its type.
+
+    Long values are cut, and an integer too large for ``repr`` (Python
+    refuses more than a few thousand digits) is described by its size, so
+    that building a message never fails nor grows with the input.
+    """
+    kind = type(value).__name__
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _BITS:
+        return f"an int of {value.bit_length():,} bits"
+    if isinstance(value, str | bytes) and len(value) > _SHOWN:
+        text = repr(value[:_SHOWN]) + f"... ({len(value):,} characters)"
+    else:
+        try:
+            text = repr(value)
+        except Exception:  # noqa: BLE001  (a user object's repr may fail: say what it is)
+            text = f"<{kind} object>"
+        if len(text) > _SHOWN:
+            text = text[:_SHOWN] + "..."
+    if value is None:
+        return text
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
+    return f"{text} ({article} {kind})"
+
+
+_BITS: Final = 200
+
+
+class InvalidValue(BetastateError, ValueError):
+    """
+    A value given to a betastate class is not one it accepts.
+
+    Raised when a value or a command is built: wrong types, money that is
+    not exact, dates out of range, blank names. Nothing half-built escapes.
+
+    Attributes:
+        owner: The class being built (``Advance``), or ``""``.
+        field: The attribute at fault (``on``), or ``""``.
+        value: The value that was given.
+        problem: What is wrong.
+        fix: What to pass instead.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, owner: str, field: str, value: object, problem: str, fix: str) -> None:
+        super().__init__(owner, field, problem, fix)
+        self.owner = owner
+        self.field = field
+        self.value = value
+        self.problem = problem
+        self.fix = fix
+
+    def __str__(self) -> str:
+        where = ".".join(part for part in (self.owner, self.field) if part)
+        prefix = f"{where}: " if where else ""
+        return f"{prefix}{self.problem}, got {show(self.value)}. Fix: {self.fix}."
+
+
+class InvalidType(InvalidValue, TypeError):
+    """
+    A value of the wrong type: a :class:`InvalidValue` that is also a ``TypeError``.
+
+    .. versionadded:: 0.1.0
+    """
 
 
 class DataFileError(BetastateError, ValueError):

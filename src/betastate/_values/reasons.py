@@ -8,6 +8,17 @@ from collections.abc import Iterable
 
 import attrs
 
+from betastate._values.fields import (
+    check_dates,
+    check_name,
+    check_optional_text,
+    check_text,
+    member,
+    optional_count,
+    to_member,
+    to_tuple,
+)
+
 
 class Severity(enum.StrEnum):
     """
@@ -20,6 +31,10 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
     INFO = "info"
     OFF = "off"
+
+
+def _to_severity(value: Severity | str) -> Severity:
+    return to_member(Severity, value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -35,18 +50,18 @@ class Reason:
         source: The source key the rule cites (``D-SPONSOR``...).
     """
 
-    rule: str
-    severity: Severity
-    message: str
-    fix: str
-    source: str = ""
+    rule: str = attrs.field(validator=check_name)
+    severity: Severity = attrs.field(converter=_to_severity, validator=member(Severity))
+    message: str = attrs.field(validator=check_text)
+    fix: str = attrs.field(validator=check_text)
+    source: str = attrs.field(default="", validator=check_text)
 
     def __str__(self) -> str:
         return f"[{self.rule}] {self.message} Fix: {self.fix}"
 
 
 def _tuple_of_dates(value: Iterable[dt.date]) -> tuple[dt.date, ...]:
-    return tuple(value)
+    return to_tuple(value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -66,10 +81,12 @@ class Finding:
     .. versionadded:: 0.1.0
     """
 
-    code: str
-    severity: Severity
-    slug: str | None
-    message: str
-    file: str | None = None
-    line: int | None = None
-    dates: tuple[dt.date, ...] = attrs.field(default=(), converter=_tuple_of_dates)
+    code: str = attrs.field(validator=check_name)
+    severity: Severity = attrs.field(converter=_to_severity, validator=member(Severity))
+    slug: str | None = attrs.field(validator=check_optional_text)
+    message: str = attrs.field(validator=check_text)
+    file: str | None = attrs.field(default=None, validator=check_optional_text)
+    line: int | None = attrs.field(default=None, validator=optional_count(1))
+    dates: tuple[dt.date, ...] = attrs.field(
+        default=(), converter=_tuple_of_dates, validator=check_dates
+    )
