@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from betastate._engine.ledger import add_months
 from betastate._engine.state import PhaseSpan, committee_interval, ordered_entries, spans_of
-from betastate._values.events import CommitteeHeld, PhaseEnded, PhaseEntered
+from betastate._values.events import CommitteeHeld, Event, PhaseEnded, PhaseEntered
+from betastate._values.fields import dated_fields
 from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Startup
 
@@ -33,7 +34,8 @@ def audit(
     """
     Every rulebook rule the history of ``startup`` breaks.
 
-    Checks unknown phases (``BS-PHASE``), a phase entered twice (``N4``), an
+    Checks dates outside the rulebook's range (``BS-DATE``), unknown phases
+    (``BS-PHASE``), a phase entered twice (``N4``), an
     explicit end not after its start (``N5``), moves out of a stop (``N6``),
     moves the rulebook lacks (``BS-MOVE``, including a first phase other
     than the rulebook's entry), moves seen only in legacy data (``N8``),
@@ -95,12 +97,26 @@ class _Audit:
         history = self.startup.history
         entries = ordered_entries(history, self.book)
         spans = spans_of(history, self.book)
+        self.dates(history)
         self.phases(entries)
         self.moves(entries)
         self.ends(history, entries)
         self.durations(spans, on)
         self.committees(spans)
         return self.found
+
+    def dates(self, history: tuple[Event, ...]) -> None:
+        th = self.book.thresholds
+        low, high = th.earliest_date, th.latest_date
+        for event in history:
+            for field, day in dated_fields(event):
+                if not low <= day <= high:
+                    self.add(
+                        "BS-DATE",
+                        f"{type(event).__name__} {field} {day} is outside the dates rulebook "
+                        f"{self.book.name!r} accepts ({low} to {high})",
+                        day,
+                    )
 
     def phases(self, entries: list[PhaseEntered]) -> None:
         book = self.book

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
-from betastate._engine.commands import Advance, Command, Launch, Record
+from betastate._engine.commands import Advance, Command, Launch, Record, dates_of
 from betastate._engine.ledger import carry_ledger
 from betastate._engine.state import StartupState, current_phase, project
 from betastate._rules.gates import GateContext, Violation
@@ -294,6 +294,7 @@ class Lifecycle:
         errors: list[Reason] = []
         warnings: list[Reason] = []
         self._chronology(startup, command, errors, warnings)
+        self._date_range(startup, command, errors, warnings)
         events = handler(self, startup, command, errors, warnings)
         return errors, warnings, events
 
@@ -322,6 +323,30 @@ class Lifecycle:
                 errors,
                 warnings,
             )
+
+    def _date_range(
+        self, startup: Startup, command: Command, errors: list[Reason], warnings: list[Reason]
+    ) -> None:
+        """BS-DATE: every date of the command lies in the rulebook's range."""
+        th = self.rulebook.thresholds
+        low, high = th.earliest_date, th.latest_date
+        _sort(
+            self.rulebook,
+            [
+                Violation(
+                    "BS-DATE",
+                    f"{_name(command)} for {startup.slug!r}: {field} is {day.isoformat()}, "
+                    f"outside the dates rulebook {self.rulebook.name!r} accepts "
+                    f"({low.isoformat()} to {high.isoformat()}).",
+                    "check the year, or derive a rulebook with other "
+                    "thresholds.earliest_date and latest_date.",
+                )
+                for field, day in dates_of(command)
+                if not low <= day <= high
+            ],
+            errors,
+            warnings,
+        )
 
     def _structural(
         self,

@@ -9,6 +9,7 @@ the file, the key and the fix.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Mapping
 from decimal import Decimal
@@ -77,6 +78,13 @@ def _structure_enum(value: object, kind: type[Severity | Role]) -> Severity | Ro
     return kind(str(value))
 
 
+def _structure_date(value: object, _type: type) -> dt.date:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        msg = f"expected a date such as 2025-01-06 (unquoted), got {value!r:.60}"
+        raise TypeError(msg)
+    return value
+
+
 @functools.cache
 def _file_converter() -> cattrs.Converter:
     import cattrs  # noqa: PLC0415  (import time)
@@ -107,6 +115,7 @@ def _file_converter() -> cattrs.Converter:
             raise TypeError(msg)
         return value
 
+    converter.register_structure_hook(dt.date, _structure_date)
     converter.register_structure_hook(Decimal, structure_decimal)
     converter.register_structure_hook(str, structure_str)
     converter.register_structure_hook(int, structure_int)

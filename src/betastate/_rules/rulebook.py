@@ -10,6 +10,7 @@ reads TOML files.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -18,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from betastate._values.actors import Role
-from betastate._values.errors import RulebookError
-from betastate._values.fields import tuple_of_str
+from betastate._values.errors import InvalidValue, RulebookError
+from betastate._values.fields import check_date, tuple_of_str
 from betastate._values.money import to_money
 from betastate._values.reasons import Severity
 
@@ -202,6 +203,20 @@ class Thresholds:
     consolidation_criteria: tuple[str, ...] = attrs.field(
         default=("ENT-CSL-1", "ENT-CSL-2", "ENT-CSL-4"), converter=tuple_of_str
     )
+    # The dates a history may hold (rule BS-DATE); within the values' hard bounds.
+    earliest_date: dt.date = attrs.field(default=dt.date(2000, 1, 1), validator=check_date)
+    latest_date: dt.date = attrs.field(default=dt.date(2100, 12, 31), validator=check_date)
+
+    @latest_date.validator
+    def _check_range(self, attribute: attrs.Attribute[Any], value: dt.date) -> None:
+        if value < self.earliest_date:
+            raise InvalidValue(
+                "Thresholds",
+                attribute.name,
+                value,
+                f"the latest date comes before the earliest ({self.earliest_date})",
+                "swap them",
+            )
 
     def fast_cap_for(self, edition: int | None) -> Decimal:
         """The FAST co-financing cap of ``edition`` (``fast_cap`` unless listed)."""
