@@ -9,9 +9,13 @@ are refused: the schema is ours.
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import enum
-from collections.abc import Mapping
+import itertools
+import re
+import typing
+from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -31,8 +35,9 @@ from betastate._values import money as _money
 from betastate._values import reasons as _reasons
 from betastate._values import startup as _startup
 from betastate._values import stopping as _stopping
-from betastate._values.errors import DataFileError
+from betastate._values.errors import DataFileError, InvalidValue, show
 from betastate._values.events import Event
+from betastate._values.fields import MAX_DEPTH
 
 
 if TYPE_CHECKING:
@@ -42,6 +47,8 @@ T = TypeVar("T")
 
 SCHEMA_VERSION: Final = 1
 """Version of betastate's JSON format; bumped on incompatible changes."""
+
+_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _encode_free(value: Any) -> Any:
@@ -57,16 +64,33 @@ def _encode_free(value: Any) -> Any:
     return value
 
 
-def _decode_free(value: Any) -> Any:
+def _decode_free(value: Any, depth: int = 0) -> Any:
+    if depth > MAX_DEPTH:
+        msg = f"expected data nested at most {MAX_DEPTH} levels deep"
+        raise ValueError(msg)
     if isinstance(value, dict):
-        if len(value) == 1 and "$date" in value:
-            return dt.date.fromisoformat(value["$date"])
-        if len(value) == 1 and "$datetime" in value:
-            return dt.datetime.fromisoformat(value["$datetime"])
-        return {k: _decode_free(v) for k, v in value.items()}
+        if len(value) == 1 and ("$date" in value or "$datetime" in value):
+            return _decode_tagged_date(value)
+        for key in value:
+            if not isinstance(key, str):
+                msg = f"expected text keys, got {show(key)}"
+                raise TypeError(msg)
+        return {k: _decode_free(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [_decode_free(v) for v in value]
+        return [_decode_free(v, depth + 1) for v in value]
     return value
+
+
+def _decode_tagged_date(value: dict[str, Any]) -> dt.date:
+    ((tag, text),) = value.items()
+    if not isinstance(text, str):
+        msg = f"expected an ISO {tag[1:]} string, got {show(text)}"
+        raise TypeError(msg)
+    try:
+        return dt.date.fromisoformat(text) if tag == "$date" else dt.datetime.fromisoformat(text)
+    except ValueError:
+        msg = f"expected an ISO {tag[1:]}, got {show(text)}"
+        raise ValueError(msg) from None
 
 
 def _structure_date(value: Any, _type: type) -> dt.date:
@@ -76,24 +100,30 @@ def _structure_date(value: Any, _type: type) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        msg = f"expected an ISO date (YYYY-MM-DD), got {value!r}"
+        msg = f"expected an ISO date (YYYY-MM-DD), got {show(value)}"
         raise TypeError(msg)
+    if _ISO_DATE.fullmatch(value) is None:  # fromisoformat also takes 20250106 and week dates
+        msg = f"expected an ISO date (YYYY-MM-DD), got {show(value)}"
+        raise ValueError(msg)
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        msg = f"expected an ISO date (YYYY-MM-DD), got {value!r}"
+        msg = f"expected an ISO date (YYYY-MM-DD), got {show(value)}"
         raise ValueError(msg) from None
 
 
 def _structure_decimal(value: Any, _type: type) -> Decimal:
     if isinstance(value, bool | float):
-        msg = f"expected an exact amount as a string or integer, got {value!r}"
+        msg = f"expected an exact amount as a string or integer, got {show(value)}"
+        raise TypeError(msg)
+    if not isinstance(value, int | str):
+        msg = f"expected an amount such as '1234.56', got {show(value)}"
         raise TypeError(msg)
     try:
         return Decimal(value)
-    except (InvalidOperation, TypeError) as exc:
-        msg = f"expected an amount such as '1234.56', got {value!r}"
-        raise ValueError(msg) from exc
+    except InvalidOperation:
+        msg = f"expected an amount such as '1234.56', got {show(value)}"
+        raise ValueError(msg) from None
 
 
 def _enum_value(member: enum.Enum) -> Any:
@@ -101,20 +131,20 @@ def _enum_value(member: enum.Enum) -> Any:
 
 
 def _structure_enum(value: Any, kind: type[enum.StrEnum]) -> enum.StrEnum:
-    choices = [member.value for member in kind]
-    if value not in choices:
-        msg = f"expected one of {', '.join(choices)}, got {value!r}"
-        raise ValueError(msg)
-    return kind(value)
+    if not isinstance(value, str):
+        msg = f"expected one of {', '.join(m.value for m in kind)}, got {show(value)}"
+        raise TypeError(msg)
+    try:
+        return kind(value)
+    except ValueError:
+        msg = f"expected one of {', '.join(m.value for m in kind)}, got {show(value)}"
+        raise ValueError(msg) from None
 
 
 def _strict(kind: type) -> Any:
     def structure(value: Any, _type: type) -> Any:
-        if isinstance(value, bool) and kind is not bool:
-            msg = f"expected {kind.__name__}, got {value!r}"
-            raise TypeError(msg)
-        if not isinstance(value, kind):
-            msg = f"expected {kind.__name__}, got {value!r}"
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+            msg = f"expected {kind.__name__}, got {show(value)}"
             raise TypeError(msg)
         return value
 
@@ -127,6 +157,11 @@ def make_converter() -> cattrs.Converter:
     from cattrs.strategies import configure_tagged_union  # noqa: PLC0415
 
     converter = cattrs.Converter(forbid_extra_keys=True)
+    # Before any class hook is built: objects and collections are checked and
+    # fail fast (see the factories), so decoding stays linear in the input.
+    converter.register_structure_hook_factory(_is_sequence, _sequence_hook)
+    converter.register_structure_hook_factory(_is_mapping, _mapping_hook)
+    converter.register_structure_hook_factory(attrs.has, _object_hook)
     converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
     converter.register_structure_hook(dt.date, _structure_date)
     converter.register_unstructure_hook(Decimal, str)
@@ -141,10 +176,122 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook_func(
         lambda t: t == free, lambda v, _t: MappingProxyType(_decode_free(v))
     )
-    configure_tagged_union(Event, converter, tag_name="_type")
-    configure_tagged_union(_commands.Command, converter, tag_name="_type")
     _register_rulebook(converter)
+    for union, members in (
+        (Event, _events.EVENT_TYPES),
+        (_commands.Command, _commands.COMMAND_TYPES),
+    ):
+        configure_tagged_union(union, converter, tag_name="_type")  # the unstructure side
+        converter.register_structure_hook(union, _tagged_union_hook(converter, members))
     return converter
+
+
+def _is_sequence(kind: Any) -> bool:
+    """``tuple[X, ...]``: every sequence field of betastate's values."""
+    args = typing.get_args(kind)
+    return typing.get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis  # noqa: PLR2004
+
+
+def _sequence_hook(kind: Any, converter: cattrs.Converter) -> Any:
+    """
+    A JSON list to a tuple, stopping at the first bad item.
+
+    cattrs collects an error per bad item, which costs more than linear time
+    and memory on a long list of bad items; one error with its index says
+    what to fix. Text is refused, never iterated character by character.
+    """
+    from cattrs.errors import IterableValidationError, IterableValidationNote  # noqa: PLC0415
+
+    item_type = typing.get_args(kind)[0]
+    hook = converter.get_structure_hook(item_type)
+
+    def structure(value: Any, _type: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            msg = f"expected a list, got {show(value)}"
+            raise TypeError(msg)
+        result = []
+        for index, item in enumerate(value):
+            try:
+                result.append(hook(item, item_type))
+            except Exception as exc:  # noqa: BLE001  (re-raised with its index, as cattrs does)
+                note = IterableValidationNote(f"@ index {index}", index, item_type)
+                exc.__notes__ = [*getattr(exc, "__notes__", []), note]
+                raise IterableValidationError(f"While structuring {kind!r}", [exc], kind) from None
+        return tuple(result)
+
+    return structure
+
+
+def _is_mapping(kind: Any) -> bool:
+    """``Mapping[str, X]`` and ``dict[str, X]`` (free data has its own hook)."""
+    return typing.get_origin(kind) in {dict, Mapping, collections.abc.Mapping}
+
+
+def _mapping_hook(kind: Any, converter: cattrs.Converter) -> Any:
+    """A JSON object to a dict, stopping at the first bad entry (see :func:`_sequence_hook`)."""
+    from cattrs.errors import IterableValidationError, IterableValidationNote  # noqa: PLC0415
+
+    key_type, value_type = typing.get_args(kind)
+    hook = converter.get_structure_hook(value_type)
+
+    def structure(value: Any, _type: Any) -> dict[Any, Any]:
+        if not isinstance(value, dict):
+            msg = f"expected an object, got {show(value)}"
+            raise TypeError(msg)
+        result = {}
+        for key, item in value.items():
+            try:
+                if not isinstance(key, key_type):
+                    msg = f"expected a {key_type.__name__} key, got {show(key)}"
+                    raise TypeError(msg)  # noqa: TRY301  (reported with the key, like a bad value)
+                result[key] = hook(item, value_type)
+            except Exception as exc:  # noqa: BLE001  (re-raised with its key, as cattrs does)
+                shown = repr(key[:40]) if isinstance(key, str) else show(key)
+                note = IterableValidationNote(f"@ key {shown}", shown, value_type)
+                exc.__notes__ = [*getattr(exc, "__notes__", []), note]
+                raise IterableValidationError(f"While structuring {kind!r}", [exc], kind) from None
+        return result
+
+    return structure
+
+
+def _object_hook(kind: type, converter: cattrs.Converter) -> Any:
+    """An attrs class from a JSON object: anything else, or a non-text key, is refused first."""
+    from cattrs.gen import make_dict_structure_fn  # noqa: PLC0415
+
+    base: Any = make_dict_structure_fn(kind, converter)
+
+    def structure(value: Any, _type: Any) -> Any:
+        if not isinstance(value, dict):
+            msg = f"expected an object (a {kind.__name__}), got {show(value)}"
+            raise TypeError(msg)
+        for key in value:
+            if not isinstance(key, str):
+                msg = f"expected text keys, got {show(key)}"
+                raise TypeError(msg)
+        return base(value, _type)
+
+    return structure
+
+
+def _tagged_union_hook(converter: cattrs.Converter, members: tuple[type, ...]) -> Any:
+    """An event or a command from an object whose ``_type`` names its class."""
+    hooks = {kind.__name__: (kind, converter.get_structure_hook(kind)) for kind in members}
+    names = ", ".join(hooks)
+
+    def structure(value: Any, _type: Any) -> Any:
+        if not isinstance(value, dict):
+            msg = f"expected an object with a _type, got {show(value)}"
+            raise TypeError(msg)
+        tag = value.get("_type")
+        found = hooks.get(tag) if isinstance(tag, str) else None
+        if found is None:
+            msg = f"expected _type to be one of {names}, got {show(tag)}"
+            raise ValueError(msg)
+        kind, hook = found
+        return hook({k: v for k, v in value.items() if k != "_type"}, kind)
+
+    return structure
 
 
 _MODULES: Final = (
@@ -212,6 +359,9 @@ def _register_rulebook(converter: cattrs.Converter) -> None:
         return {name: converter.unstructure(getattr(book, name)) for name in book_fields}
 
     def structure(value: Any, _type: type) -> _rulebook.Rulebook:
+        if not isinstance(value, dict):
+            msg = f"expected an object (a Rulebook), got {show(value)}"
+            raise TypeError(msg)
         hints = {f.name: f.type for f in attrs.fields(_rulebook.Rulebook) if f.type is not None}
         kwargs = {
             name: converter.structure(value[name], hints[name])
@@ -253,22 +403,51 @@ def to_data(value: Any) -> Any:
     return converter().unstructure(value)
 
 
-def _describe(error: BaseException, kind: type | None) -> str:
-    """Keep our hooks' messages (they show the bad value); cattrs' wording otherwise."""
+_PROBLEMS: Final = 10
+"""Problems listed in one message; the rest are counted, never walked."""
+
+
+def _problems(error: BaseException, path: str) -> Iterator[str]:
+    """``problem @ path`` for each leaf of a cattrs error tree, in order, lazily."""
     import cattrs  # noqa: PLC0415
 
-    if isinstance(error, TypeError | ValueError) and str(error).startswith("expected"):
-        return str(error)
-    return cattrs.v.format_exception(error, kind)
+    if isinstance(error, cattrs.ClassValidationError | cattrs.IterableValidationError):
+        for inner in error.exceptions:
+            yield from _problems(inner, path + _step(inner))
+    elif isinstance(error, InvalidValue):
+        field = f".{error.field}" if error.field else ""
+        yield f"{error.problem}, got {show(error.value)} @ {path}{field}"
+    elif isinstance(error, KeyError) and error.__class__ is KeyError:
+        yield f"required field {error.args[0]!r} missing @ {path}"
+    elif isinstance(error, cattrs.ForbiddenExtraKeysError):
+        extra = ", ".join(sorted(map(str, error.extra_fields)))
+        yield f"unknown keys {extra} @ {path}"
+    else:
+        yield f"{error} @ {path}"
+
+
+def _step(error: BaseException) -> str:
+    """The path step a cattrs note adds (``.field`` or ``[index]``)."""
+    from cattrs.errors import AttributeValidationNote, IterableValidationNote  # noqa: PLC0415
+
+    for note in getattr(error, "__notes__", ()):
+        if isinstance(note, AttributeValidationNote):
+            return f".{note.name}"
+        if isinstance(note, IterableValidationNote):
+            return f"[{note.index}]"
+    return ""
 
 
 def from_data(data: Any, kind: type[T]) -> T:
     """
     Rebuild a betastate value of type ``kind`` from JSON-safe data.
 
+    Decoding stops at the first bad item of a list, so its cost stays
+    linear in the size of the data whatever the data holds.
+
     Raises:
         DataFileError: The data does not describe a ``kind``; the message
-            lists every problem with its path.
+            lists the problems with their JSON paths (``$.history[3].on``).
     """
     import cattrs  # noqa: PLC0415  (already loaded by converter())
 
@@ -278,21 +457,23 @@ def from_data(data: Any, kind: type[T]) -> T:
     if isinstance(data, dict) and "_type" in data and kind in tagged:
         if data["_type"] != name:
             raise DataFileError(
-                "<data>", None, f"expected a {name}, got _type={data['_type']!r}", "fix _type"
+                "<data>",
+                None,
+                f"expected a {name}, got _type={show(data['_type'])} @ $._type",
+                f"write _type: {name!r}",
             )
         data = {key: value for key, value in data.items() if key != "_type"}
     try:
         return converter().structure(data, kind)
-    except cattrs.BaseValidationError as exc:
-        problems = cattrs.transform_error(exc, path="$", format_exception=_describe)
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, RecursionError) as exc:
+        problems = list(itertools.islice(_problems(exc, "$"), _PROBLEMS + 1))
+        more = "; ..." if len(problems) > _PROBLEMS else ""
         raise DataFileError(
             "<data>",
             None,
-            f"not a valid {name}: " + "; ".join(problems[:10]),
+            f"not a valid {name}: " + "; ".join(problems[:_PROBLEMS]) + more,
             "fix the listed keys (betastate schema prints the expected format)",
         ) from None
-    except (ValueError, TypeError, KeyError) as exc:
-        raise DataFileError("<data>", None, f"not a valid {name}: {exc}", "fix the value") from None
 
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:
@@ -321,9 +502,10 @@ def portfolio_from_json(text: str | bytes, *, file: str = "<json>") -> _portfoli
 
     try:
         payload = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, huge ints
         line = getattr(exc, "lineno", None)
-        raise DataFileError(file, line, f"not JSON: {exc}", "write valid JSON") from None
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise DataFileError(file, line, f"not JSON: {problem}", "write valid JSON") from None
     if not isinstance(payload, dict) or payload.get("betastate") != SCHEMA_VERSION:
         found = payload.get("betastate") if isinstance(payload, dict) else None
         raise DataFileError(
