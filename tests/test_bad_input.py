@@ -83,6 +83,25 @@ CASES = {
         "needs a 'name'",
     ),
     "alias-bomb": (BOMB, "alias bomb"),
+    # Tagged scalars PyYAML's constructors fail on with KeyError, AttributeError, IndexError.
+    "tag-bool": (VALID.replace("mission:", "x: !!bool maybe\nmission:"), "invalid YAML value"),
+    "tag-timestamp": (
+        VALID.replace("mission:", "x: !!timestamp nope\nmission:"),
+        "invalid YAML value",
+    ),
+    "tag-int": (VALID.replace("mission:", "x: !!int ''\nmission:"), "invalid YAML value"),
+    "tag-float": (VALID.replace("mission:", "x: !!float ''\nmission:"), "invalid YAML value"),
+    "tag-merged": (
+        VALID.replace("mission:", "a: &a {k: 1}\nb: {<<: *a}\nx: !!bool maybe\nmission:"),
+        "invalid YAML value",
+    ),
+    # Dates the calendar arithmetic cannot take (add_months of 9999-07-01 crashed).
+    "year-9999": (
+        VALID.replace("start: 2021-04-01", "start: 9999-07-01"),
+        "between 1900-01-01 and 2999-12-31",
+    ),
+    "blank-title": (VALID.replace("title: Potager numérique", "title: ' '"), "must not be blank"),
+    "bytes-extra": (VALID.replace("mission:", "x: !!binary aGVsbG8=\nmission:"), "free data"),
     "recursive-alias": (BOMB.replace("b: &b [*a", "b: &b [*b"), "recursive YAML alias"),
 }
 

@@ -10,8 +10,10 @@ line and the fix.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -56,6 +58,30 @@ def _loader() -> type[Any]:
 
 class _Fallback(Exception):
     """The document needs SafeConstructor's general machinery."""
+
+
+_CONSTRUCTOR_ERRORS: Final = (
+    KeyError,
+    AttributeError,
+    IndexError,
+    ValueError,
+    TypeError,
+    OverflowError,
+)
+"""What PyYAML's safe constructors raise on a tagged scalar they cannot read."""
+
+
+def _bad_scalar(node: Any, error: Exception) -> Exception:
+    """A marked YAML error (with its line) for a value a constructor refused."""
+    import yaml  # noqa: PLC0415
+
+    value = node.value if isinstance(node.value, str) else type(node.value).__name__
+    tag = node.tag.rsplit(":", 1)[-1]
+    detail = f" ({error})" if isinstance(error, ValueError | OverflowError) else ""
+    return yaml.MarkedYAMLError(
+        problem=f"invalid YAML value: {value!r:.60} is not a valid {tag}{detail}",
+        problem_mark=node.start_mark,
+    )
 
 
 def _fast_loader(base: type[Any], yaml: Any) -> type[Any]:  # noqa: C901  (its class counts here)
@@ -138,7 +164,19 @@ def _fast_loader(base: type[Any], yaml: Any) -> type[Any]:  # noqa: C901  (its c
             constructor = self.yaml_constructors.get(tag)
             if constructor is None:
                 raise _Fallback
-            return constructor(self, node)
+            try:
+                return constructor(self, node)
+            except _CONSTRUCTOR_ERRORS as exc:
+                raise _bad_scalar(node, exc) from None
+
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            # SafeConstructor's own path (a document the fast path hands back):
+            # its constructors fail with KeyError, IndexError... on `!!bool maybe`,
+            # `!!int ''`; report those like any invalid value, with the line.
+            try:
+                return super().construct_object(node, deep)
+            except _CONSTRUCTOR_ERRORS as exc:
+                raise _bad_scalar(node, exc) from None
 
         def _mapping(self, node: Any, seen: dict[int, Any]) -> dict[Any, Any]:
             result: dict[Any, Any] = {}
@@ -208,23 +246,30 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """
     The text of ``path``, refused if larger than ``max_bytes`` or not UTF-8.
 
+    Only a regular file is opened (a symbolic link is followed to its
+    target): a folder, a FIFO, a socket or a device is refused from its
+    metadata alone, so that reading can never hang or touch a device.
+
     Raises:
-        DataFileError: Unreadable, too big, or not UTF-8.
+        DataFileError: Unreadable, not a regular file, too big, or not UTF-8.
     """
     name = str(path)
     try:
-        with path.open("rb") as handle:
+        regular(path)
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _NOCTTY)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):  # replaced between the check and the open
+                raise _not_regular(name, info.st_mode)
             # The size is checked before reading: a 50 MB file is never read.
-            if os.fstat(handle.fileno()).st_size > max_bytes:
+            if info.st_size > max_bytes:
                 raw = b""
                 too_big = True
             else:
-                raw = handle.read()
+                raw = handle.read(max_bytes + 1)
                 too_big = len(raw) > max_bytes
     except OSError as exc:
-        raise DataFileError(
-            name, None, f"cannot read: {exc.strerror or exc}", "check the path and permissions"
-        ) from None
+        raise unreadable(name, exc) from None
     if too_big:
         raise DataFileError(
             name,
@@ -233,6 +278,54 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
             "check the file is the right one, or raise max_bytes",
         )
     return decode(raw, name)
+
+
+_NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
+_NOCTTY: Final = getattr(os, "O_NOCTTY", 0)
+
+
+def regular(path: Path) -> None:
+    """
+    Check from its metadata alone that ``path`` is a regular file (links followed).
+
+    Raises:
+        DataFileError: A dangling link, a link loop, a folder, a FIFO, a
+            socket, a device, or unreadable metadata.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise unreadable(str(path), exc) from None
+    if not stat.S_ISREG(mode):
+        raise _not_regular(str(path), mode)
+
+
+def unreadable(name: str, error: OSError) -> DataFileError:
+    """The :class:`DataFileError` for an ``OSError`` met reading ``name``."""
+    path = Path(name)
+    if error.errno == errno.ELOOP:
+        problem = "cannot read: a loop of symbolic links"
+    elif isinstance(error, FileNotFoundError) and path.is_symlink():
+        problem = f"cannot read: a symbolic link to a missing file ({path.readlink()})"
+    else:
+        problem = f"cannot read: {error.strerror or error}"
+    return DataFileError(name, None, problem, "check the path and permissions")
+
+
+_KINDS: Final = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def _not_regular(name: str, mode: int) -> DataFileError:
+    kind = next((kind for test, kind in _KINDS if test(mode)), "a special file")
+    return DataFileError(
+        name, None, f"not a regular file: {kind}", "replace it with a file, or remove it"
+    )
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -301,10 +394,15 @@ def parse_yaml(source: str, name: str, first_line: int = 1) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
+        problem = str(exc.problem or exc.context)
+        if problem.startswith("invalid YAML value"):
+            raise DataFileError(
+                name, line, problem, "fix the value (dates are YYYY-MM-DD)"
+            ) from None
         raise DataFileError(
             name,
             line,
-            f"invalid YAML: {exc.problem or exc.context}",
+            f"invalid YAML: {problem}",
             "fix the YAML syntax (quote values holding ': ' or starting with a special character)",
         ) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:

@@ -12,16 +12,17 @@ breaks an error rule.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from itertools import pairwise, repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeVar
 
 from betastate._analytics.portfolio import Portfolio
 from betastate._engine.audit import _Audit
 from betastate._io import frontmatter
-from betastate._values.errors import DataFileError
+from betastate._values.errors import DataFileError, InvalidValue, show
 from betastate._values.events import (
     CommitteeHeld,
     Event,
@@ -39,6 +40,8 @@ from betastate._values.startup import Incubator, Member, Mission, Organisation, 
 
 if TYPE_CHECKING:
     from betastate._rules.rulebook import Rulebook
+
+_T = TypeVar("_T")
 
 Mode = Literal["import", "strict"]
 Progress = Callable[[int, int], None]
@@ -185,19 +188,19 @@ def load_portfolio(
 
         rulebook = load_rulebook("betagouv")
     root, startups_dir = _layout(Path(path))
-    startup_files = sorted(
-        (p for p in startups_dir.iterdir() if p.suffix == ".md"), key=lambda p: p.name
-    )
-    incubator_files = _files(_content(root, "_incubators"), ".md")
-    organisation_files = _files(_content(root, "_organisations"), None)
+    loader = _Loader(mode, max_bytes, progress)
+    startup_files = loader.files(startups_dir, ".md", required=True)
+    incubator_files = loader.files(_content(root, "_incubators"), ".md")
+    organisation_files = loader.files(_content(root, "_organisations"), None)
     member_files: list[Path] = []
     if missions:
         if (root / "missions").is_dir():
-            member_files = _files(root / "missions", ".yml")
+            member_files = loader.files(root / "missions", ".yml")
         else:
-            member_files = _files(_content(root, "_authors"), ".md")
-    total = len(startup_files) + len(incubator_files) + len(organisation_files) + len(member_files)
-    loader = _Loader(mode, max_bytes, progress, total)
+            member_files = loader.files(_content(root, "_authors"), ".md")
+    loader.total = (
+        len(startup_files) + len(incubator_files) + len(organisation_files) + len(member_files)
+    )
 
     organisations = loader.organisations(organisation_files)
     incubators = loader.incubators(incubator_files)
@@ -207,8 +210,8 @@ def load_portfolio(
         incubators=frozenset(i.id for i in incubators) if incubator_files else None,
         organisations=frozenset(o.id for o in organisations) if organisation_files else None,
         schema=loader.schema(root / "schema" / "startups.yml"),
-        event_vocabulary=_vocabulary(_content(root, "_events")),
-        phase_vocabulary=_vocabulary(_content(root, "_phases")),
+        event_vocabulary=loader.vocabulary(_content(root, "_events")),
+        phase_vocabulary=loader.vocabulary(_content(root, "_phases")),
     )
     startups = loader.startups(startup_files, context)
     members = loader.members(member_files)
@@ -223,33 +226,14 @@ def load_portfolio(
     )
 
 
-def _files(folder: Path, suffix: str | None) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        (
-            p
-            for p in folder.iterdir()
-            if not p.name.startswith(".") and (suffix is None or p.suffix == suffix) and p.is_file()
-        ),
-        key=lambda p: p.name,
-    )
-
-
-def _vocabulary(folder: Path) -> frozenset[str] | None:
-    if not folder.is_dir():
-        return None
-    return frozenset(p.stem for p in folder.iterdir() if p.suffix == ".md")
-
-
 class _Loader:
     """Reads files one by one, collecting findings and reporting progress."""
 
-    def __init__(self, mode: Mode, max_bytes: int, progress: Progress | None, total: int) -> None:
+    def __init__(self, mode: Mode, max_bytes: int, progress: Progress | None) -> None:
         self.mode = mode
         self.max_bytes = max_bytes
         self.progress = progress
-        self.total = total
+        self.total = 0
         self.done = 0
         self.findings: list[Finding] = []
 
@@ -257,6 +241,72 @@ class _Loader:
         self.done += 1
         if self.progress is not None:
             self.progress(self.done, self.total)
+
+    # -- folders -----------------------------------------------------------------------
+
+    def files(self, folder: Path, suffix: str | None, *, required: bool = False) -> list[Path]:
+        """
+        The files of ``folder`` to read (``suffix`` ones, or all), by name; ``[]`` if none.
+
+        Entries are only listed here, never opened: a folder, a FIFO or a
+        dangling link named like a data file is refused when it is read
+        (``invalid-file``), and every other entry not read is reported as
+        ``skipped-file``. A folder that cannot be listed is an error
+        (always, for the products' folder).
+        """
+        names = self._names(folder, required=required)
+        if names is None:
+            return []
+        wanted: list[Path] = []
+        for name in sorted(names):
+            path = folder / name
+            if not name.startswith(".") and (suffix is None or path.suffix == suffix):
+                wanted.append(path)
+                continue
+            why = "a hidden file" if name.startswith(".") else f"not a {suffix} file"
+            self.findings.append(
+                Finding(
+                    "skipped-file",
+                    Severity.INFO,
+                    None,
+                    f"{name!r} in {folder.name} is {why}; it was not read",
+                    file=str(path),
+                )
+            )
+        return wanted
+
+    def _names(self, folder: Path, *, required: bool = False) -> list[str] | None:
+        """The entry names of ``folder``, ``None`` when it is absent or (reported) unreadable."""
+        if not folder.is_dir():
+            return None
+        try:
+            return [entry.name for entry in os.scandir(folder)]
+        except OSError as exc:
+            error = frontmatter.unreadable(str(folder), exc)
+            error = DataFileError(error.file, None, f"folder {error.problem}", error.fix)
+            if required:
+                raise error from None
+            self._bad(error)
+            return None
+
+    def vocabulary(self, folder: Path) -> frozenset[str] | None:
+        """The names a ``content/_phases`` or ``content/_events`` folder defines (not opened)."""
+        names = self._names(folder)
+        if names is None:
+            return None
+        return frozenset(Path(name).stem for name in names if name.endswith(".md"))
+
+    def _read(self, path: Path, build: Callable[[Path], _T], slug: str | None = None) -> _T | None:
+        """``build(path)``, or ``None`` with the file reported if it cannot be read or modelled."""
+        try:
+            return build(path)
+        except DataFileError as error:
+            self._bad(error, slug)
+        except InvalidValue as error:
+            self._bad(invalid(error, str(path)), slug)
+        finally:
+            self._tick()
+        return None
 
     def _bad(self, error: DataFileError, slug: str | None = None) -> None:
         """A file that cannot be read: raise in strict mode, else an error finding."""
@@ -277,19 +327,19 @@ class _Loader:
 
     def startups(self, files: list[Path], context: _Context) -> list[Startup]:
         startups: list[Startup] = []
+        max_bytes = self.max_bytes
+
+        def build(path: Path) -> tuple[Startup, list[Finding]]:
+            return read_startup(frontmatter.read(path, max_bytes), path.stem, context)
+
         for path in files:
-            slug = path.stem
-            try:
-                front = frontmatter.read(path, self.max_bytes)
-                startup, found = read_startup(front, slug, context)
-            except DataFileError as error:
-                self._bad(error, slug)
-            else:
+            read = self._read(path, build, path.stem)
+            if read is not None:
+                startup, found = read
                 if self.mode == "strict":
                     _refuse_errors(found, str(path))
                 startups.append(startup)
                 self.findings.extend(found)
-            self._tick()
         return startups
 
     # -- context files -----------------------------------------------------------------
@@ -297,87 +347,76 @@ class _Loader:
     def organisations(self, files: list[Path]) -> list[Organisation]:
         result: list[Organisation] = []
         for path in files:
-            stem = path.stem if path.suffix == ".md" else path.name
-            ident = f"/organisations/{stem}"
-            try:
-                front = frontmatter.read(path, self.max_bytes)
-                data = front.data
-                result.append(
-                    Organisation(
-                        id=ident,
-                        name=_text(data, "name", front, required=True) or "",
-                        acronym=_text(data, "acronym", front),
-                        type=_text(data, "type", front),
-                        extra={
-                            k: v for k, v in data.items() if k not in {"name", "acronym", "type"}
-                        },
+            read = self._read(path, self._organisation)
+            if read is None:
+                continue
+            organisation, front = read
+            result.append(organisation)
+            ident, data = organisation.id, front.data
+            if path.suffix != ".md":
+                self.findings.append(
+                    Finding(
+                        "organisation-file-extension",
+                        Severity.INFO,
+                        None,
+                        f"organisation file {path.name!r} has no .md extension "
+                        f"(the site's CI ignores it); loaded as {ident}",
+                        file=str(path),
                     )
                 )
-            except DataFileError as error:
-                self._bad(error)
-            else:
-                if path.suffix != ".md":
-                    self.findings.append(
-                        Finding(
-                            "organisation-file-extension",
-                            Severity.INFO,
-                            None,
-                            f"organisation file {path.name!r} has no .md extension "
-                            f"(the site's CI ignores it); loaded as {ident}",
-                            file=str(path),
-                        )
+            acronym = data.get("acronym")
+            if isinstance(acronym, str) and not acronym.strip():
+                self.findings.append(
+                    Finding(
+                        "blank-acronym",
+                        Severity.INFO,
+                        None,
+                        f"organisation {ident} has a blank acronym ({acronym!r})",
+                        file=str(path),
+                        line=front.line_of("acronym:"),
                     )
-                acronym = data.get("acronym")
-                if isinstance(acronym, str) and not acronym.strip():
-                    self.findings.append(
-                        Finding(
-                            "blank-acronym",
-                            Severity.INFO,
-                            None,
-                            f"organisation {ident} has a blank acronym ({acronym!r})",
-                            file=str(path),
-                            line=front.line_of("acronym:"),
-                        )
+                )
+            if "id" in data:
+                self.findings.append(
+                    Finding(
+                        "organisation-id-key",
+                        Severity.INFO,
+                        None,
+                        f"organisation {ident} has an 'id' key ({data['id']!r}) "
+                        "the schema does not list; the id comes from the file name",
+                        file=str(path),
+                        line=front.line_of("id:"),
                     )
-                if "id" in data:
-                    self.findings.append(
-                        Finding(
-                            "organisation-id-key",
-                            Severity.INFO,
-                            None,
-                            f"organisation {ident} has an 'id' key ({data['id']!r}) "
-                            "the schema does not list; the id comes from the file name",
-                            file=str(path),
-                            line=front.line_of("id:"),
-                        )
-                    )
-            self._tick()
+                )
         return result
+
+    def _organisation(self, path: Path) -> tuple[Organisation, frontmatter.FrontMatter]:
+        stem = path.stem if path.suffix == ".md" else path.name
+        front, name, texts, extra = _record(path, self.max_bytes, "name", ("acronym", "type"))
+        organisation = Organisation(
+            id=f"/organisations/{stem}",
+            name=name,
+            acronym=texts["acronym"],
+            type=texts["type"],
+            extra=extra,
+        )
+        return organisation, front
 
     def incubators(self, files: list[Path]) -> list[Incubator]:
-        result: list[Incubator] = []
-        for path in files:
-            try:
-                front = frontmatter.read(path, self.max_bytes)
-                data = front.data
-                result.append(
-                    Incubator(
-                        id=path.stem,
-                        title=_text(data, "title", front, required=True) or "",
-                        owner=_text(data, "owner", front),
-                        website=_text(data, "website", front),
-                        extra={
-                            k: v for k, v in data.items() if k not in {"title", "owner", "website"}
-                        },
-                    )
-                )
-            except DataFileError as error:
-                self._bad(error)
-            self._tick()
-        return result
+        def build(path: Path) -> Incubator:
+            _, title, texts, extra = _record(path, self.max_bytes, "title", ("owner", "website"))
+            return Incubator(
+                id=path.stem,
+                title=title,
+                owner=texts["owner"],
+                website=texts["website"],
+                extra=extra,
+            )
+
+        return [i for i in (self._read(path, build) for path in files) if i is not None]
 
     def schema(self, path: Path) -> _Schema | None:
-        if not path.is_file():
+        if not os.path.lexists(path):  # a dangling link or a FIFO is there, and reported
             return None
         try:
             raw = frontmatter.read_yaml(path, self.max_bytes)
@@ -387,18 +426,16 @@ class _Loader:
             return None
 
     def members(self, files: list[Path]) -> list[Member]:
-        result: list[Member] = []
-        for path in files:
-            try:
-                if path.suffix == ".md":
-                    data: Mapping[str, Any] = frontmatter.read(path, self.max_bytes).data
-                else:
-                    data = frontmatter.read_yaml(path, self.max_bytes)
-                result.append(_member(path, data))
-            except DataFileError as error:
-                self._bad(error)
-            self._tick()
-        return result
+        max_bytes = self.max_bytes
+
+        def build(path: Path) -> Member:
+            if path.suffix == ".md":
+                data: Mapping[str, Any] = frontmatter.read(path, max_bytes).data
+            else:
+                data = frontmatter.read_yaml(path, max_bytes)
+            return _member(path, data)
+
+        return [m for m in (self._read(path, build) for path in files) if m is not None]
 
     # -- cross-file references -----------------------------------------------------------
 
@@ -500,6 +537,41 @@ def _parse_schema(raw: Mapping[str, Any], file: str) -> _Schema:
 
 
 # -- values --------------------------------------------------------------------------
+
+
+def _record(
+    path: Path, max_bytes: int, required: str, optional: tuple[str, ...]
+) -> tuple[frontmatter.FrontMatter, str, dict[str, str | None], dict[str, Any]]:
+    """
+    An incubator's or organisation's front matter: the required text, the optional ones, the rest.
+
+    Raises:
+        DataFileError: The file cannot be read, ``required`` is missing, or a
+            field is not text.
+    """
+    front = frontmatter.read(path, max_bytes)
+    data = front.data
+    texts = {key: _text(data, key, front) for key in optional}
+    extra = {k: v for k, v in data.items() if k != required and k not in texts}
+    return front, _text(data, required, front, required=True) or "", texts, extra
+
+
+def invalid(
+    error: InvalidValue, file: str, front: frontmatter.FrontMatter | None = None
+) -> DataFileError:
+    """
+    The :class:`DataFileError` for a value of ``file`` the model refuses.
+
+    The line is the first one holding the bad value, when the front matter
+    is at hand and the value is a date or a text.
+    """
+    line = None
+    value = error.value
+    if front is not None and isinstance(value, dt.date | str) and value:
+        line = front.line_of(value.isoformat() if isinstance(value, dt.date) else value)
+    where = ".".join(part for part in (error.owner, error.field) if part)
+    shown = value.isoformat() if isinstance(value, dt.date) else show(value)
+    return DataFileError(file, line, f"{where}: {error.problem}, got {shown}", error.fix)
 
 
 def _text(
@@ -653,6 +725,8 @@ def read_startup(
     try:
         startup = reader.startup()
         _Checks(startup, front, context, phases=reader.phases, add=reader.add).run()
+    except InvalidValue as error:
+        raise invalid(error, front.file, front) from None
     except RecursionError:
         raise DataFileError(
             front.file, None, "values nested too deeply", "flatten the front matter"
