@@ -148,3 +148,70 @@ class TestBadData:
         """Any JSON payload either loads or raises a betastate error."""
         with contextlib.suppress(bs.BetastateError):
             bs.portfolio_from_json(json.dumps({"betastate": 1, "startups": payload}))
+
+
+class TestEscapes:
+    """Data that crashed from_data, or decoded into garbage, is a DataFileError with its path."""
+
+    @pytest.mark.parametrize("data", [[], "slug", 5, None])
+    def test_not_an_object(self, data):
+        """from_data([], Startup) and friends: not an object, said at path $."""
+        with pytest.raises(bs.DataFileError, match=r"expected an object .* @ \$"):
+            bs.from_data(data, bs.Startup)
+
+    @pytest.mark.parametrize("kind", [bs.Event, bs.Command, bs.Rulebook, bs.Portfolio])
+    def test_not_an_object_for_every_kind(self, kind):
+        """Unions, the rulebook and portfolios refuse a list too."""
+        with pytest.raises(bs.DataFileError):
+            bs.from_data([], kind)
+
+    def test_non_string_keys(self):
+        """Non-text keys are a problem to report, not a crash of the error formatter."""
+        with pytest.raises(bs.DataFileError, match="text keys"):
+            bs.from_data({1: 2, "slug": "p", "title": "P"}, bs.Startup)
+
+    def test_string_is_not_a_list(self):
+        """A string where a list is expected is refused, never split into one-letter items."""
+        data = {"slug": "p", "title": "P", "sponsors": "/organisations/dinum"}
+
+        with pytest.raises(bs.DataFileError, match=r"expected a list.* @ \$\.sponsors"):
+            bs.from_data(data, bs.Startup)
+
+    @pytest.mark.parametrize(
+        "extra",
+        [{"a": Decimal(1)}, {"a": {1, 2}}, {"a": b"x"}, {"a": {"$date": 5}}, {"a": {3: "x"}}],
+    )
+    def test_extra_of_the_wrong_type(self, extra):
+        """Free data that to_data could not write back is refused when it is read."""
+        with pytest.raises(bs.DataFileError, match=r"\$\.extra"):
+            bs.from_data({"slug": "p", "title": "P", "extra": extra}, bs.Startup)
+
+    def test_path_of_a_nested_problem(self):
+        """The message names the JSON path of the bad value."""
+        data = {
+            "slug": "p",
+            "title": "P",
+            "history": [
+                {"_type": "Note", "on": "2024-01-01"},
+                {"_type": "Spent", "on": "2024-01-02", "amount": "NaN"},
+            ],
+        }
+
+        with pytest.raises(bs.DataFileError, match=r"\$\.history\[1\]\.amount"):
+            bs.from_data(data, bs.Startup)
+
+    def test_stops_at_the_first_bad_item(self):
+        """100,000 bad items give one problem (decoding stays linear: benchmarks/decode.py)."""
+        data = {"slug": "p", "title": "P", "history": [{"_type": "Nope"}] * 100_000}
+
+        with pytest.raises(bs.DataFileError) as caught:
+            bs.from_data(data, bs.Startup)
+
+        assert 1 == caught.value.problem.count(" @ ")
+        assert r"$.history[0]" in caught.value.problem
+
+    @pytest.mark.parametrize("text", ["1" * 5000, "[" * 100_000 + "]" * 100_000])
+    def test_json_limits(self, text):
+        """Integers too long for Python and nesting too deep for its parser are not JSON."""
+        with pytest.raises(bs.DataFileError, match="not JSON"):
+            bs.portfolio_from_json(text)

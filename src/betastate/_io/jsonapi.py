@@ -82,7 +82,7 @@ def load_jsonapi(
         findings.extend(found)
     incubators = [
         _incubator(item, f"included[{index}]", file)
-        for index, item in enumerate(document.get("included") or ())
+        for index, item in enumerate(_list(document.get("included"), "included", file))
         if isinstance(item, Mapping) and item.get("type") == "incubator"
     ]
     try:
@@ -101,6 +101,8 @@ def _parse(text: str, file: str) -> dict[str, Any]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataFileError(file, exc.lineno, f"not JSON: {exc.msg}", "write valid JSON") from None
+    except ValueError as exc:  # an integer too long for Python
+        raise DataFileError(file, None, f"not JSON: {exc}", "write valid JSON") from None
     except RecursionError:
         raise DataFileError(file, None, "JSON nested too deeply", "flatten the document") from None
     if not isinstance(document, dict) or not isinstance(document.get("data"), list):
