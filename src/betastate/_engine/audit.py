@@ -12,6 +12,7 @@ turns ``off`` are skipped.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 from betastate._engine.ledger import add_months
 from betastate._engine.state import PhaseSpan, committee_interval, ordered_entries, spans_of
 from betastate._values.events import CommitteeHeld, Event, PhaseEnded, PhaseEntered
-from betastate._values.fields import dated_fields
+from betastate._values.fields import date_fields, dated_fields
 from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Startup
 
@@ -75,6 +76,17 @@ def _transitions(book: Rulebook) -> dict[tuple[str | None, str], TransitionDef]:
     return moves
 
 
+_ONE_DATE: set[type] = set()
+_MORE_DATES: set[type] = set()
+
+
+def _sort_dated(kind: type) -> bool:
+    """Whether events of ``kind`` carry one date (remembered in ``_ONE_DATE``/``_MORE_DATES``)."""
+    one = len(date_fields(kind)) == 1
+    (_ONE_DATE if one else _MORE_DATES).add(kind)
+    return one
+
+
 Locate = Callable[[str, tuple[dt.date, ...]], tuple[str | None, int | None]]
 """(rule id, dates) → (file, line) of a finding; the loader passes one."""
 
@@ -109,6 +121,11 @@ class _Audit:
         th = self.book.thresholds
         low, high = th.earliest_date, th.latest_date
         for event in history:
+            kind = event.__class__
+            if low <= event.on <= high and (
+                kind in _ONE_DATE or (kind not in _MORE_DATES and _sort_dated(kind))
+            ):
+                continue  # the common case: one date, in range
             for field, day in dated_fields(event):
                 if not low <= day <= high:
                     self.add(
@@ -175,14 +192,13 @@ class _Audit:
                 )
 
     def ends(self, history: tuple[object, ...], entries: list[PhaseEntered]) -> None:
-        starts: dict[str, list[dt.date]] = {}
+        first_start: dict[str, dt.date] = {}  # entries are in date order: the first is the earliest
         for entry in entries:
-            starts.setdefault(entry.phase, []).append(entry.on)
+            first_start.setdefault(entry.phase, entry.on)
         for event in history:
             if isinstance(event, PhaseEnded):
-                begun = [day for day in starts.get(event.phase, ()) if day < event.on]
-                if not begun:
-                    first = min(starts.get(event.phase, [event.on]))
+                first = first_start.get(event.phase, event.on)
+                if not first < event.on:
                     self.add(
                         "N5",
                         f"phase {event.phase!r} ends on {event.on}, not after its start ({first})",
@@ -214,11 +230,10 @@ class _Audit:
         held = [e for e in self.startup.history if isinstance(e, CommitteeHeld)]
         if len(held) <= 1:
             return
+        starts = [span.start for span in spans]  # spans are in date order
         for before, after in pairwise(held):
-            phase = None
-            for span in spans:
-                if span.start <= before.on:
-                    phase = span.phase
+            begun = bisect_right(starts, before.on)
+            phase = spans[begun - 1].phase if begun else None
             months = committee_interval(self.book, phase)
             if months is not None and after.on > add_months(before.on, months):
                 self.add(

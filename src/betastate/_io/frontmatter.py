@@ -10,11 +10,14 @@ line and the fix.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import errno
 import functools
+import gc
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -219,6 +222,10 @@ class FrontMatter:
     data: dict[str, Any]
     yaml_start: int
     yaml_end: int
+    _lines: dict[tuple[str, str | None], int | None] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
+    _breaks: list[int] = attrs.field(init=False, factory=list, eq=False, repr=False)
 
     @property
     def yaml_text(self) -> str:
@@ -229,17 +236,44 @@ class FrontMatter:
         """
         1-based line of the first ``needle`` in the YAML (after ``after``, if given).
 
-        Line numbers are computed only when a finding needs one.
+        Line numbers are computed only when a finding needs one, and each
+        search is made once per file (findings often ask for the same
+        line), so that many findings cost no more than one scan each.
         """
+        key = (needle, after)
+        if key in self._lines:
+            return self._lines[key]
         start = self.yaml_start
         if after is not None:
             found = self.text.find(after, start, self.yaml_end)
             if found >= 0:
                 start = found
         index = self.text.find(needle, start, self.yaml_end)
-        if index < 0:
-            return None
-        return self.text.count("\n", 0, index) + 1
+        line = None if index < 0 else self._line_at(index)
+        if len(self._lines) < _LINES_CACHED:
+            self._lines[key] = line
+        return line
+
+    def _line_at(self, index: int) -> int:
+        """
+        The 1-based line of the character at ``index``.
+
+        The first few lookups count the newlines before it; a file that
+        needs more (one finding per line of a long list) gets its newlines
+        indexed once, so that each further lookup is a bisection.
+        """
+        if len(self._lines) < _COUNTED:
+            return self.text.count("\n", 0, index) + 1
+        if not self._breaks:
+            text, breaks, found = self.text, self._breaks, -1
+            breaks.append(-1)
+            while (found := text.find("\n", found + 1, self.yaml_end)) >= 0:
+                breaks.append(found)
+        return bisect.bisect_left(self._breaks, index)
+
+
+_COUNTED: Final = 32
+_LINES_CACHED: Final = 10_000
 
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -256,21 +290,20 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     name = str(path)
     try:
         regular(path)
+        # Plain descriptors (no file object): this runs once per file of a checkout.
         fd = os.open(path, os.O_RDONLY | _NONBLOCK | _NOCTTY)
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
+        try:
+            info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):  # replaced between the check and the open
                 raise _not_regular(name, info.st_mode)
             # The size is checked before reading: a 50 MB file is never read.
-            if info.st_size > max_bytes:
-                raw = b""
-                too_big = True
-            else:
-                raw = handle.read(max_bytes + 1)
-                too_big = len(raw) > max_bytes
+            too_big = info.st_size > max_bytes
+            raw = b"" if too_big else _read_all(fd, info.st_size, max_bytes)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise unreadable(name, exc) from None
-    if too_big:
+    if too_big or len(raw) > max_bytes:  # it may have grown since fstat
         raise DataFileError(
             name,
             None,
@@ -278,6 +311,23 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
             "check the file is the right one, or raise max_bytes",
         )
     return decode(raw, name)
+
+
+def _read_all(fd: int, size: int, max_bytes: int) -> bytes:
+    """
+    The bytes of the open file ``fd`` of ``size`` bytes, up to just over ``max_bytes``.
+
+    A file that grows while it is read is read until its end or the limit.
+    """
+    chunks = [os.read(fd, size + 1)]
+    total = len(chunks[0])
+    while chunks[-1] and total <= max_bytes:
+        chunks.append(os.read(fd, max(size, _CHUNK)))
+        total += len(chunks[-1])
+    return b"".join(chunks)
+
+
+_CHUNK: Final = 1 << 16
 
 
 _NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
@@ -293,7 +343,7 @@ def regular(path: Path) -> None:
             socket, a device, or unreadable metadata.
     """
     try:
-        mode = path.stat().st_mode
+        mode = os.stat(path).st_mode  # noqa: PTH116  (Path.stat costs more, once per file)
     except OSError as exc:
         raise unreadable(str(path), exc) from None
     if not stat.S_ISREG(mode):
@@ -390,7 +440,8 @@ def parse_yaml(source: str, name: str, first_line: int = 1) -> Any:
     import yaml  # noqa: PLC0415
 
     try:
-        data = yaml.load(source, Loader=_loader())  # noqa: S506  (a safe loader, C or Python)
+        with _collector_paused():
+            data = yaml.load(source, Loader=_loader())  # noqa: S506  (a safe loader, C or Python)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
@@ -414,6 +465,25 @@ def parse_yaml(source: str, name: str, first_line: int = 1) -> Any:
     if "&" in source:
         check_expansion(data, name)
     return data
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """
+    Pause the cyclic garbage collector while a document is parsed.
+
+    Parsing allocates a node per value and nothing it builds is garbage until
+    it returns, yet the collector keeps walking the growing heap: parse time
+    then grows faster than the document (2.6 ms per KB at 1 MB against 1.2
+    at 100 KB). Paused, it stays linear; the collector resumes after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def check_expansion(data: Any, name: str, limit: int = MAX_EXPANDED_NODES) -> None:

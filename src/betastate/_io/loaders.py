@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
-from itertools import pairwise, repeat
+from itertools import accumulate, pairwise, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeVar
 
@@ -59,6 +60,8 @@ FIELDS: Final = (
     "events",
 )
 """Front-matter keys that become :class:`Startup` fields; every other key goes to ``extra``."""
+
+_FIELDS: Final = frozenset(FIELDS)
 
 REQUIRED: Final = ("title", "mission", "incubator", "contact", "phases")
 """Keys the site's schema requires."""
@@ -663,6 +666,10 @@ def _list_of_str(value: Any, key: str, front: frontmatter.FrontMatter) -> tuple[
     return tuple(value)
 
 
+MAX_ENTRIES: Final = 1000
+"""Phases or events a product file may list; real ones list a handful (5 and 10 at most)."""
+
+
 def _entries(value: Any, key: str, front: frontmatter.FrontMatter) -> list[dict[str, Any]]:
     if value is None:
         return []
@@ -670,8 +677,15 @@ def _entries(value: Any, key: str, front: frontmatter.FrontMatter) -> list[dict[
         raise DataFileError(
             front.file,
             front.line_of(f"{key}:"),
-            f"{key!r} must be a list of mappings, got {value!r:.60}",
+            f"{key!r} must be a list of mappings, got {show(value)}",
             f"write '{key}:' then '- name: ...' items",
+        )
+    if len(value) > MAX_ENTRIES:
+        raise DataFileError(
+            front.file,
+            front.line_of(f"{key}:"),
+            f"{len(value):,} {key} entries, more than the {MAX_ENTRIES:,} a product may list",
+            "check that the file is a product's front matter",
         )
     return value
 
@@ -732,8 +746,13 @@ def read_startup(
             front.file, None, "values nested too deeply", "flatten the front matter"
         ) from None
 
+    first_on: dict[dt.date, _Phase] = {}  # built when the audit finds something
+
     def locate(rule: str, dates: tuple[dt.date, ...]) -> tuple[str, int | None]:
-        return front.file, _audit_line(front, rule, dates, reader.phases)
+        if not first_on:
+            for phase in reversed(reader.phases):
+                first_on[phase.start] = phase
+        return front.file, _audit_line(front, rule, dates, first_on)
 
     reader.found.extend(_Audit(startup, context.rulebook, locate).run(context.as_of))
     return startup, reader.found
@@ -792,19 +811,23 @@ class _Reader:
         book = self.book
         if all(book.has_phase(p.name) for p in raw):
             return raw
-        known = [p for p in raw if book.has_phase(p.name)]
+        tie = _tie_rule(book)
+        known = sorted((p for p in raw if book.has_phase(p.name)), key=lambda p: p.start)
+        taken = 0
+        previous: _Phase | None = None  # the current phase (tie rule) among those known so far
         mapped: dict[int, _Phase] = {}
         for phase in sorted(raw, key=lambda p: (p.start, p.order)):
             if book.has_phase(phase.name):
                 continue
-            before = [p for p in known if p.start <= phase.start]
-            previous = max(before, key=_tie_rule(book), default=None)
+            while taken < len(known) and known[taken].start <= phase.start:
+                if previous is None or tie(known[taken]) > tie(previous):
+                    previous = known[taken]
+                taken += 1
             target = book.map_legacy(phase.name, previous.name if previous else None)
             if target is None:
                 continue
             new = phase._replace(name=target)
             mapped[phase.order] = new
-            known.append(new)
             self.add(
                 "legacy-phase-name",
                 Severity.WARNING,
@@ -813,6 +836,8 @@ class _Reader:
                 self.front.line_of(f"name: {phase.original}", after="phases:"),
                 phase.start,
             )
+            if previous is None or tie(new) > tie(previous):  # it is known from now on
+                previous = new
         return [mapped.get(p.order, p) for p in raw]
 
     def read_events(self) -> list[Event]:
@@ -855,7 +880,7 @@ class _Reader:
             link=_text(data, "link", front),
             repository=_text(data, "repository", front),
             history=history,
-            extra={k: v for k, v in data.items() if k not in FIELDS},
+            extra={k: v for k, v in data.items() if k not in _FIELDS},
         )
 
 
@@ -885,14 +910,30 @@ def _on(event: Event) -> dt.date:
     return event.on
 
 
+def _start(phase: _Phase) -> dt.date:
+    return phase.start
+
+
+def _listed_later(one: _Phase, other: _Phase) -> _Phase:
+    return other if other.order > one.order else one
+
+
+_LISTED: Final = 10
+"""Pairs a finding lists, or findings a phase gets, before the rest is counted."""
+
+
 def _audit_line(
-    front: frontmatter.FrontMatter, rule: str, dates: tuple[dt.date, ...], phases: list[_Phase]
+    front: frontmatter.FrontMatter,
+    rule: str,
+    dates: tuple[dt.date, ...],
+    first_on: Mapping[dt.date, _Phase],
 ) -> int | None:
-    # A move points at the phase it enters; other rules at the phase they concern.
-    dates = dates[-1:] if rule in _MOVE_RULES else dates[:1]
-    for phase in phases:
-        if phase.start in dates:
-            return front.line_of(f"name: {phase.original}", after="phases:")
+    # A move points at the phase it enters; other rules at the phase they concern
+    # (the first listed phase starting on that date).
+    day = (dates[-1:] if rule in _MOVE_RULES else dates[:1]) or (None,)
+    phase = first_on.get(day[0]) if day[0] is not None else None
+    if phase is not None:
+        return front.line_of(f"name: {phase.original}", after="phases:")
     return front.line_of("phases:")
 
 
@@ -1001,19 +1042,25 @@ class _Checks:
                 self.line(first),
                 first.start,
             )
-        reached = [p for p in phases if p.name in _BEYOND_INVESTIGATION]
-        for phase in phases:
-            if phase.name == "abandon-investigation":
-                earlier = [p for p in reached if p.start <= phase.start]
-                if earlier:
-                    add(
-                        "late-abandon-investigation",
-                        Severity.WARNING,
-                        f"abandon-investigation on {phase.start} after reaching "
-                        f"{earlier[-1].name} ({earlier[-1].start})",
-                        self.line(phase),
-                        phase.start,
-                    )
+        aborts = [p for p in phases if p.name == "abandon-investigation"]
+        reached = sorted((p for p in phases if p.name in _BEYOND_INVESTIGATION), key=_start)
+        if not aborts or not reached:
+            return
+        # For each start, the last listed phase beyond investigation begun by then.
+        starts = [p.start for p in reached]
+        last_listed = list(accumulate(reached, _listed_later))
+        for phase in aborts:
+            begun = bisect_right(starts, phase.start)
+            if begun:
+                earlier = last_listed[begun - 1]
+                add(
+                    "late-abandon-investigation",
+                    Severity.WARNING,
+                    f"abandon-investigation on {phase.start} after reaching "
+                    f"{earlier.name} ({earlier.start})",
+                    self.line(phase),
+                    phase.start,
+                )
 
     def vocabulary(self) -> None:
         vocabulary = self.context.phase_vocabulary
@@ -1057,35 +1104,47 @@ class _Checks:
     def inversions(self) -> None:
         """A later stage starting strictly before an earlier one (see ``_stage``)."""
         book = self.context.rulebook
-        staged = [(p, _stage(book, p.name)) for p in self.phases]
-        by_date = [stage for _, stage in sorted((p.start, s) for p, s in staged if s is not None)]
+        staged = [(p, stage) for p in self.phases if (stage := _stage(book, p.name)) is not None]
+        by_date = [stage for _, stage in sorted((p.start, s) for p, s in staged)]
         if by_date == sorted(by_date):
             return  # stages never go down as dates go up: no inversion
-        pairs = [
-            (early, late)
-            for early, early_stage in staged
-            for late, late_stage in staged
-            if early_stage is not None
-            and late_stage is not None
-            and late_stage > early_stage
-            and late.start < early.start
-        ]
-        if pairs:
-            early, late = pairs[0]
-            self.add(
-                "stage-inversion",
-                Severity.WARNING,
-                "; ".join(
-                    f"{b.name} ({b.start}) starts before {a.name} ({a.start})" for a, b in pairs
-                ),
-                self.line(late),
-                late.start,
-                early.start,
+        # The highest stage begun before each start tells which phases have a pair,
+        # so only those are scanned, and the listing stops after a few pairs.
+        by_start = sorted(staged, key=lambda item: item[0].start)
+        starts = [p.start for p, _ in by_start]
+        highest = list(accumulate((stage for _, stage in by_start), max))
+        pairs: list[tuple[_Phase, _Phase]] = []
+        for early, early_stage in staged:
+            before = bisect_left(starts, early.start)
+            if not before or highest[before - 1] <= early_stage:
+                continue
+            pairs.extend(
+                (early, late)
+                for late, late_stage in staged
+                if late_stage > early_stage and late.start < early.start
             )
+            if len(pairs) > _LISTED:
+                break
+        early, late = pairs[0]
+        more = "; ..." if len(pairs) > _LISTED else ""
+        self.add(
+            "stage-inversion",
+            Severity.WARNING,
+            "; ".join(
+                f"{b.name} ({b.start}) starts before {a.name} ({a.start})"
+                for a, b in pairs[:_LISTED]
+            )
+            + more,
+            self.line(late),
+            late.start,
+            early.start,
+        )
 
     def ends(self) -> None:
         add, book, ordered = self.add, self.context.rulebook, self.ordered
-        for phase in ordered:
+        ended = any(p.end is not None for p in ordered)
+        starts = [p.start for p in ordered] if ended else []  # by start (then the tie rule)
+        for phase in ordered if ended else ():
             if phase.end is None:
                 continue
             add(
@@ -1096,17 +1155,21 @@ class _Checks:
                 phase.start,
                 phase.end,
             )
-            for other in ordered:
-                if phase.start < other.start < phase.end:
-                    add(
-                        "overlapping-phases",
-                        Severity.WARNING,
-                        f"phase {phase.original!r} ends on {phase.end}, after "
-                        f"{other.original!r} started ({other.start})",
-                        self.line(phase),
-                        phase.end,
-                        other.start,
-                    )
+            # The phases starting strictly between its start and its end.
+            low, high = bisect_right(starts, phase.start), bisect_left(starts, phase.end)
+            overlapped = ordered[low : min(high, low + _LISTED)]
+            for index, other in enumerate(overlapped):
+                beyond = high - low - _LISTED if index == _LISTED - 1 else 0
+                add(
+                    "overlapping-phases",
+                    Severity.WARNING,
+                    f"phase {phase.original!r} ends on {phase.end}, after "
+                    f"{other.original!r} started ({other.start})"
+                    + (f" (and {beyond} more phases)" if beyond > 0 else ""),
+                    self.line(phase),
+                    phase.end,
+                    other.start,
+                )
             # The next phase as listed (same-day phases keep the file's order).
             listed = self.phases[phase.order + 1 : phase.order + 2]
             if listed and phase.end < listed[0].start:
@@ -1152,29 +1215,39 @@ class _Checks:
                 self.line(terminals[1]),
                 *(p.start for p in terminals),
             )
+        if not terminals:
+            return
+        latest = ordered[-1].start
         for terminal in terminals:
-            after = [p for p in ordered if p.start > terminal.start]
-            if after:
+            if terminal.start < latest:  # some phase starts later: the first of them
+                after = ordered[bisect_right([p.start for p in ordered], terminal.start)]
                 add(
                     "terminal-not-last",
                     Severity.WARNING,
                     f"terminal phase {terminal.name} ({terminal.start}) is followed by "
-                    f"{after[0].name} ({after[0].start})",
-                    self.line(after[0]),
+                    f"{after.name} ({after.start})",
+                    self.line(after),
                     terminal.start,
-                    after[0].start,
+                    after.start,
                 )
                 break
+        if len({p.start for p in self.phases}) == len(self.phases):
+            return  # no two phases start the same day
+        listed_next: dict[int, _Phase] = {}  # order -> the next phase listed on the same day
+        on_day: dict[dt.date, _Phase] = {}
+        for phase in self.phases:
+            before = on_day.get(phase.start)
+            if before is not None:
+                listed_next.setdefault(before.order, phase)
+            on_day[phase.start] = phase
         for terminal in terminals:
-            same_day_after = [
-                p for p in self.phases if p.start == terminal.start and p.order > terminal.order
-            ]
-            if same_day_after:
+            same_day_after = listed_next.get(terminal.order)
+            if same_day_after is not None:
                 add(
                     "terminal-before-same-day",
                     Severity.WARNING,
                     f"terminal phase {terminal.name} is listed before "
-                    f"{same_day_after[0].name}, which starts the same day ({terminal.start})",
+                    f"{same_day_after.name}, which starts the same day ({terminal.start})",
                     self.line(terminal),
                     terminal.start,
                 )
@@ -1202,7 +1275,8 @@ class _Checks:
                 self.line(stops[0]),
                 stops[0].start,
             )
-        if ends and stops and all(e.on != s.start for e in ends for s in stops):
+        stop_starts = {s.start for s in stops}
+        if ends and stops and all(e.on not in stop_starts for e in ends):
             add(
                 "end-date-mismatch",
                 Severity.INFO,
