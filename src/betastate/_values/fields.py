@@ -60,6 +60,7 @@ leading dot or a blank never does.
 
 _DATE: Final = dt.date
 _TUPLE: Final = tuple
+_FULL_SLUG: Final = SLUG.fullmatch
 
 
 def _owner(inst: object) -> str:
@@ -133,15 +134,19 @@ def check_dates(inst: object, attribute: attrs.Attribute[Any], value: Any) -> No
 _DATED: dict[type, tuple[str, ...]] = {}
 
 
-def dated_fields(value: attrs.AttrsInstance) -> Iterator[tuple[str, dt.date]]:
-    """The ``(name, date)`` of every date field of an attrs value that is set (cached per class)."""
-    kind = type(value)
+def date_fields(kind: type[attrs.AttrsInstance]) -> tuple[str, ...]:
+    """The names of the date fields of an attrs class (those checked as dates), cached."""
     names = _DATED.get(kind)
     if names is None:
         checks = (check_date, check_optional_date)
         names = tuple(f.name for f in attrs.fields(kind) if f.validator in checks)
         _DATED[kind] = names
-    for name in names:
+    return names
+
+
+def dated_fields(value: attrs.AttrsInstance) -> Iterator[tuple[str, dt.date]]:
+    """The ``(name, date)`` of every date field of an attrs value that is set."""
+    for name in date_fields(type(value)):
         day = getattr(value, name)
         if day is not None:
             yield name, day
@@ -180,7 +185,7 @@ def check_slug(inst: object, attribute: attrs.Attribute[Any], value: Any) -> Non
     """A slug or file-stem id matching :data:`SLUG`."""
     if not isinstance(value, str):
         fail_type(inst, attribute, value, "expected a str", "pass the slug as text")
-    if SLUG.fullmatch(value) is None:
+    if _FULL_SLUG(value) is None:
         fail_value(
             inst,
             attribute,
@@ -222,8 +227,11 @@ def optional_count(
     check = count(low, high)
 
     def check_optional(inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is not None:
-            check(inst, attribute, value)
+        if value is None or (
+            value.__class__ is int and value >= low and (high is None or value <= high)
+        ):
+            return
+        check(inst, attribute, value)
 
     return check_optional
 
@@ -301,8 +309,11 @@ def to_tuple(value: Any) -> Any:
     Text and mappings are iterable but are not sequences of items: they are
     handed through, never split into characters or keys.
     """
-    if value.__class__ is _TUPLE:
+    kind = value.__class__
+    if kind is _TUPLE:
         return value
+    if kind is list:
+        return tuple(value)
     if isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
         return value
     return tuple(value)
@@ -310,6 +321,11 @@ def to_tuple(value: Any) -> Any:
 
 def to_str_tuple(value: Any) -> Any:
     """:func:`to_tuple`, except that a lone string is one item, not its characters."""
+    kind = value.__class__
+    if kind is _TUPLE:
+        return value
+    if kind is list:
+        return tuple(value)
     if isinstance(value, str):
         return (value,)
     return to_tuple(value)
@@ -372,10 +388,13 @@ _TAGS: Final = frozenset({"$date", "$datetime"})
 
 def freeze_mapping(value: Any) -> Any:
     """A read-only mapping (``None`` is empty), else ``value`` unchanged (for the validator)."""
+    kind = value.__class__
+    if kind is dict:
+        return MappingProxyType(value.copy())
+    if kind is MappingProxyType:
+        return value
     if value is None:
         return MappingProxyType({})
-    if value.__class__ is MappingProxyType:
-        return value
     if isinstance(value, Mapping):
         return MappingProxyType(dict(value))
     return value
@@ -410,6 +429,9 @@ def check_free(inst: object, attribute: attrs.Attribute[Any], value: Any) -> Non
     """
     if not isinstance(value, Mapping):
         fail_type(inst, attribute, value, "expected a mapping of str keys", "pass a dict")
+    if _well_formed(value):
+        return
+    # Something is off: walk again, keeping the path this time, to say what and where.
     stack: list[_Node] = [(None, value, 0, None)]
     while stack:
         entry = stack.pop()
@@ -432,6 +454,47 @@ def check_free(inst: object, attribute: attrs.Attribute[Any], value: Any) -> Non
                 "not a finite number",
                 "write a number",
             )
+
+
+_PLAIN: Final = frozenset({str, bool, int, type(None), dt.date, dt.datetime})
+_LISTS: Final = frozenset({list, tuple})
+_MAPPINGS: Final = frozenset({dict, MappingProxyType})
+
+
+def _well_formed(value: Mapping[str, Any]) -> bool:
+    """Whether free data passes :func:`check_free` (the fast path: no path kept, no message)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            return False
+        children = _children(node)
+        if children is None:
+            return False
+        for child in children:
+            kind = child.__class__
+            if kind in _PLAIN:
+                continue
+            if kind in _LISTS or kind in _MAPPINGS or isinstance(child, Mapping | list | tuple):
+                stack.append((child, depth + 1))
+            elif not isinstance(child, _SCALARS) or (
+                isinstance(child, float) and not math.isfinite(child)
+            ):
+                return False
+    return True
+
+
+def _children(node: Any) -> Iterable[Any] | None:
+    """The values of a list or a well-keyed mapping; ``None`` for a mapping free data refuses."""
+    kind = node.__class__
+    if kind in _LISTS or not (kind in _MAPPINGS or isinstance(node, Mapping)):
+        return node  # type: ignore[no-any-return]
+    if len(node) == 1 and ("$date" in node or "$datetime" in node):
+        return None
+    for key in node:
+        if key.__class__ is not str and not isinstance(key, str):
+            return None
+    return node.values()  # type: ignore[no-any-return]
 
 
 def _expand(inst: object, name: str, entry: _Node, stack: list[_Node]) -> None:
