@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 import betastate
 from betastate import DataFileError
 
-from .utils import invented_checkout
+from .utils import copy_checkout, invented_checkout
 
 
 FIXTURES = invented_checkout()
@@ -24,9 +23,7 @@ VALID = (FIXTURES / "content" / "_startups" / "potager-numerique.md").read_text(
 @pytest.fixture(name="checkout")
 def _checkout(tmp_path: Path) -> Path:
     """A copy of the fixture checkout the test may break."""
-    root = tmp_path / "checkout"
-    shutil.copytree(FIXTURES, root)
-    return root
+    return copy_checkout(tmp_path)
 
 
 def put(root: Path, name: str, content: str | bytes) -> Path:

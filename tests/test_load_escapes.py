@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 import betastate as bs
 from betastate import DataFileError
 
-from .utils import invented_checkout, permissions_apply
+from .utils import copy_checkout, invented_checkout, permissions_apply
 
 
 FIXTURES = invented_checkout()
@@ -24,9 +23,7 @@ VALID = (FIXTURES / "content" / "_startups" / "potager-numerique.md").read_text(
 @pytest.fixture(name="checkout")
 def _checkout(tmp_path: Path) -> Path:
     """A copy of the fixture checkout the test may break."""
-    root = tmp_path / "checkout"
-    shutil.copytree(FIXTURES, root)
-    return root
+    return copy_checkout(tmp_path)
 
 
 def findings_for(portfolio: bs.Portfolio, path: Path) -> list[bs.Finding]:

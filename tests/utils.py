@@ -44,6 +44,13 @@ def invented_checkout() -> Path:
     return root
 
 
+def copy_checkout(folder: Path) -> Path:
+    """A copy of the invented checkout under ``folder`` that a test may break."""
+    root = folder / "checkout"
+    shutil.copytree(invented_checkout(), root)
+    return root
+
+
 # Linux capabilities (linux/capability.h): version 3 header, and the two that let root
 # read and search any file whatever its mode.
 _CAPABILITY_VERSION_3 = 0x20080522

@@ -9,7 +9,7 @@ its actor (``by``), because the rulebook says which roles may decide what.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,7 @@ from betastate._values.events import (
     ImpactReading,
     PhaseEntered,
     Pivoted,
+    as_actors,
 )
 from betastate._values.fields import (
     MAX_MONTHS,
@@ -43,13 +44,13 @@ from betastate._values.fields import (
     optional_count,
     to_member,
     to_str_tuple,
-    to_tuple,
     tuple_of,
 )
 from betastate._values.money import (
     Grant,
-    as_decimal,
+    as_amount,
     as_grants,
+    as_optional_amount,
     check_amount,
     check_grants,
     check_optional_amount,
@@ -64,26 +65,6 @@ def _to_decision(value: Decision | str) -> Decision:
 
 def _to_procedure(value: StopProcedure | str) -> StopProcedure:
     return to_member(StopProcedure, value)  # type: ignore[no-any-return]
-
-
-def _attendees(value: Iterable[Actor]) -> tuple[Actor, ...]:
-    return to_tuple(value)  # type: ignore[no-any-return]
-
-
-def _str_tuple(value: Iterable[str] | str) -> tuple[str, ...]:
-    return to_str_tuple(value)  # type: ignore[no-any-return]
-
-
-def _grants(value: Iterable[Grant]) -> tuple[Grant, ...]:
-    return as_grants(value)
-
-
-def _amount(value: Decimal | int | str) -> Decimal:
-    return as_decimal(value)  # type: ignore[no-any-return]
-
-
-def _optional_amount(value: Decimal | int | str | None) -> Decimal | None:
-    return as_decimal(value)  # type: ignore[no-any-return]
 
 
 def _by(value: Actor | Role | str) -> Actor:
@@ -141,11 +122,13 @@ class Advance:
     by: Actor = attrs.field(converter=_by, validator=_check_by)
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
     sponsor_budget_line: Decimal | None = attrs.field(
-        default=None, converter=_optional_amount, validator=check_optional_amount
+        default=None, converter=as_optional_amount, validator=check_optional_amount
     )
     post_mortem: PostMortem | None = attrs.field(default=None, validator=_optional_post_mortem)
     exit_plan: ExitPlan | None = attrs.field(default=None, validator=_optional_exit_plan)
-    criteria: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=check_names)
+    criteria: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -266,29 +249,31 @@ class HoldCommittee:
     by: Actor = attrs.field(converter=_by, validator=_check_by)
     decision: Decision = attrs.field(converter=_to_decision, validator=member(Decision))
     attendees: tuple[Actor, ...] = attrs.field(
-        default=(), converter=_attendees, validator=_check_attendees
+        default=(), converter=as_actors, validator=_check_attendees
     )
     phase_change: str | None = attrs.field(default=None, validator=check_optional_name)
     months: int | None = attrs.field(default=None, validator=_check_months)
-    grants: tuple[Grant, ...] = attrs.field(default=(), converter=_grants, validator=check_grants)
+    grants: tuple[Grant, ...] = attrs.field(default=(), converter=as_grants, validator=check_grants)
     override: str | None = attrs.field(default=None, validator=check_optional_text)
     next_on: dt.date | None = attrs.field(default=None, validator=check_optional_date)
     objectives: tuple[str, ...] = attrs.field(
-        default=(), converter=_str_tuple, validator=check_names
+        default=(), converter=to_str_tuple, validator=check_names
     )
     impact: ImpactReading | None = attrs.field(default=None, validator=_optional_impact)
     documents: tuple[str, ...] = attrs.field(
-        default=(), converter=_str_tuple, validator=check_names
+        default=(), converter=to_str_tuple, validator=check_names
     )
     sponsor_budget_line: Decimal | None = attrs.field(
-        default=None, converter=_optional_amount, validator=check_optional_amount
+        default=None, converter=as_optional_amount, validator=check_optional_amount
     )
     post_mortem: PostMortem | None = attrs.field(default=None, validator=_optional_post_mortem)
     procedure: StopProcedure = attrs.field(
         default=StopProcedure.NO_IMPACT, converter=_to_procedure, validator=member(StopProcedure)
     )
     safeguard_until: dt.date | None = attrs.field(default=None, validator=check_optional_date)
-    criteria: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=check_names)
+    criteria: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
     exit_plan: ExitPlan | None = attrs.field(default=None, validator=_optional_exit_plan)
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
@@ -307,7 +292,7 @@ class GrantFunds:
 
     on: dt.date = attrs.field(validator=check_date)
     by: Actor = attrs.field(converter=_by, validator=_check_by)
-    grants: tuple[Grant, ...] = attrs.field(converter=_grants, validator=check_grants)
+    grants: tuple[Grant, ...] = attrs.field(converter=as_grants, validator=check_grants)
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
@@ -321,7 +306,7 @@ class Spend:
 
     on: dt.date = attrs.field(validator=check_date)
     by: Actor = attrs.field(converter=_by, validator=_check_by)
-    amount: Decimal = attrs.field(converter=_amount, validator=check_positive_amount)
+    amount: Decimal = attrs.field(converter=as_amount, validator=check_positive_amount)
     label: str = attrs.field(default="", validator=check_text)
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
@@ -343,7 +328,7 @@ class AwardFast:
     by: Actor = attrs.field(converter=_by, validator=_check_by)
     edition: int = attrs.field(validator=count(1))
     cofinancing: Decimal = attrs.field(
-        default=Decimal(0), converter=_amount, validator=check_amount
+        default=Decimal(0), converter=as_amount, validator=check_amount
     )
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
@@ -359,7 +344,7 @@ class FileRecovery:
     on: dt.date = attrs.field(validator=check_date)
     by: Actor = attrs.field(converter=_by, validator=_check_by)
     approached: tuple[str, ...] = attrs.field(
-        default=(), converter=_str_tuple, validator=check_names
+        default=(), converter=to_str_tuple, validator=check_names
     )
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
@@ -378,7 +363,7 @@ class TakeOver:
     on: dt.date = attrs.field(validator=check_date)
     by: Actor = attrs.field(converter=_by, validator=_check_by)
     sponsor: str = attrs.field(validator=check_name)
-    grants: tuple[Grant, ...] = attrs.field(converter=_grants, validator=check_grants)
+    grants: tuple[Grant, ...] = attrs.field(converter=as_grants, validator=check_grants)
     months: int | None = attrs.field(default=None, validator=_check_months)
     override: str | None = attrs.field(default=None, validator=check_optional_text)
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
@@ -413,7 +398,7 @@ class UpdateDossier:
 
     on: dt.date = attrs.field(validator=check_date)
     by: Actor = attrs.field(converter=_by, validator=_check_by)
-    done: tuple[str, ...] = attrs.field(converter=_str_tuple, validator=check_dossier_items)
+    done: tuple[str, ...] = attrs.field(converter=to_str_tuple, validator=check_dossier_items)
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
@@ -431,7 +416,9 @@ class DesignateNationalImpact:
 
     on: dt.date = attrs.field(validator=check_date)
     by: Actor = attrs.field(converter=_by, validator=_check_by)
-    criteria: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=check_names)
+    criteria: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 

@@ -200,8 +200,6 @@ def _sequence_hook(kind: Any, converter: cattrs.Converter) -> Any:
     and memory on a long list of bad items; one error with its index says
     what to fix. Text is refused, never iterated character by character.
     """
-    from cattrs.errors import IterableValidationError, IterableValidationNote  # noqa: PLC0415
-
     item_type = typing.get_args(kind)[0]
     hook = converter.get_structure_hook(item_type)
 
@@ -214,12 +212,19 @@ def _sequence_hook(kind: Any, converter: cattrs.Converter) -> Any:
             try:
                 result.append(hook(item, item_type))
             except Exception as exc:  # noqa: BLE001  (re-raised with its index, as cattrs does)
-                note = IterableValidationNote(f"@ index {index}", index, item_type)
-                exc.__notes__ = [*getattr(exc, "__notes__", []), note]
-                raise IterableValidationError(f"While structuring {kind!r}", [exc], kind) from None
+                raise _at(exc, index, item_type, kind) from None
         return tuple(result)
 
     return structure
+
+
+def _at(error: Exception, where: int | str, item_type: Any, kind: Any) -> Exception:
+    """``error`` as cattrs reports the item at index or key ``where`` of a ``kind``."""
+    from cattrs.errors import IterableValidationError, IterableValidationNote  # noqa: PLC0415
+
+    note = IterableValidationNote(f"@ {where}", where, item_type)
+    error.__notes__ = [*getattr(error, "__notes__", []), note]
+    return IterableValidationError(f"While structuring {kind!r}", [error], kind)
 
 
 def _is_mapping(kind: Any) -> bool:
@@ -229,8 +234,6 @@ def _is_mapping(kind: Any) -> bool:
 
 def _mapping_hook(kind: Any, converter: cattrs.Converter) -> Any:
     """A JSON object to a dict, stopping at the first bad entry (see :func:`_sequence_hook`)."""
-    from cattrs.errors import IterableValidationError, IterableValidationNote  # noqa: PLC0415
-
     key_type, value_type = typing.get_args(kind)
     hook = converter.get_structure_hook(value_type)
 
@@ -247,9 +250,7 @@ def _mapping_hook(kind: Any, converter: cattrs.Converter) -> Any:
                 result[key] = hook(item, value_type)
             except Exception as exc:  # noqa: BLE001  (re-raised with its key, as cattrs does)
                 shown = repr(key[:40]) if isinstance(key, str) else show(key)
-                note = IterableValidationNote(f"@ key {shown}", shown, value_type)
-                exc.__notes__ = [*getattr(exc, "__notes__", []), note]
-                raise IterableValidationError(f"While structuring {kind!r}", [exc], kind) from None
+                raise _at(exc, shown, value_type, kind) from None
         return result
 
     return structure

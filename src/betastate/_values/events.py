@@ -36,8 +36,9 @@ from betastate._values.fields import (
 )
 from betastate._values.money import (
     Grant,
-    as_decimal,
+    as_amount,
     as_grants,
+    as_optional_amount,
     check_grants,
     check_optional_amount,
     check_optional_measure,
@@ -60,7 +61,8 @@ class Decision(enum.StrEnum):
     STOP = "stop"
 
 
-def _actors_tuple(value: Iterable[Actor]) -> tuple[Actor, ...]:
+def as_actors(value: Iterable[Actor]) -> tuple[Actor, ...]:
+    """Actors as a tuple, or ``value`` unchanged for the field's validator to refuse."""
     return to_tuple(value)  # type: ignore[no-any-return]
 
 
@@ -70,18 +72,6 @@ def _to_optional_decision(value: Decision | str | None) -> Decision | None:
 
 def _to_optional_procedure(value: StopProcedure | str | None) -> StopProcedure | None:
     return to_member(StopProcedure, value)  # type: ignore[no-any-return]
-
-
-def _str_tuple(value: Iterable[str] | str) -> tuple[str, ...]:
-    return to_str_tuple(value)  # type: ignore[no-any-return]
-
-
-def _amount(value: Decimal | int | str) -> Decimal:
-    return as_decimal(value)  # type: ignore[no-any-return]
-
-
-def _optional_amount(value: Decimal | int | str | None) -> Decimal | None:
-    return as_decimal(value)  # type: ignore[no-any-return]
 
 
 _check_actors = tuple_of(Actor)
@@ -107,20 +97,20 @@ class ImpactReading:
     """
 
     usable: Decimal | None = attrs.field(
-        default=None, converter=_optional_amount, validator=check_optional_measure
+        default=None, converter=as_optional_amount, validator=check_optional_measure
     )
     used: int | None = attrs.field(default=None, validator=optional_count())
     useful: Decimal | None = attrs.field(
-        default=None, converter=_optional_amount, validator=check_optional_rate
+        default=None, converter=as_optional_amount, validator=check_optional_rate
     )
     impactful: str | None = attrs.field(default=None, validator=check_optional_text)
     efficient: str | None = attrs.field(default=None, validator=check_optional_text)
     monthly_active_users: int | None = attrs.field(default=None, validator=optional_count())
     cost_per_use: Decimal | None = attrs.field(
-        default=None, converter=_optional_amount, validator=check_optional_measure
+        default=None, converter=as_optional_amount, validator=check_optional_measure
     )
     cost_per_impact: Decimal | None = attrs.field(
-        default=None, converter=_optional_amount, validator=check_optional_measure
+        default=None, converter=as_optional_amount, validator=check_optional_measure
     )
 
 
@@ -188,16 +178,16 @@ class CommitteeHeld:
     )
     phase_change: str | None = attrs.field(default=None, validator=check_optional_name)
     attendees: tuple[Actor, ...] = attrs.field(
-        default=(), converter=_actors_tuple, validator=_check_actors
+        default=(), converter=as_actors, validator=_check_actors
     )
     objectives: tuple[str, ...] = attrs.field(
-        default=(), converter=_str_tuple, validator=check_names
+        default=(), converter=to_str_tuple, validator=check_names
     )
     impact: ImpactReading | None = attrs.field(
         default=None, validator=instance(ImpactReading, optional=True)
     )
     documents: tuple[str, ...] = attrs.field(
-        default=(), converter=_str_tuple, validator=check_names
+        default=(), converter=to_str_tuple, validator=check_names
     )
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
     by: Actor | None = attrs.field(default=None, validator=_check_by)
@@ -227,7 +217,9 @@ class NationalImpactDesignated:
     """
 
     on: dt.date = attrs.field(validator=check_date)
-    criteria: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=check_names)
+    criteria: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
     by: Actor | None = attrs.field(default=None, validator=_check_by)
 
@@ -245,7 +237,7 @@ class FastLaureate:
     on: dt.date = attrs.field(validator=check_date)
     edition: int | None = attrs.field(default=None, validator=optional_count(1))
     amount: Decimal | None = attrs.field(
-        default=None, converter=_optional_amount, validator=check_optional_amount
+        default=None, converter=as_optional_amount, validator=check_optional_amount
     )
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
     by: Actor | None = attrs.field(default=None, validator=_check_by)
@@ -323,7 +315,7 @@ class Spent:
     """
 
     on: dt.date = attrs.field(validator=check_date)
-    amount: Decimal = attrs.field(converter=_amount, validator=check_positive_amount)
+    amount: Decimal = attrs.field(converter=as_amount, validator=check_positive_amount)
     label: str = attrs.field(default="", validator=check_text)
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
     by: Actor | None = attrs.field(default=None, validator=_check_by)
@@ -355,7 +347,7 @@ class RecoveryFiled:
 
     on: dt.date = attrs.field(validator=check_date)
     approached: tuple[str, ...] = attrs.field(
-        default=(), converter=_str_tuple, validator=check_names
+        default=(), converter=to_str_tuple, validator=check_names
     )
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
     by: Actor | None = attrs.field(default=None, validator=_check_by)
@@ -396,7 +388,7 @@ class DossierUpdated:
     """
 
     on: dt.date = attrs.field(validator=check_date)
-    done: tuple[str, ...] = attrs.field(converter=_str_tuple, validator=check_dossier_items)
+    done: tuple[str, ...] = attrs.field(converter=to_str_tuple, validator=check_dossier_items)
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
     by: Actor | None = attrs.field(default=None, validator=_check_by)
 

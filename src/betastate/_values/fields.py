@@ -319,16 +319,16 @@ def to_tuple(value: Any) -> Any:
     return tuple(value)
 
 
-def to_str_tuple(value: Any) -> Any:
+def to_str_tuple(value: Iterable[str] | str) -> tuple[str, ...]:
     """:func:`to_tuple`, except that a lone string is one item, not its characters."""
     kind = value.__class__
     if kind is _TUPLE:
-        return value
+        return value  # type: ignore[return-value]
     if kind is list:
         return tuple(value)
     if isinstance(value, str):
         return (value,)
-    return to_tuple(value)
+    return to_tuple(value)  # type: ignore[no-any-return]
 
 
 def tuple_of_str(value: Any) -> tuple[str, ...]:
@@ -386,18 +386,18 @@ _SCALARS: Final = (str, int, float, bool, dt.date, type(None))
 _TAGS: Final = frozenset({"$date", "$datetime"})
 
 
-def freeze_mapping(value: Any) -> Any:
+def freeze_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     """A read-only mapping (``None`` is empty), else ``value`` unchanged (for the validator)."""
     kind = value.__class__
     if kind is dict:
-        return MappingProxyType(value.copy())
+        return MappingProxyType(value.copy())  # type: ignore[union-attr]
     if kind is MappingProxyType:
-        return value
+        return value  # type: ignore[return-value]
     if value is None:
         return MappingProxyType({})
     if isinstance(value, Mapping):
         return MappingProxyType(dict(value))
-    return value
+    return value  # type: ignore[unreachable]  # not a mapping: check_free refuses it
 
 
 _Node = tuple[Any, Any, int, "_Node | None"]

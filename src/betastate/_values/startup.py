@@ -37,14 +37,6 @@ def _events_tuple(value: Iterable[Event]) -> tuple[Event, ...]:
     return tuple(value)
 
 
-def _str_tuple(value: Iterable[str] | str) -> tuple[str, ...]:
-    return to_str_tuple(value)  # type: ignore[no-any-return]
-
-
-def _free(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return freeze_mapping(value)  # type: ignore[no-any-return]
-
-
 class Phase(enum.StrEnum):
     """
     The eight statuses of the beta.gouv.fr rulebook (brief §3.1).
@@ -81,7 +73,7 @@ class Organisation:
     acronym: str | None = attrs.field(default=None, validator=check_optional_text)
     type: str | None = attrs.field(default=None, validator=check_optional_text)
     extra: Mapping[str, Any] = attrs.field(
-        factory=dict, converter=_free, validator=check_free, hash=False
+        factory=dict, converter=freeze_mapping, validator=check_free, hash=False
     )
 
 
@@ -102,7 +94,7 @@ class Incubator:
     owner: str | None = attrs.field(default=None, validator=check_optional_text)
     website: str | None = attrs.field(default=None, validator=check_optional_text)
     extra: Mapping[str, Any] = attrs.field(
-        factory=dict, converter=_free, validator=check_free, hash=False
+        factory=dict, converter=freeze_mapping, validator=check_free, hash=False
     )
 
 
@@ -124,7 +116,9 @@ class Mission:
     end: dt.date | None = attrs.field(default=None, validator=check_optional_date)
     status: str | None = attrs.field(default=None, validator=check_optional_text)
     employer: str | None = attrs.field(default=None, validator=check_optional_text)
-    startups: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=check_names)
+    startups: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
 
 
 def _missions(value: Iterable[Mission]) -> tuple[Mission, ...]:
@@ -183,15 +177,17 @@ class Startup:
     mission: str = attrs.field(default="", validator=check_text)
     incubator: str | None = attrs.field(default=None, validator=check_optional_text)
     incubators: tuple[str, ...] = attrs.field(
-        default=(), converter=_str_tuple, validator=check_names
+        default=(), converter=to_str_tuple, validator=check_names
     )
-    sponsors: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=check_names)
+    sponsors: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
     contact: str | None = attrs.field(default=None, validator=check_optional_text)
     link: str | None = attrs.field(default=None, validator=check_optional_text)
     repository: str | None = attrs.field(default=None, validator=check_optional_text)
     history: tuple[Event, ...] = attrs.field(default=(), converter=_events_tuple)
     extra: Mapping[str, Any] = attrs.field(
-        factory=dict, converter=_free, validator=check_free, hash=False
+        factory=dict, converter=freeze_mapping, validator=check_free, hash=False
     )
 
     @history.validator

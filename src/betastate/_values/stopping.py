@@ -29,7 +29,7 @@ from betastate._values.fields import (
     to_tuple,
     tuple_of,
 )
-from betastate._values.money import as_decimal, check_optional_amount
+from betastate._values.money import as_optional_amount, check_optional_amount
 
 
 class StopReason(enum.StrEnum):
@@ -117,9 +117,9 @@ NATIONAL_IMPACT_CRITERIA: Final = ("deployment", "impact-threshold", "quality")
 
 
 def _tuple_of_reasons(value: Iterable[StopReason | str]) -> tuple[StopReason, ...]:
-    items = to_str_tuple(value)
+    items: Any = to_str_tuple(value)
     if items.__class__ is not tuple:
-        return items  # type: ignore[no-any-return]  # the validator refuses it
+        return items  # type: ignore[no-any-return]  # not a sequence: the validator refuses it
     return tuple(to_member(StopReason, v) for v in items)
 
 
@@ -132,10 +132,6 @@ def _tuple_of_actors(value: Iterable[Actor]) -> tuple[Actor, ...]:
 
 def _to_trajectory(value: Trajectory | str) -> Trajectory:
     return to_member(Trajectory, value)  # type: ignore[no-any-return]
-
-
-def _optional_amount(value: Decimal | int | str | None) -> Decimal | None:
-    return as_decimal(value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -210,7 +206,7 @@ class ExitPlan:
     trajectory: Trajectory = attrs.field(converter=_to_trajectory, validator=member(Trajectory))
     host: str = attrs.field(validator=check_name)
     annual_running_cost: Decimal | None = attrs.field(
-        default=None, converter=_optional_amount, validator=check_optional_amount
+        default=None, converter=as_optional_amount, validator=check_optional_amount
     )
     legal_form: str | None = attrs.field(default=None, validator=check_optional_name)
 
