@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from betastate._analytics.portfolio import Portfolio
 from betastate._io import frontmatter
-from betastate._values.errors import DataFileError
+from betastate._values.errors import DataFileError, InvalidValue
 from betastate._values.reasons import Finding
 from betastate._values.startup import Incubator, Startup
 
@@ -202,10 +202,13 @@ def _incubator(item: Mapping[str, Any], where: str, file: str) -> Incubator:
     for key in fields:
         if attributes.get(key) is not None and not isinstance(attributes[key], str):
             raise _fail(file, f"{where}.attributes.{key}", "expected text", "quote it")
-    return Incubator(
-        id=ident,
-        title=attributes.get("title") or ident,
-        owner=attributes.get("owner") or None,
-        website=attributes.get("website") or None,
-        extra={k: v for k, v in attributes.items() if k not in fields},
-    )
+    try:
+        return Incubator(
+            id=ident,
+            title=attributes.get("title") or ident,
+            owner=attributes.get("owner") or None,
+            website=attributes.get("website") or None,
+            extra={k: v for k, v in attributes.items() if k not in fields},
+        )
+    except InvalidValue as error:
+        raise _fail(file, where, f"{error.field}: {error.problem}", error.fix) from None

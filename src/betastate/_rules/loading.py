@@ -201,8 +201,10 @@ def _load(text: str, origin: str, gates: Mapping[str, Gate] | None) -> Rulebook:
 
     try:
         raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError, or an integer too long for Python
         raise RulebookError(origin, "(syntax)", str(exc), "fix the TOML syntax") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise RulebookError(origin, "(syntax)", "nested too deeply", "flatten it") from None
     try:
         parsed = _file_converter().structure(raw, _RulebookFile)
     except cattrs.ClassValidationError as exc:
