@@ -258,3 +258,26 @@ class TestLatestDates:
 
         assert ["BS-DATE"] == [r.rule for r in verdict.errors]
         assert relaxed.accepted
+
+
+class TestLongFiles:
+    """Findings of a long file still name the right lines (counted from a line index)."""
+
+    def test_lines_of_many_findings(self, tmp_path: Path) -> None:
+        """Forty unknown phases: each BS-PHASE finding points at its own phase's line."""
+        lines = ["---", "title: Long", "mission: m", "incubator: i", "contact: c@d.e", "phases:"]
+        for index in range(40):
+            start = dt.date(2020, 1, 1) + dt.timedelta(days=index)
+            lines += [f"  - name: phase-{index:02d}", f"    start: {start.isoformat()}"]
+        folder = tmp_path / "_startups"
+        folder.mkdir()
+        (folder / "long.md").write_text("\n".join([*lines, "---", ""]), encoding="utf-8")
+
+        portfolio = bs.load_portfolio(folder)
+        found = {
+            f.message.split("'")[1]: f.line for f in portfolio.findings if f.code == "BS-PHASE"
+        }
+
+        assert 40 == len(found)
+        for name, line in found.items():
+            assert f"  - name: {name}" == lines[line - 1]
