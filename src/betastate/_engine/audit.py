@@ -12,6 +12,7 @@ turns ``off`` are skipped.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from bisect import bisect_right
 from collections.abc import Callable
 from itertools import pairwise
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from betastate._engine.ledger import add_months
 from betastate._engine.state import PhaseSpan, committee_interval, ordered_entries, spans_of
-from betastate._values.events import CommitteeHeld, Event, PhaseEnded, PhaseEntered
+from betastate._values.events import EVENT_TYPES, CommitteeHeld, Event, PhaseEnded, PhaseEntered
 from betastate._values.fields import date_fields, dated_fields
 from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Startup
@@ -76,15 +77,10 @@ def _transitions(book: Rulebook) -> dict[tuple[str | None, str], TransitionDef]:
     return moves
 
 
-_ONE_DATE: set[type] = set()
-_MORE_DATES: set[type] = set()
-
-
-def _sort_dated(kind: type) -> bool:
-    """Whether events of ``kind`` carry one date (remembered in ``_ONE_DATE``/``_MORE_DATES``)."""
-    one = len(date_fields(kind)) == 1
-    (_ONE_DATE if one else _MORE_DATES).add(kind)
-    return one
+@functools.cache
+def _dated_once() -> frozenset[type]:
+    """The event classes whose only date is ``on``."""
+    return frozenset(kind for kind in EVENT_TYPES if date_fields(kind) == ("on",))
 
 
 Locate = Callable[[str, tuple[dt.date, ...]], tuple[str | None, int | None]]
@@ -120,11 +116,9 @@ class _Audit:
     def dates(self, history: tuple[Event, ...]) -> None:
         th = self.book.thresholds
         low, high = th.earliest_date, th.latest_date
+        once = _dated_once()
         for event in history:
-            kind = event.__class__
-            if low <= event.on <= high and (
-                kind in _ONE_DATE or (kind not in _MORE_DATES and _sort_dated(kind))
-            ):
+            if event.__class__ in once and low <= event.on <= high:
                 continue  # the common case: one date, in range
             for field, day in dated_fields(event):
                 if not low <= day <= high:
