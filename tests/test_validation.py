@@ -186,8 +186,8 @@ class TestCountsEnumsTexts:
         assert "'continue'" in error.problem
 
     def test_unknown_role(self):
-        """by= names an actor or a role."""
-        error = refused(lambda: bs.Launch(on=DAY, by="king"), InvalidType)
+        """by= names an actor or a role (a malformed name is neither)."""
+        error = refused(lambda: bs.Launch(on=DAY, by="Le Roi !"), InvalidType)
 
         assert "'sponsor'" in error.fix
 
