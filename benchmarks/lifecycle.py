@@ -243,8 +243,8 @@ def main() -> None:
     print(f"  10,000 startups, {events:,} events: {used / 2**20:8.1f} MB   (target <= 50 MB)")
     short_cost, long_cost, short_events, long_events = history_scaling()
     print("A command's cost against the length of the history (one cycle of 10 commands)")
-    print(f"  on {short_events:>5} events:                   {short_cost / 10 * 1e6:8.1f} us a command")
-    print(f"  on {long_events:>5} events:                   {long_cost / 10 * 1e6:8.1f} us a command")
+    for events, cost in ((short_events, short_cost), (long_events, long_cost)):
+        print(f"  on {events:>5} events:            {cost / 10 * 1e6:8.1f} us a command")
     print(f"  ratio long / short:                  {long_cost / short_cost:8.2f}x   (target <= 2x)")
     elapsed, commands, warnings = many_commands()
     per_command = elapsed / commands

@@ -50,7 +50,7 @@ def _funded(spends: int) -> bs.Startup:
 
 class TestCarriedFold:
     def test_a_command_folds_only_its_own_events(self, monkeypatch: pytest.MonkeyPatch):
-        """Applying a command to a startup with a long history feeds the fold its new events only."""
+        """A command on a startup with a long history feeds the fold its new events only."""
         startup = _funded(300)
         LIFECYCLE.state(startup)  # the fold exists
         fed: list[object] = []
@@ -68,7 +68,7 @@ class TestCarriedFold:
         assert list(outcome.events) == fed
 
     def test_the_parent_keeps_its_state(self):
-        """The startup a command started from keeps its own state: the fold is copied, not shared."""
+        """The startup a command started from keeps its state: the fold is copied, not shared."""
         startup = _funded(3)
         before = LIFECYCLE.state(startup)
 

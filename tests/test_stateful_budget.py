@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 import attrs
-
 from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
