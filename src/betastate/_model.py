@@ -261,6 +261,9 @@ class Startup:
         repository: Source code URL.
         history: Dated events (see :data:`betastate.Event`).
         extra: Every other key of the source record, kept as read.
+        body: The page's markdown text (after the front matter, leading blank
+            lines dropped, as the site renders it): context, problem, what
+            was built and, for a stopped product, often why it stopped.
 
     .. versionadded:: 0.1.0
     """
@@ -276,6 +279,7 @@ class Startup:
     repository: str | None = None
     history: tuple[Event, ...] = attrs.field(default=(), converter=_events_tuple)
     extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze_mapping, hash=False)
+    body: str = attrs.field(default="", repr=False)
 
     @history.validator
     def _check_history(self, _attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
