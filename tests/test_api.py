@@ -109,6 +109,14 @@ EXPECTED = {
     "save_startup",
     "write_frontmatter",
     "to_data",
+    "Affinity",
+    "Asset",
+    "Evidence",
+    "Lesson",
+    "Related",
+    "STOP_PATTERNS",
+    "StopPattern",
+    "reason_counts",
 }
 
 

@@ -109,7 +109,15 @@ if TYPE_CHECKING:
     from ._analytics import SurvivalCurve as SurvivalCurve
     from ._audit import audit as audit
     from ._jsonapi import load_jsonapi as load_jsonapi
+    from ._lessons import STOP_PATTERNS as STOP_PATTERNS
+    from ._lessons import Asset as Asset
+    from ._lessons import Evidence as Evidence
+    from ._lessons import Lesson as Lesson
+    from ._lessons import StopPattern as StopPattern
+    from ._lessons import reason_counts as reason_counts
     from ._loaders import load_portfolio as load_portfolio
+    from ._related import Affinity as Affinity
+    from ._related import Related as Related
     from ._schema import json_schema as json_schema
     from ._writer import save_startup as save_startup
     from ._writer import write_frontmatter as write_frontmatter
@@ -124,6 +132,14 @@ _LAZY: dict[str, str] = {
     "SpendEstimate": "_analytics",
     "SurvivalCurve": "_analytics",
     "audit": "_audit",
+    "Affinity": "_related",
+    "Asset": "_lessons",
+    "Evidence": "_lessons",
+    "Lesson": "_lessons",
+    "Related": "_related",
+    "STOP_PATTERNS": "_lessons",
+    "StopPattern": "_lessons",
+    "reason_counts": "_lessons",
     "json_schema": "_schema",
     "load_jsonapi": "_jsonapi",
     "load_portfolio": "_loaders",
@@ -178,8 +194,11 @@ __all__ = [
     "DOSSIER_ITEMS",
     "NATIONAL_IMPACT_CRITERIA",
     "SCHEMA_VERSION",
+    "STOP_PATTERNS",
     "Actor",
     "Advance",
+    "Affinity",
+    "Asset",
     "AwardFast",
     "BetastateError",
     "BudgetPublished",
@@ -194,6 +213,7 @@ __all__ = [
     "Envelope",
     "Estimate",
     "Event",
+    "Evidence",
     "ExitPlan",
     "FastLaureate",
     "FileRecovery",
@@ -211,6 +231,7 @@ __all__ = [
     "Launch",
     "Ledger",
     "LegacyName",
+    "Lesson",
     "Lifecycle",
     "LiquidationDecided",
     "Member",
@@ -234,6 +255,7 @@ __all__ = [
     "Reason",
     "Record",
     "RecoveryFiled",
+    "Related",
     "Role",
     "RuleDef",
     "Rulebook",
@@ -245,6 +267,7 @@ __all__ = [
     "Startup",
     "StartupState",
     "Stop",
+    "StopPattern",
     "StopProcedure",
     "StopReason",
     "Stopped",
@@ -267,6 +290,7 @@ __all__ = [
     "make_converter",
     "portfolio_from_json",
     "portfolio_to_json",
+    "reason_counts",
     "rulebook",
     "sample_portfolio",
     "save_startup",

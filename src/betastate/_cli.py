@@ -177,7 +177,7 @@ def _add_lint_and_schema(commands: Any) -> None:
     commands.add_parser("schema", help="print the JSON Schema of betastate JSON")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911  (one return per command)
     """Run the command line; returns the exit code."""
     parser = argparse.ArgumentParser(prog="betastate", description=__doc__.splitlines()[1])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -198,7 +198,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--output", "-o", type=Path, help="write to this file instead of standard output"
     )
     _add_lint_and_schema(commands)
+    from . import _cli_lessons  # noqa: PLC0415  (one module per subcommand group)
+
+    _cli_lessons.register(commands)
     args = parser.parse_args(argv)
+    if args.command == "lessons":
+        return _cli_lessons.run(args, load_any)
     if args.command == "lint":
         return _lint_command(args)
     if args.command == "schema":

@@ -39,6 +39,7 @@ from ._stopping import StopProcedure, StopReason
 
 
 if TYPE_CHECKING:
+    from ._events import Event
     from ._model import Startup
     from ._portfolio import Portfolio
     from ._rulebook import Rulebook
@@ -63,7 +64,7 @@ def fold(text: str) -> str:
     ``text`` lower-cased, accents and ligatures folded, apostrophes straight.
 
     The patterns and the similarity index compare folded text, so "Arrêt",
-    "arret" and "ARRÊT" are one word, and so are "l’équipe" and "l'equipe".
+    "arret" and "ARRÊT" are one word; typographic apostrophes become ``'``.
     """
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return _SPECIAL.sub(lambda m: _SPECIAL_FOLD.get(m.group(0), "'"), _MARKS.sub("", decomposed))
@@ -86,6 +87,8 @@ def links(text: str) -> Iterator[tuple[str, str]]:
     for match in _MD_LINK.finditer(text):
         taken.append(match.span())
         yield match.group(2), match.group(1).strip()
+        for inner in _URL.finditer(match.group(1)):  # "[https://...]()": the URL is the anchor
+            yield inner.group(0).rstrip(".,;:!?"), ""
     for match in _HTML_LINK.finditer(text):
         taken.append(match.span())
         yield match.group(1), _TAG.sub("", match.group(2)).strip()
@@ -215,7 +218,8 @@ STOP_PATTERNS: Final[tuple[StopPattern, ...]] = (
     _p(
         R.NO_FUNDING,
         "funding-refused",
-        r"\b(?:demandes? de )?(?:financements?|budgets?|refinancement) " + (_W % 5)
+        r"\b(?:demandes? de )?(?:financements?|budgets?|refinancement) "
+        + (_W % 5)
         + r"n'(?:a|ont) pas ete (?:validee?s?|accordee?s?|retenue?s?|obtenue?s?|votee?s?)|"
         r"\bproblematiques? (?:de budget|de financement|budgetaires?)",
         "la demande de financement n'a pas été validée",
@@ -284,7 +288,8 @@ STOP_PATTERNS: Final[tuple[StopPattern, ...]] = (
         R.NO_INTRAPRENEUR,
         "no-intrapreneur",
         r"\b(?:pas|plus|aucun|absence|manque|sans|faute) (?:de |d')?intrapreneu|"
-        r"\b(?:identifier|trouver|liberer|recruter|mobiliser) (?:et liberer )?(?:du temps (?:d'|de l')"
+        r"\b(?:identifier|trouver|liberer|recruter|mobiliser) (?:et liberer )?(?:du temps (?:d'"
+        r"|de l')"
         r"|un |une |d'|de l'|l')?intrapreneu",
         "difficultés à identifier et libérer du temps d'intrapreneur",
     ),
@@ -320,7 +325,8 @@ STOP_PATTERNS: Final[tuple[StopPattern, ...]] = (
         R.INSUFFICIENT_IMPACT,
         "low-usage",
         r"\b(?:faible|insuffisante?|peu d'|manque d'|absence d') ?(?:usage|adoption|utilisation|"
-        r"audience|utilisateurs|usagers|traction|deploiement)(?! (?:des|du|de la|de ces) )|\busages? (?:reste |est |sont )?"
+        r"audience|utilisateurs|usagers|traction|deploiement)(?! (?:des|du|de la|de ces) )|\bus"
+        r"ages? (?:reste |est |sont )?"
         r"(?:trop )?(?:faibles?|limitee?s?|insuffisante?s?|marginale?s?)",
         "une faible adoption par les agents",
     ),
@@ -338,7 +344,9 @@ STOP_PATTERNS: Final[tuple[StopPattern, ...]] = (
         "results-not-shown",
         r"\bpas (?:demontre|prouve|montre|permis de demontrer) (?:sa |son |leur |de |des )?"
         r"(?:capacite|utilite|valeur|efficacite|resultats?|interet)|\bpas (?:montre|donne|obtenu|"
-        r"produit) (?:de |des )?resultats? " + (_W % 2) + r"(?:encourageants?|probants?|concluants?|"
+        r"produit) (?:de |des )?resultats? "
+        + (_W % 2)
+        + r"(?:encourageants?|probants?|concluants?|"
         r"satisfaisants?)|\bimpacts? " + (_W % 6) + r"(?:s'est|se sont) (?:avere|revele)e?s? "
         r"(?:limite|faible|insuffisant|modeste|decevant)|\b(?:n'etait|n'est) pas concluante?",
         "l'expérimentation n'a pas démontré sa capacité à accélérer l'installation",
@@ -346,7 +354,8 @@ STOP_PATTERNS: Final[tuple[StopPattern, ...]] = (
     _p(
         R.INSUFFICIENT_IMPACT,
         "usage-fell",
-        r"\busages? (?:a |ont )?(?:chute|baisse|decline|diminue|s'est effondre|devenu\w* (?:quasi[- ])?"
+        r"\busages? (?:a |ont )?(?:chute|baisse|decline|diminue|s'est effondre|devenu\w* (?:qua"
+        r"si[- ])?"
         r"nul)|\bactivite (?:est )?devenue? (?:quasi[- ])?nulle|\bdifficulte a (?:acquerir|attirer|"
         r"trouver|toucher|fideliser) (?:des |de |les )?(?:usagers|utilisateurs|clients|publics?)|"
         r"\bpas (?:concluante?|probante?)s?\b",
@@ -382,7 +391,8 @@ STOP_PATTERNS: Final[tuple[StopPattern, ...]] = (
         "tool-exists",
         r"\b(?:outils?|solutions?|services?|produits?|dispositifs?|offres?|logiciels?|"
         r"applications?|plateformes?|sites?) " + (_W % 4) + r"(?:existe|existait|existent|"
-        r"existaient|pouvai(?:t|ent)) deja|\b(?:il )?exist(?:e|ait|aient|ent) deja (?:des |un |une |"
+        r"existaient|pouvai(?:t|ent)) deja|\b(?:il )?exist(?:e|ait|aient|ent) deja (?:des |un |"
+        r"une |"
         r"plusieurs |d'autres |de nombreu\w+ )" + (_W % 2) + r"(?:outils?|solutions?|services?|"
         r"produits?|dispositifs?|offres?|logiciels?|applications?|plateformes?|acteurs?)",
         "un outil existant pouvait déjà répondre à la majorité des besoins",
@@ -392,7 +402,7 @@ STOP_PATTERNS: Final[tuple[StopPattern, ...]] = (
         "existing-tool-answers",
         r"\b(?:outils?|solutions?|logiciels?|services?|produits?|dispositifs?|offres?|systemes?)"
         r" (?:deja )?existante?s? " + (_W % 4) + r"(?:repond|couvr|suffi|permet|pouvai)",
-        "s'appuyer sur le système existant",
+        "le système existant répond déjà aux principaux besoins",
     ),
     _p(
         R.SOLUTION_EXISTS,
@@ -421,23 +431,35 @@ STOP_PATTERNS: Final[tuple[StopPattern, ...]] = (
         R.SOLUTION_EXISTS,
         "already-covered",
         r"\bgeneralisation (?:du|d'un|de la|d'une) (?:teleservice|service|outil|solution|"
-        r"dispositif|plateforme)|\b(?:initiatives?|projets?|acteurs?|plateformes?) " + (_W % 2)
+        r"dispositif|plateforme)|\b(?:initiatives?|projets?|acteurs?|plateformes?) "
+        + (_W % 2)
         + r"(?:sont |etaient |est |etait )?deja (?:amorcee?s?|lancee?s?|en cours|en train|"
-        r"existante?s?|en developpement|positionnee?s?|presente?s?)|\b(?:nouveau produit|nouvel outil|"
+        r"existante?s?|en developpement|positionnee?s?|presente?s?)|\b(?:nouveau produit|nouvel"
+        r" outil|"
         r"nouvelle solution|nouveau service) (?:n'(?:etait|est) pas|pas) "
         r"(?:opportun|pertinent|necessaire|indique|utile)|\bdeja (?:identifiee?s?|couverte?s?|"
-        r"traitee?s?|realisee?s?|assuree?s?|inclus\w*) (?:par|avec|grace a|dans)|\b(?:inclut|integre|"
-        r"couvre|absorbe\w*|absorber) (?:bien |deja )?(?:\w+ ){0,3}(?:les |la |le )?fonctionnalites|"
+        r"traitee?s?|realisee?s?|assuree?s?|inclus\w*) (?:par|avec|grace a|dans)|\b(?:inclut|in"
+        r"tegre|"
+        r"couvre|absorbe\w*|absorber) (?:bien |deja )?(?:\w+ ){0,3}(?:les |la |le )?fonctionnal"
+        r"ites|"
         r"\bcapitaliser sur (?:leurs|les|des) outils",
         "de nombreuses initiatives sont déjà amorcées et un nouveau produit n'était pas opportun",
     ),
     _p(
         R.TOO_MANY_CONSTRAINTS,
         "constraints",
-        r"\btrop de contraintes|\b(?:obstacles?|freins?|verrous?|blocages?) " + (_W % 1)
-        + _KINDS + r"|\b(?:en raison|du fait|a cause|face|confrontee?s?|rencontre\w*) (?:de |des |"
-        r"aux |a |a des )?" + (_W % 3) + r"(?:contraintes?|difficultes?|complexites?) " + (_W % 1)
-        + _KINDS + r"|\b(?:contraintes?|difficultes?|complexites?) " + (_W % 1) + _KINDS
+        r"\btrop de contraintes|\b(?:obstacles?|freins?|verrous?|blocages?) "
+        + (_W % 1)
+        + _KINDS
+        + r"|\b(?:en raison|du fait|a cause|face|confrontee?s?|rencontre\w*) (?:de |des |"
+        r"aux |a |a des )?"
+        + (_W % 3)
+        + r"(?:contraintes?|difficultes?|complexites?) "
+        + (_W % 1)
+        + _KINDS
+        + r"|\b(?:contraintes?|difficultes?|complexites?) "
+        + (_W % 1)
+        + _KINDS
         + r" (?:fortes?|importantes?|majeures?|trop|insurmontables?|bloquantes?)",
         "des contraintes juridiques fortes",
     ),
@@ -506,7 +528,8 @@ STOP_PATTERNS: Final[tuple[StopPattern, ...]] = (
     _p(
         R.TEAM_DYSFUNCTION,
         "team-trouble",
-        r"\b(?:difficultes?|tensions?|conflits?|problemes?|dysfonctionnements?) " + (_W % 6)
+        r"\b(?:difficultes?|tensions?|conflits?|problemes?|dysfonctionnements?) "
+        + (_W % 6)
         + r"(?:au sein de l'|dans l'|de l'|entre l'|internes? a l')equipe|\bdysfonctionnement|"
         r"\bdeparts? (?:dans|de) l'equipe|\bequipe (?:incomplete|instable|demobilisee|"
         r"sous-dimensionnee)|\bturn-?over",
@@ -554,11 +577,13 @@ STOP_PATTERNS: Final[tuple[StopPattern, ...]] = (
     _p(
         R.TEAM_INITIATIVE,
         "team-decided",
-        r"\b(?:l'equipe|nous|l'intrapreneu\w*|les intrapreneu\w*) " + (_W % 2)
+        r"\b(?:l'equipe|nous|l'intrapreneu\w*|les intrapreneu\w*) "
+        + (_W % 2)
         + r"(?:avons|a|ont) (?:decide|choisi|propose|recommande|preconise|prefere) (?:de ne pas|"
         r"d'arreter|de mettre fin|l'arret|de stopper|de suspendre|de clore|de sortir|de mettre ce)|"
         r"\b(?:a l'initiative|a la demande|sur (?:proposition|recommandation)) de l'equipe|"
-        r"\bl'equipe (?:\w+ ){0,3}(?:a mis|met) fin|\bnous avons (?:decide d'|choisi d')?(?:mis fin|"
+        r"\bl'equipe (?:\w+ ){0,3}(?:a mis|met) fin|\bnous avons (?:decide d'|choisi d')?(?:mis"
+        r" fin|"
         r"arrete|stoppe|suspendu)|\bl'equipe decide d'arreter|\bl'equipe a propose (?:\w+ ){0,6}de "
         r"ne pas poursuivre",
         "l'équipe a décidé d'arrêter l'investigation",
@@ -593,6 +618,7 @@ _WHY_HEADING: Final = re.compile(
     r"^(?:\W*)(?:abandon|arret|fin d|post[- ]?mortem|pourquoi|conclusion|decision|cloture|"
     r"mise en pause|pause)"
 )
+_PARTS: Final = (("why", _WHY_HEADING), ("learnings", _LEARN_HEADING), ("advice", _ADVICE_HEADING))
 _CUE: Final = re.compile(
     r"\barret\b|\barrete\w* (?:le|la|les|l'|en|son|ses|au|apres|faute|suite|car|des|du)\b|"
     r"\babandon|\bsuspendu|\bsuspension|\b(?:mis|mise) en (?:pause|sommeil|veille)|\ben pause|"
@@ -630,7 +656,8 @@ class _Section:
 def _sections(body: str) -> list[_Section]:
     """The body cut at its headings (markdown ``#`` or a bold line); text before is level 0."""
     sections: list[_Section] = []
-    heading, level, lines = "", 0, []
+    heading, level = "", 0
+    lines: list[str] = []
     for line in body.splitlines():
         match = _HEADING.match(line.strip())
         if match is not None:
@@ -675,35 +702,37 @@ def _read_body(body: str) -> _BodyParts:
     learn: list[str] = []
     advice: list[str] = []
 
-    def take(sentence: str) -> None:
-        if sentence not in seen:
-            seen.add(sentence)
-            chosen.append(sentence)
+    def take(sentences: Iterable[str]) -> None:
+        for sentence in sentences:
+            if sentence not in seen:
+                seen.add(sentence)
+                chosen.append(sentence)
 
     for index, section in enumerate(sections):
         heading = fold(plain(section.heading)).strip()
         if heading and _STOP_HEADING.match(heading):
             text = _section_text(sections, index)
-            for sentence in _sentences(plain(text)):
-                take(sentence)
-            if _WHY_HEADING.match(heading):
-                why.append(text)
-            elif _LEARN_HEADING.match(heading):
-                learn.append(text)
-            elif _ADVICE_HEADING.match(heading):
-                advice.append(text)
-        sentences = _sentences(plain("\n".join(section.lines)))
-        after = 0
-        for sentence in sentences:
-            if _CUE.search(fold(sentence)):
-                take(sentence)
-                after = _CONTEXT_AFTER
-            elif after:
-                take(sentence)
-                after -= 1
-    return _BodyParts(
-        tuple(chosen), "\n\n".join(why), "\n\n".join(learn), "\n\n".join(advice)
-    )
+            take(_sentences(plain(text)))
+            kept = next(
+                (part for part, pattern in _PARTS if pattern.match(heading)),
+                None,
+            )
+            if kept is not None:
+                {"why": why, "learnings": learn, "advice": advice}[kept].append(text)
+        take(_cued(_sentences(plain("\n".join(section.lines)))))
+    return _BodyParts(tuple(chosen), "\n\n".join(why), "\n\n".join(learn), "\n\n".join(advice))
+
+
+def _cued(sentences: list[str]) -> Iterator[str]:
+    """The sentences with a stop cue, each with the few that follow it."""
+    after = 0
+    for sentence in sentences:
+        if _CUE.search(fold(sentence)):
+            yield sentence
+            after = _CONTEXT_AFTER
+        elif after:
+            yield sentence
+            after -= 1
 
 
 def _excerpt(sentence: str, match: re.Match[str]) -> str:
@@ -818,7 +847,7 @@ def _clean_url(url: str) -> str:
 
 
 def repository_root(url: str) -> str:
-    """A forge URL cut to its repository: no ``/tree/...``, ``/-/...``, ``.git`` or trailing ``/``."""
+    """A forge URL cut to its repository: no ``/tree/...``, ``/-/...``, ``.git``, final ``/``."""
     cut = _REPO_TAIL.sub("", _clean_url(url)).rstrip("/")
     return cut.removesuffix(".git")
 
@@ -979,9 +1008,7 @@ def _stop_entry(
     startup: Startup, book: Rulebook, on: dt.date | None
 ) -> tuple[PhaseEntered, str | None] | None:
     """The last stop phase entered on or before ``on``, with the phase it left."""
-    entries = [
-        e for e in ordered_entries(startup.history, book) if on is None or e.on <= on
-    ]
+    entries = [e for e in ordered_entries(startup.history, book) if on is None or e.on <= on]
     for index in range(len(entries) - 1, -1, -1):
         entry = entries[index]
         if book.has_phase(entry.phase) and book.phase(entry.phase).stop:
@@ -995,6 +1022,22 @@ def _stop_entry(
             )
             return entry, earlier
     return None
+
+
+def _comments(
+    events: list[Event], stops: list[Stopped], entry: PhaseEntered
+) -> list[tuple[str, str]]:
+    """``(source, comment)``: the end events', the stop phase's, then the others'."""
+    texts = [("end-event", stop.comment) for stop in stops if stop.comment]
+    if entry.comment:
+        texts.append((f"phase-comment:{entry.phase}", entry.comment))
+    for event in events:
+        if isinstance(event, PhaseEntered) and event is not entry and event.comment:
+            texts.append((f"phase-comment:{event.phase}", event.comment))
+        elif isinstance(event, CommitteeHeld | Note) and event.comment:
+            name = event.name if isinstance(event, Note) else "committee"
+            texts.append((f"event-comment:{name}", event.comment))
+    return texts
 
 
 def lesson(
@@ -1016,18 +1059,7 @@ def lesson(
     stops = [e for e in events if isinstance(e, Stopped)]
     post_mortem = next((s.post_mortem for s in reversed(stops) if s.post_mortem), None)
     last_stop = stops[-1] if stops else None
-    texts: list[tuple[str, str]] = []  # (source, text), in the order reasons are read
-    for stop in stops:
-        if stop.comment:
-            texts.append(("end-event", stop.comment))
-    if entry.comment:
-        texts.append((f"phase-comment:{entry.phase}", entry.comment))
-    for event in events:
-        if isinstance(event, PhaseEntered) and event is not entry and event.comment:
-            texts.append((f"phase-comment:{event.phase}", event.comment))
-        elif isinstance(event, CommitteeHeld | Note) and event.comment:
-            name = event.name if isinstance(event, Note) else "committee"
-            texts.append((f"event-comment:{name}", event.comment))
+    texts = _comments(events, stops, entry)
     parts = _read_body(startup.body)
     evidence: tuple[Evidence, ...]
     if post_mortem is not None and post_mortem.reasons:
@@ -1095,7 +1127,7 @@ def lessons(
 # -- aggregates ------------------------------------------------------------------------
 
 
-def _values(item: Lesson, key: LessonBy) -> tuple[str, ...]:
+def _values(item: Lesson, key: str) -> tuple[str, ...]:
     if key == "reason":
         return item.categories
     if key == "stage":
@@ -1108,9 +1140,8 @@ def _values(item: Lesson, key: LessonBy) -> tuple[str, ...]:
         return (str(item.on.year),)
     if key == "sponsor":
         return item.sponsors or (NONE_GROUP,)
-    chosen: str = key  # callers without a type checker may pass anything
     msg = (
-        f"by={chosen!r} is not a lesson grouping; "
+        f"by={key!r} is not a lesson grouping; "
         "use 'reason', 'stage', 'phase', 'incubator', 'year' or 'sponsor'"
     )
     raise ValueError(msg)
@@ -1120,7 +1151,7 @@ def reason_counts(
     items: Iterable[Lesson], by: Sequence[LessonBy] = ("reason", "stage")
 ) -> dict[tuple[str, ...], int]:
     """
-    Stopped products counted by reason × stage × incubator × year (any of them, in ``by``'s order).
+    Stopped products counted by reason, stage, incubator, year (any of them, in ``by``'s order).
 
     A lesson with several reasons counts once under each (and a product
     with several sponsors under each sponsor); one with none counts under
@@ -1128,12 +1159,12 @@ def reason_counts(
 
     .. versionadded:: 0.1.0
     """
-    if isinstance(by, str):
-        by = (by,)  # type: ignore[unreachable]  # a lone string is a caller's slip
+    given: object = by  # a lone string is one grouping, not one per letter
+    groupings = (given,) if isinstance(given, str) else tuple(map(str, by))
     counts: Counter[tuple[str, ...]] = Counter()
     for item in items:
         keys: list[tuple[str, ...]] = [()]
-        for key in by:
+        for key in groupings:
             keys = [(*prefix, value) for prefix in keys for value in _values(item, key)]
         counts.update(keys)
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -1191,3 +1222,86 @@ def reason_records(items: Iterable[Lesson]) -> list[dict[str, Any]]:
             for e in item.evidence
         )
     return rows
+
+
+# -- the report's section ------------------------------------------------------------------
+
+_SECTION_EXAMPLES: Final = 8
+
+
+def report_section(
+    portfolio: Portfolio, on: dt.date | None = None, rulebook: Rulebook | None = None
+) -> dict[str, Any]:
+    """
+    "What the stops teach", as JSON-ready data: counts, the share classified, examples.
+
+    Self-contained so the report can call it as one section (``lessons``).
+    """
+    items = lessons(portfolio, on, rulebook)
+    classified = [item for item in items if item.classified]
+    examples = sorted(classified, key=lambda item: (-item.on.toordinal(), item.slug))
+    return {
+        "stopped": len(items),
+        "classified": len(classified),
+        "share_classified": round(len(classified) / len(items), 4) if items else None,
+        "with_repository": sum(1 for item in items if item.repositories),
+        "by_reason": {k[0]: n for k, n in reason_counts(items, ("reason",)).items()},
+        "by_stage": {k[0]: n for k, n in reason_counts(items, ("stage",)).items()},
+        "by_year": dict(sorted((k[0], n) for k, n in reason_counts(items, ("year",)).items())),
+        "examples": [
+            {
+                "slug": item.slug,
+                "on": item.on.isoformat(),
+                "stage": item.stage,
+                "reasons": list(item.categories),
+                "evidence": item.evidence[0].excerpt,
+                "source": item.evidence[0].source,
+                "repositories": list(item.repositories),
+            }
+            for item in examples[:_SECTION_EXAMPLES]
+        ],
+    }
+
+
+def section_text(data: dict[str, Any]) -> list[str]:
+    """The section as terminal lines (English, like the rest of the report)."""
+    share = data["share_classified"]
+    out = [
+        "",
+        "What the stops teach",
+        (
+            f"  {data['stopped']} stopped products; reason found for {data['classified']}"
+            f" ({'-' if share is None else f'{share:.0%}'}), the rest unknown (never guessed);"
+            f" {data['with_repository']} left a repository"
+        ),
+    ]
+    out.extend(f"  {reason:<26} {n:>5}" for reason, n in data["by_reason"].items())
+    out.append("  stopped from: " + ", ".join(f"{k} {n}" for k, n in data["by_stage"].items()))
+    out.extend(
+        f"  - {example['slug']} ({example['on']}, {', '.join(example['reasons'])}):"
+        f" \u00ab{example['evidence'][:140]}\u00bb"
+        for example in data["examples"]
+    )
+    return out
+
+
+def section_html(data: dict[str, Any], image: str = "") -> str:
+    """The section as HTML (``image``: an ``<img>`` tag of the stop-reasons plot, if any)."""
+    share = data["share_classified"]
+    rows = "".join(
+        f'<tr><td>{html.escape(reason)}</td><td class="n">{n}</td></tr>'
+        for reason, n in data["by_reason"].items()
+    )
+    examples = "".join(
+        f"<li><b>{html.escape(e['slug'])}</b> ({html.escape(e['on'])}, "
+        f"{html.escape(', '.join(e['reasons']))}): \u00ab{html.escape(e['evidence'])}\u00bb "
+        f"<i>({html.escape(e['source'])})</i></li>"
+        for e in data["examples"]
+    )
+    return (
+        f"<p>{data['stopped']} stopped products; a reason was found for {data['classified']} "
+        f"({'-' if share is None else f'{share:.0%}'}), the others are unknown (never guessed); "
+        f"{data['with_repository']} left a source-code repository.</p>"
+        f"<table><tr><th>reason</th><th>stops</th></tr>{rows}</table>{image}"
+        f"<ul>{examples}</ul>"
+    )

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
         SurvivalCurve,
         SurvivalKind,
     )
+    from ._lessons import Lesson
+    from ._related import Related
     from ._rulebook import Rulebook
 
 
@@ -328,6 +330,40 @@ class Portfolio:
         from . import _analytics  # noqa: PLC0415
 
         return _analytics.estimated_spend(self, start, end, rates)
+
+    def lessons(
+        self, on: dt.date | None = None, *, rulebook: Rulebook | None = None
+    ) -> tuple[Lesson, ...]:
+        """
+        One :class:`Lesson` per product stopped on or before ``on`` (default: ever).
+
+        Reasons come from the post-mortem, else from the comments and the
+        body through :data:`betastate.STOP_PATTERNS`, each with its evidence;
+        none found is ``unknown``, never guessed.
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _lessons  # noqa: PLC0415
+
+        return _lessons.lessons(self, on, rulebook)
+
+    def related(
+        self, startup_or_text: Startup | str, k: int = 5, *, rulebook: Rulebook | None = None
+    ) -> tuple[Related, ...]:
+        """
+        The ``k`` past products most related to a product or a mission text, with why.
+
+        Text similarity of title, mission and body (French-aware) plus a
+        shared incubator, sponsors and user types; each result carries its
+        lesson (if stopped) and reusable repositories. The index is built on
+        first use and kept for this portfolio. Needs the ``analytics`` extra
+        (``snowballstemmer``).
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _related  # noqa: PLC0415
+
+        return _related.related(self, startup_or_text, k, rulebook)
 
     def _repr_html_(self) -> str:
         from ._html import portfolio_html  # noqa: PLC0415  (notebook-only path)
