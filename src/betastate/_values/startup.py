@@ -143,6 +143,9 @@ class Startup:
         repository: Source code URL.
         history: Dated events (see :data:`betastate.Event`).
         extra: Every other key of the source record, kept as read.
+        body: The page's markdown text (after the front matter, leading blank
+            lines dropped, as the site renders it): context, problem, what
+            was built and, for a stopped product, often why it stopped.
 
     .. versionadded:: 0.1.0
     """
@@ -158,6 +161,7 @@ class Startup:
     repository: str | None = None
     history: tuple[Event, ...] = attrs.field(default=(), converter=_events_tuple)
     extra: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze_mapping, hash=False)
+    body: str = attrs.field(default="", repr=False)
     # Facts derived from the history, computed on first use and carried to the startups
     # the engine derives from this one (see `_extend`): a memo, never part of the value.
     _memo: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, hash=False, repr=False)
