@@ -92,6 +92,7 @@ from ._stopping import StopReason as StopReason
 from ._stopping import Trajectory as Trajectory
 from .exceptions import BetastateError as BetastateError
 from .exceptions import DataFileError as DataFileError
+from .exceptions import InvalidArgument as InvalidArgument
 from .exceptions import RulebookError as RulebookError
 from .exceptions import TransitionRefused as TransitionRefused
 
@@ -108,6 +109,8 @@ if TYPE_CHECKING:
     from ._analytics import SpendEstimate as SpendEstimate
     from ._analytics import SurvivalCurve as SurvivalCurve
     from ._audit import audit as audit
+    from ._forecast import Backtest as Backtest
+    from ._forecast import Forecast as Forecast
     from ._jsonapi import load_jsonapi as load_jsonapi
     from ._loaders import load_portfolio as load_portfolio
     from ._schema import json_schema as json_schema
@@ -124,6 +127,8 @@ _LAZY: dict[str, str] = {
     "SpendEstimate": "_analytics",
     "SurvivalCurve": "_analytics",
     "audit": "_audit",
+    "Backtest": "_forecast",
+    "Forecast": "_forecast",
     "json_schema": "_schema",
     "load_jsonapi": "_jsonapi",
     "load_portfolio": "_loaders",
@@ -181,6 +186,7 @@ __all__ = [
     "Actor",
     "Advance",
     "AwardFast",
+    "Backtest",
     "BetastateError",
     "BudgetPublished",
     "Cadence",
@@ -198,6 +204,7 @@ __all__ = [
     "FastLaureate",
     "FileRecovery",
     "Finding",
+    "Forecast",
     "FundingSource",
     "FundsGranted",
     "FunnelStep",
@@ -208,6 +215,7 @@ __all__ = [
     "HoldCommittee",
     "ImpactReading",
     "Incubator",
+    "InvalidArgument",
     "Launch",
     "Ledger",
     "LegacyName",

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import _cli_forecast
 from ._convert import portfolio_from_json
 from ._model import Severity
 from ._portfolio import Finding, Portfolio
@@ -198,11 +199,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--output", "-o", type=Path, help="write to this file instead of standard output"
     )
     _add_lint_and_schema(commands)
+    _cli_forecast.register(commands)
     args = parser.parse_args(argv)
-    if args.command == "lint":
-        return _lint_command(args)
-    if args.command == "schema":
-        return _schema_command()
+    if args.command == "forecast":
+        return _cli_forecast.run(args, load_any)
+    if args.command in ("lint", "schema"):
+        return _lint_command(args) if args.command == "lint" else _schema_command()
     out: list[str] = []
     try:
         from ._report import ProgressBar  # noqa: PLC0415  (only this command needs it)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         SurvivalCurve,
         SurvivalKind,
     )
+    from ._forecast import Forecast
     from ._rulebook import Rulebook
 
 
@@ -328,6 +329,56 @@ class Portfolio:
         from . import _analytics  # noqa: PLC0415
 
         return _analytics.estimated_spend(self, start, end, rates)
+
+    def forecast(
+        self,
+        start: dt.date,
+        *,
+        months: int = 60,
+        runs: int = 10_000,
+        seed: int | None = None,
+        entries: float | None = None,
+        by: Literal["incubator"] | None = None,
+        within: int | None = None,
+        window: int | None = 36,
+        entry_window: int = 24,
+        rulebook: Rulebook | None = None,
+        workers: int | None = None,
+    ) -> Forecast:
+        """
+        Monte Carlo forecast of the phase counts, month by month, from ``start``.
+
+        A semi-Markov, competing-risks model of the pipeline, calibrated on
+        the histories up to ``start`` only (see ``docs/forecast.md``):
+        ``window`` months of phase changes (``None``: all), new products as
+        in the last ``entry_window`` months (``entries=None``), none
+        (``entries=0``) or a Poisson mean per month. ``by="incubator"`` adds
+        per-incubator statistics; outcomes look ``within`` months ahead
+        (default: ``months``). The same ``seed`` gives the same numbers, with
+        any ``workers`` (threads; default: up to 2). Needs numpy.
+
+        Raises:
+            InvalidArgument: An argument is out of range; the message names
+                it and the fix.
+
+        .. versionadded:: 0.1.0
+        """
+        from . import _forecast  # noqa: PLC0415  (numpy on first use only)
+
+        return _forecast.forecast(
+            self,
+            start,
+            months=months,
+            runs=runs,
+            seed=seed,
+            entries=entries,
+            by=by,
+            within=within,
+            window=window,
+            entry_window=entry_window,
+            rulebook=rulebook,
+            workers=workers,
+        )
 
     def _repr_html_(self) -> str:
         from ._html import portfolio_html  # noqa: PLC0415  (notebook-only path)
