@@ -25,6 +25,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+from lifelines import KaplanMeierFitter
 
 import betastate as bs
 from betastate import _forecast
@@ -67,8 +68,6 @@ def validation(portfolio: bs.Portfolio, runs: int) -> None:
 
 
 def survival_fit(portfolio: bs.Portfolio) -> None:
-    from lifelines import KaplanMeierFitter
-
     start = dt.date(2026, 1, 1)
     hist = _forecast.histories(portfolio)
     fit = _forecast.fit(hist, start, 36, 24)
