@@ -4,16 +4,18 @@ Forecast benchmark: 10,000 runs x the whole portfolio x 60 months.
 Prints, from one run on this machine:
 - the time of `Portfolio.forecast(start, months=60, runs=10_000)` end to end
   (histories, calibration, simulation, quantiles, per-product outcomes), with
-  the default workers and with one;
-- its peak memory: the numpy and Python allocations traced during the call
-  (tracemalloc) and the process's resident high-water mark;
-- the ratio of its time to drawing the same count of random numbers with
-  numpy (uniform doubles from PCG64, in chunks) in the same run.
+  the default workers (up to 2 threads) and with one, wall clock and CPU;
+- the time of the simulation alone (`_forecast.simulate`, one thread);
+- the ratio of each to drawing as many random numbers as the simulation
+  draws (uniform doubles from numpy's PCG64, in chunks), measured in the same
+  rounds: rounds are interleaved and the median of the paired ratios is
+  printed, which a shared machine disturbs least;
+- the peak memory: numpy and Python allocations traced during one call
+  (tracemalloc) and the process's resident high-water mark.
 
 Targets (issue "Forecast the portfolio"): peak memory <= 1 GB, ratio <= 5x.
-Uses the snapshot (../shared/data/betagouv or $BETASTATE_SNAPSHOT) when
-`betastate.load_portfolio` can read it, else the bundled sample (said so).
-Run: python benchmarks/forecast.py [--runs N] [--months N]
+Uses the snapshot (../shared/data/betagouv or $BETASTATE_SNAPSHOT), else the
+bundled sample (said so). Run: python benchmarks/forecast.py [--runs N] [--rounds N]
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import argparse
 import datetime as dt
 import os
 import resource
+import statistics
 import time
 import tracemalloc
 from pathlib import Path
@@ -44,8 +47,21 @@ def portfolio() -> tuple[bs.Portfolio, str]:
     return bs.sample_portfolio(), "bundled sample (snapshot missing)"
 
 
-def draws_of(data: bs.Portfolio, months: int, runs: int) -> int:
-    """How many random numbers the forecast draws (counted by the simulation itself)."""
+def timed(func) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    func()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=10_000)
+    parser.add_argument("--months", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    data, source = portfolio()
+    runs, months = args.runs, args.months
     hist = _forecast.histories(data)
     fit = _forecast.fit(hist, START, 36, 24)
     plan = _forecast.make_plan(
@@ -58,63 +74,58 @@ def draws_of(data: bs.Portfolio, months: int, runs: int) -> int:
         uncertain=True,
         by_group=False,
     )
-    return _forecast.simulate(plan, runs, 2026, 1)[3]
+    draws = _forecast.simulate(plan, runs, 2026, 1)[3]
 
+    def forecast(workers: int | None = None) -> None:
+        data.forecast(START, months=months, runs=runs, seed=2026, workers=workers)
 
-def uniform_time(count: int) -> float:
-    rng = np.random.Generator(np.random.PCG64(1))
-    chunk = 1 << 20
-    began = time.perf_counter()
-    left = count
-    while left > 0:
-        rng.random(min(chunk, left))
-        left -= chunk
-    return time.perf_counter() - began
+    def simulation() -> None:
+        _forecast.simulate(plan, runs, 2026, 1)
 
+    def numbers() -> None:
+        rng = np.random.Generator(np.random.PCG64(1))
+        left, chunk = draws, 1 << 20
+        while left > 0:
+            rng.random(min(chunk, left))
+            left -= chunk
 
-def best_of(func, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        began = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - began)
-    return best
+    forecast()  # warm up: imports, caches
+    rows: dict[str, list[tuple[float, float]]] = {k: [] for k in ("default", "one", "sim", "rng")}
+    for _ in range(args.rounds):
+        rows["default"].append(timed(forecast))
+        rows["one"].append(timed(lambda: forecast(1)))
+        rows["sim"].append(timed(simulation))
+        rows["rng"].append(timed(numbers))
 
+    def median(key: str, index: int) -> float:
+        return statistics.median(row[index] for row in rows[key])
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=10_000)
-    parser.add_argument("--months", type=int, default=60)
-    args = parser.parse_args()
-    data, source = portfolio()
-    runs, months = args.runs, args.months
-
-    def run(workers: int | None = None) -> bs.Forecast:
-        return data.forecast(START, months=months, runs=runs, seed=2026, workers=workers)
-
-    run()  # warm up: imports, caches
-    default_time = best_of(run, repeat=3)
-    single_time = best_of(lambda: run(1), repeat=3)
-    draws = draws_of(data, months, runs)
-    numbers_time = min(uniform_time(draws) for _ in range(3))
+    def ratio(key: str, index: int) -> float:
+        return statistics.median(
+            a[index] / b[index] for a, b in zip(rows[key], rows["rng"], strict=True)
+        )
 
     tracemalloc.start()
-    run()
+    forecast()
     _, traced = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
 
-    print(f"portfolio: {len(data)} products, {source}")
-    print(f"forecast from {START}: {runs} runs x {months} months")
-    print(f"  time, default workers: {default_time:8.2f} s")
-    print(f"  time, one worker:      {single_time:8.2f} s")
-    print(f"  random numbers drawn:  {draws:,} ({numbers_time:.2f} s to draw as many uniforms)")
+    print(f"portfolio: {len(data)} products, {source}; load average {os.getloadavg()[0]:.1f}")
+    print(f"forecast from {START}: {runs} runs x {months} months, {args.rounds} rounds (medians)")
+    print(f"random numbers drawn: {draws:,}; drawing as many uniforms: {median('rng', 0):.3f} s")
+    print("                                wall      cpu   ratio wall   ratio cpu  (target <= 5x)")
+    for key, label in (
+        ("default", "forecast, default workers"),
+        ("one", "forecast, one worker"),
+        ("sim", "simulation alone, one worker"),
+    ):
+        print(
+            f"  {label:<28} {median(key, 0):6.2f} s {median(key, 1):6.2f} s"
+            f" {ratio(key, 0):10.1f}x {ratio(key, 1):10.1f}x"
+        )
     print(
-        f"  ratio to drawing them: {default_time / numbers_time:.1f}x "
-        f"(one worker: {single_time / numbers_time:.1f}x; target <= 5x)"
-    )
-    print(
-        f"  peak memory: {traced / 2**20:.0f} MiB traced in the call, "
+        f"peak memory: {traced / 2**20:.0f} MiB traced in the call, "
         f"{rss / 2**20:.0f} MiB resident high-water mark (target <= 1 GB)"
     )
 
