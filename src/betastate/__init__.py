@@ -93,6 +93,7 @@ from betastate._values.stopping import Trajectory as Trajectory
 from betastate._version import __version__ as __version__
 from betastate.exceptions import BetastateError as BetastateError
 from betastate.exceptions import DataFileError as DataFileError
+from betastate.exceptions import InvalidArgument as InvalidArgument
 from betastate.exceptions import RulebookError as RulebookError
 from betastate.exceptions import TransitionRefused as TransitionRefused
 
@@ -100,6 +101,8 @@ from betastate.exceptions import TransitionRefused as TransitionRefused
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from betastate._analytics.forecast import Backtest as Backtest
+    from betastate._analytics.forecast import Forecast as Forecast
     from betastate._analytics.lessons import STOP_PATTERNS as STOP_PATTERNS
     from betastate._analytics.lessons import Asset as Asset
     from betastate._analytics.lessons import Evidence as Evidence
@@ -132,6 +135,8 @@ _LAZY: dict[str, str] = {
     "SpendEstimate": "betastate._analytics.queries",
     "SurvivalCurve": "betastate._analytics.queries",
     "audit": "betastate._engine.audit",
+    "Backtest": "betastate._analytics.forecast",
+    "Forecast": "betastate._analytics.forecast",
     "Affinity": "betastate._analytics.related",
     "Asset": "betastate._analytics.lessons",
     "Evidence": "betastate._analytics.lessons",
@@ -200,6 +205,7 @@ __all__ = [
     "Affinity",
     "Asset",
     "AwardFast",
+    "Backtest",
     "BetastateError",
     "BudgetPublished",
     "Cadence",
@@ -218,6 +224,7 @@ __all__ = [
     "FastLaureate",
     "FileRecovery",
     "Finding",
+    "Forecast",
     "FundingSource",
     "FundsGranted",
     "FunnelStep",
@@ -228,6 +235,7 @@ __all__ = [
     "HoldCommittee",
     "ImpactReading",
     "Incubator",
+    "InvalidArgument",
     "Launch",
     "Ledger",
     "LegacyName",

@@ -110,3 +110,27 @@ class DataFileError(BetastateError, ValueError):
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
         return f"{where}: {self.problem}. Fix: {self.fix}."
+
+
+class InvalidArgument(BetastateError, ValueError):
+    """
+    A function was called with an argument value it cannot use.
+
+    Attributes:
+        argument: The parameter's name (``months``, ``start``...).
+        value: The value given.
+        problem: What is wrong with it.
+        fix: What to pass instead.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, argument: str, value: object, problem: str, fix: str) -> None:
+        super().__init__(argument, value, problem, fix)
+        self.argument = argument
+        self.value = value
+        self.problem = problem
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.argument}={self.value!r}: {self.problem}. Fix: {self.fix}."
