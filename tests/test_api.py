@@ -109,6 +109,10 @@ EXPECTED = {
     "save_startup",
     "write_frontmatter",
     "to_data",
+    "open_journal",
+    "ConcurrencyConflict",
+    "JournalError",
+    "UnknownStartup",
 }
 
 

@@ -91,9 +91,12 @@ from ._stopping import StopProcedure as StopProcedure
 from ._stopping import StopReason as StopReason
 from ._stopping import Trajectory as Trajectory
 from .exceptions import BetastateError as BetastateError
+from .exceptions import ConcurrencyConflict as ConcurrencyConflict
 from .exceptions import DataFileError as DataFileError
+from .exceptions import JournalError as JournalError
 from .exceptions import RulebookError as RulebookError
 from .exceptions import TransitionRefused as TransitionRefused
+from .exceptions import UnknownStartup as UnknownStartup
 
 
 if TYPE_CHECKING:
@@ -113,6 +116,7 @@ if TYPE_CHECKING:
     from ._schema import json_schema as json_schema
     from ._writer import save_startup as save_startup
     from ._writer import write_frontmatter as write_frontmatter
+    from .journal import open_journal as open_journal
 
 __version__ = "0.1.0"
 
@@ -127,6 +131,7 @@ _LAZY: dict[str, str] = {
     "json_schema": "_schema",
     "load_jsonapi": "_jsonapi",
     "load_portfolio": "_loaders",
+    "open_journal": "journal",
     "save_startup": "_writer",
     "write_frontmatter": "_writer",
 }
@@ -186,6 +191,7 @@ __all__ = [
     "Cadence",
     "Command",
     "CommitteeHeld",
+    "ConcurrencyConflict",
     "DailyRates",
     "DataFileError",
     "Decision",
@@ -208,6 +214,7 @@ __all__ = [
     "HoldCommittee",
     "ImpactReading",
     "Incubator",
+    "JournalError",
     "Launch",
     "Ledger",
     "LegacyName",
@@ -255,6 +262,7 @@ __all__ = [
     "Trajectory",
     "TransitionDef",
     "TransitionRefused",
+    "UnknownStartup",
     "UpdateDossier",
     "Verdict",
     "Violation",
@@ -265,6 +273,7 @@ __all__ = [
     "load_jsonapi",
     "load_portfolio",
     "make_converter",
+    "open_journal",
     "portfolio_from_json",
     "portfolio_to_json",
     "rulebook",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ._budget import add_months
 from ._events import CommitteeHeld, PhaseEnded, PhaseEntered
+from ._invariants import standing
 from ._model import Severity, Startup
 from ._portfolio import Finding
 from ._state import PhaseSpan, committee_interval, ordered_entries, spans_of
@@ -38,7 +39,10 @@ def audit(
     moves the rulebook lacks (``BS-MOVE``, including a first phase other
     than the rulebook's entry), moves seen only in legacy data (``N8``),
     phases longer than their maximum (``DUR-MAX``) and gaps between
-    committees longer than the cadence (``BR-04``).
+    committees longer than the cadence (``BR-04``); then the standing
+    invariants of any recorded history (``_invariants``): events out of date
+    order (``BS-CHRONO``), spending outside an envelope (``BR-01``) or beyond
+    its grant (``BR-02``), stops without a complete post-mortem (``ST-PM``).
 
     Args:
         startup: The startup whose history to check.
@@ -55,7 +59,7 @@ def audit(
         from ._rulebook import load_rulebook  # noqa: PLC0415  (cached built-in)
 
         rulebook = load_rulebook("betagouv")
-    return tuple(_Audit(startup, rulebook).run(on))
+    return (*_Audit(startup, rulebook).run(on), *standing(startup, rulebook))
 
 
 _CACHE: dict[int, tuple[Rulebook, dict[tuple[str | None, str], TransitionDef]]] = {}
