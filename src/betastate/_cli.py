@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import _cli_journal
 from ._convert import portfolio_from_json
 from ._model import Severity
 from ._portfolio import Finding, Portfolio
@@ -31,7 +32,7 @@ def _date(text: str) -> dt.date:
 
 
 def load_any(
-    path: Path | None,
+    path: Path | _cli_journal.JournalSource | None,
     *,
     progress: Callable[[int, int], None] | None = None,
     as_of: dt.date | None = None,
@@ -46,6 +47,8 @@ def load_any(
     """
     if path is None:
         return sample_portfolio()
+    if isinstance(path, _cli_journal.JournalSource):
+        return _cli_journal.load_journal(path)
     if not path.exists():
         raise DataFileError(str(path), None, "no such file or folder", "check the path")
     if path.is_file():
@@ -156,7 +159,9 @@ def _add_lint_and_schema(commands: Any) -> None:
         "lint", help="list what import finds in the data, grouped by code"
     )
     lint_parser.add_argument(
-        "path", type=Path, help="checkout, snapshot, content/_startups, or a JSON file"
+        "path",
+        type=_cli_journal.source,
+        help="checkout, snapshot, content/_startups, a JSON file, or a journal URL",
     )
     lint_parser.add_argument("--format", choices=("text", "json"), default="text")
     lint_parser.add_argument(
@@ -177,13 +182,16 @@ def _add_lint_and_schema(commands: Any) -> None:
     commands.add_parser("schema", help="print the JSON Schema of betastate JSON")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911  (one return per command)
     """Run the command line; returns the exit code."""
     parser = argparse.ArgumentParser(prog="betastate", description=__doc__.splitlines()[1])
     commands = parser.add_subparsers(dest="command", required=True)
     report_parser = commands.add_parser("report", help="summarise a portfolio")
     report_parser.add_argument(
-        "path", nargs="?", type=Path, help="portfolio (default: the bundled sample)"
+        "path",
+        nargs="?",
+        type=_cli_journal.source,
+        help="portfolio or journal URL (default: the bundled sample)",
     )
     report_parser.add_argument(
         "--on", type=_date, help="as of this date (YYYY-MM-DD; default: today)"
@@ -198,7 +206,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--output", "-o", type=Path, help="write to this file instead of standard output"
     )
     _add_lint_and_schema(commands)
+    _cli_journal.register(commands)
     args = parser.parse_args(argv)
+    if args.command == "journal":
+        return _cli_journal.run(args, load_any)
     if args.command == "lint":
         return _lint_command(args)
     if args.command == "schema":

@@ -561,13 +561,15 @@ class Journal:
 
     def audit(self, slug: str | None = None) -> tuple[Finding, ...]:
         """
-        Check stored histories: the journal's own invariants, then :func:`betastate.audit`.
+        Check the stored rows: the journal's own invariants, then :func:`betastate.audit`.
 
-        The journal's findings: ``version-gap`` (a stream's versions are not
-        1, 2, ... up to its head, as when rows were deleted or edited by
-        hand) and ``unreadable-event`` (a payload no upcaster can read);
-        then every rule and standing invariant of each history, whoever
-        wrote it.
+        It reads every stored event again (not what the journal holds in
+        memory), so it finds what was written behind the journal's back.
+        The journal's findings (severity error): ``version-gap`` (a stream's
+        versions are not 1, 2, ... up to its head), ``unreadable-event`` (a
+        payload no upcaster can read), ``snapshot-differs`` (a snapshot that
+        is not the stream's first events); then every rule and standing
+        invariant of each history, whoever wrote it.
 
         Args:
             slug: Only this startup (default: all).
@@ -591,9 +593,14 @@ class Journal:
                 )
                 if not whole:
                     found.append(self._gap(tx, head))
-                startup = self._audited(tx, head, found, strict=whole)
+                startup, readable = self._audited(tx, head, found)
+                if whole and readable:
+                    self._check_snapshot(tx, head, startup, found)
                 found.extend(audit_startup(startup, self.rulebook))
         return tuple(found)
+
+    def _finding(self, code: str, slug: str, message: str) -> Finding:
+        return Finding(code, Severity.ERROR, slug, message, self.url)
 
     def _gap(self, tx: Transaction, head: StreamRow) -> Finding:
         versions = [row.version for row in tx.rows(head.slug)]
@@ -602,44 +609,58 @@ class Journal:
         beyond = sorted(v for v in versions if v > head.version)
         parts = []
         if missing:
-            shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")  # noqa: PLR2004
-            parts.append(f"versions {shown} are missing")
+            parts.append(_versions(missing, "missing"))
         if beyond:
-            parts.append(f"versions {', '.join(map(str, beyond[:10]))} are beyond its head")
+            parts.append(_versions(beyond, "beyond its head"))
         detail = "; ".join(parts) or "its versions do not run 1, 2, ... without a gap"
-        return Finding(
-            "version-gap",
-            Severity.ERROR,
-            head.slug,
-            f"the stream is at version {head.version} but {detail}",
-            self.url,
+        return self._finding(
+            "version-gap", head.slug, f"the stream is at version {head.version} but {detail}"
         )
 
     def _audited(
-        self, tx: Transaction, head: StreamRow, found: list[Finding], *, strict: bool
-    ) -> Startup:
-        """The startup to audit: the cached path when whole, else every readable row."""
-        if strict:
-            try:
-                return self._current(tx, head).startup
-            except JournalError:
-                pass
+        self, tx: Transaction, head: StreamRow, found: list[Finding]
+    ) -> tuple[Startup, bool]:
+        """Every readable stored event of the stream, and whether all were readable."""
         base = self._base(head)
+        rows = tx.rows(head.slug)
+        try:
+            return attrs.evolve(base, history=self._decode(rows)), True
+        except JournalError:
+            pass
         events: list[Event] = []
-        for row in tx.rows(head.slug):
+        for row in rows:
             try:
                 events.append(self._decode([row])[0])
             except JournalError as exc:
                 found.append(
-                    Finding(
+                    self._finding(
                         "unreadable-event",
-                        Severity.ERROR,
                         head.slug,
                         f"version {row.version} ({row.event_type}): {exc.problem}",
-                        self.url,
                     )
                 )
-        return attrs.evolve(base, history=events)
+        return attrs.evolve(base, history=events), False
+
+    def _check_snapshot(
+        self, tx: Transaction, head: StreamRow, startup: Startup, found: list[Finding]
+    ) -> None:
+        snapshot = tx.snapshot(head.slug)
+        if snapshot is None or snapshot.schema_version != SCHEMA_VERSION:
+            return
+        try:
+            events = _structure(json.loads(snapshot.events), _EVENTS)
+        except Exception:  # noqa: BLE001  (cattrs and json raise many kinds)
+            events = None
+        if events is None or tuple(events) != startup.history[: snapshot.version]:
+            found.append(
+                self._finding(
+                    "snapshot-differs",
+                    head.slug,
+                    f"the snapshot at version {snapshot.version} is not the stream's first "
+                    f"{snapshot.version} stored events; a cold start would read it (delete its row "
+                    "from betastate_snapshots: the journal writes a new one)",
+                )
+            )
 
     # -- machinery -----------------------------------------------------------------------------
 
@@ -824,6 +845,12 @@ def _until(startup: Startup, on: dt.date | None) -> Startup:
     if on is None:
         return startup
     return attrs.evolve(startup, history=tuple(e for e in startup.history if e.on <= on))
+
+
+def _versions(versions: list[int], what: str) -> str:
+    """``version 4 is missing``, ``versions 2, 5 are missing`` (at most ten shown)."""
+    shown = ", ".join(map(str, versions[:10])) + (" ..." if len(versions) > 10 else "")  # noqa: PLR2004
+    return f"version {shown} is {what}" if len(versions) == 1 else f"versions {shown} are {what}"
 
 
 def _span(versions: list[int]) -> str:

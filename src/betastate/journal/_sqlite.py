@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -196,10 +198,14 @@ class SqliteRecorder(Recorder):
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[Transaction]:
-        with self._writer if begin == "BEGIN IMMEDIATE" or self._shared is not None else _NoLock():
+        write = begin == "BEGIN IMMEDIATE"
+        with self._writer if write or self._shared is not None else _NoLock():
             connection = self._connection()
             try:
-                connection.execute(begin)
+                if write and self._shared is None:
+                    self._begin_immediate(connection)
+                else:
+                    connection.execute(begin)
             except sqlite3.Error as exc:
                 raise _error(self.url, exc) from None
             try:
@@ -214,6 +220,32 @@ class SqliteRecorder(Recorder):
             except sqlite3.Error as exc:
                 connection.rollback()
                 raise _error(self.url, exc) from None
+
+    def _begin_immediate(self, connection: sqlite3.Connection) -> None:
+        """
+        ``BEGIN IMMEDIATE``, retried with short sleeps while another process writes.
+
+        SQLite's own busy handler sleeps 1, 2, 5, 10... up to 100 ms between
+        tries, which leaves the lock idle most of the time when several
+        processes take turns; these tries come every few tenths of a
+        millisecond, for up to ``busy_timeout`` in all.
+        """
+        deadline = time.monotonic() + self.busy_timeout / 1000
+        pause = 0.0001
+        connection.execute("PRAGMA busy_timeout=0")
+        try:
+            while True:
+                try:
+                    connection.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as exc:
+                    if not _busy(exc) or time.monotonic() >= deadline:
+                        raise
+                else:
+                    return
+                time.sleep(pause * (0.5 + random.random()))  # noqa: S311  (jitter, not secrets)
+                pause = min(pause * 2, 0.002)
+        finally:
+            connection.execute(f"PRAGMA busy_timeout={int(self.busy_timeout)}")
 
     def writing(self) -> Any:
         """A write transaction under ``BEGIN IMMEDIATE``."""
@@ -248,6 +280,10 @@ def _create_tables(url: str, transaction: Transaction) -> None:
     for statement in SCHEMA:
         transaction.execute(statement)
     check_layout(url, transaction)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def _error(url: str, exc: sqlite3.Error) -> JournalError:
