@@ -48,9 +48,7 @@ class TestImport:
         with bs.open_journal(url) as journal:
             assert sample.startups == journal.portfolio().startups
 
-    def test_diverged(
-        self, capsys: pytest.CaptureFixture[str], url: str, tmp_path: Path
-    ) -> None:
+    def test_diverged(self, capsys: pytest.CaptureFixture[str], url: str, tmp_path: Path) -> None:
         """A product stored with another title is left alone, named, and the exit code is 1."""
         sample = bs.sample_portfolio()
         first = sample.startups[0]
@@ -125,9 +123,7 @@ class TestShow:
 class TestReportAndLint:
     """`report` and `lint` read a journal as they read a file."""
 
-    def test_report(
-        self, capsys: pytest.CaptureFixture[str], url: str, tmp_path: Path
-    ) -> None:
+    def test_report(self, capsys: pytest.CaptureFixture[str], url: str, tmp_path: Path) -> None:
         """The report of an imported journal is the report of the portfolio."""
         few = tmp_path / "few.json"
         few.write_text(
