@@ -51,7 +51,8 @@ def audit(
             (default: running phases are not measured).
 
     Returns:
-        Findings in history order; empty if the history keeps every rule.
+        The rule findings in history order, then the invariant findings in
+        history order; empty if the history keeps every rule.
 
     .. versionadded:: 0.1.0
     """

@@ -600,7 +600,9 @@ class Journal:
                     found.append(self._gap(tx, head))
                 startup, readable = self._audited(tx, head, found)
                 if whole and readable:
-                    self._check_snapshot(tx, head, startup, found)
+                    snapshot = self._check_snapshot(tx, head, startup, found)
+                    if snapshot is not None:  # the stored truth, just read: keep it
+                        self._remember(head.slug, _Head(head.version, startup, snapshot))
                 found.extend(audit_startup(startup, self.rulebook))
         return tuple(found)
 
@@ -648,10 +650,11 @@ class Journal:
 
     def _check_snapshot(
         self, tx: Transaction, head: StreamRow, startup: Startup, found: list[Finding]
-    ) -> None:
+    ) -> int | None:
+        """A ``snapshot-differs`` finding if it does not match; else its version (0: none)."""
         snapshot = tx.snapshot(head.slug)
         if snapshot is None or snapshot.schema_version != SCHEMA_VERSION:
-            return
+            return 0
         try:
             events = _structure(json.loads(snapshot.events), _EVENTS)
         except Exception:  # noqa: BLE001  (cattrs and json raise many kinds)
@@ -666,6 +669,8 @@ class Journal:
                     "from betastate_snapshots: the journal writes a new one)",
                 )
             )
+            return None
+        return snapshot.version
 
     # -- machinery -----------------------------------------------------------------------------
 
