@@ -955,7 +955,7 @@ class JournalContract:
             writer.close()
             if rng.random() < 0.8:
                 assert reader.poll(30), "the child did not open the journal"
-            time.sleep(rng.uniform(0, 0.03))
+            time.sleep(rng.uniform(0, 0.06))
             os.kill(child.pid, signal.SIGKILL)
             child.join(30)
             kills += 1

@@ -95,6 +95,15 @@ SCHEMA = (
 )
 
 
+TABLES = (
+    "betastate_meta",
+    "betastate_streams",
+    "betastate_events",
+    "betastate_commands",
+    "betastate_snapshots",
+)
+
+
 class _PostgresTransaction(SqlTransaction):
     placeholder = "%s"
     payload_column = "payload::text"
@@ -147,12 +156,17 @@ class PostgresRecorder(Recorder):
         try:
             with self.writing() as transaction:
                 assert isinstance(transaction, SqlTransaction)  # noqa: S101
-                # Two processes creating the tables at once would clash on the catalog.
-                transaction.execute(
-                    "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.betastate'))"
-                )
-                for statement in SCHEMA:
-                    transaction.execute(statement)
+                present = transaction.execute(
+                    "SELECT count(to_regclass(name)) FROM unnest(%s::text[]) AS name",
+                    (list(TABLES),),
+                ).fetchone()[0]
+                if present != len(TABLES):
+                    # Two processes creating the tables at once would clash on the catalog.
+                    transaction.execute(
+                        "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.betastate'))"
+                    )
+                    for statement in SCHEMA:
+                        transaction.execute(statement)
                 check_layout(url, transaction)
         except BaseException:
             self.close()
