@@ -318,6 +318,9 @@ class JournalContract:
     shared = True
     """Whether a second journal opened on the same URL sees the same database."""
 
+    typed_json = False
+    """Whether the database refuses a payload that is not JSON (PostgreSQL's jsonb)."""
+
     @pytest.fixture
     def url(self) -> str:
         raise NotImplementedError
@@ -723,6 +726,103 @@ class JournalContract:
 
         with pytest.raises(bs.JournalError, match="upgrade betastate"):
             journal.get("guichet")
+
+    def test_recorder_refuses_a_second_writer_of_a_version(self, journal: Journal) -> None:
+        """Below the journal, the (slug, version) key refuses a version stored twice."""
+        from betastate.journal._recorder import Clash, NewEvent  # noqa: PLC0415
+
+        funded(journal, "guichet")
+        event = NewEvent(
+            id=uuid.uuid4(),
+            recorded_at=dt.datetime.now(dt.UTC),
+            command_id="double",
+            command_type="Spend",
+            actor=None,
+            event_type="Note",
+            schema_version=bs.SCHEMA_VERSION,
+            payload=json.dumps(bs.to_data(bs.Note(on=DAY))),
+        )
+
+        def append(after: int) -> None:
+            with journal._recorder.writing() as tx:
+                tx.head("guichet", lock=True)
+                tx.append("guichet", after, [event], None)
+
+        for after in (0, 2, 7):  # versions 1 and 3 exist; the stream is not at 7
+            with pytest.raises(Clash):
+                append(after)
+
+        assert 3 == journal.version("guichet")
+        check_stream(journal.records("guichet"))
+
+    def test_snapshot_that_differs(self, url: str, journal: Journal) -> None:
+        """A snapshot edited by hand is reported; one that is not JSON is skipped on reads."""
+        small = self.reopen(url, journal, snapshot_every=2)
+        funded(small, "guichet")
+        for k in range(3):
+            small.apply("guichet", spend(10 + k))
+        expected = small.get("guichet")
+        note = json.dumps([bs.to_data(bs.Note(on=START))])
+        self.execute(small, "UPDATE betastate_snapshots SET events = ?, version = 1", (note,))
+
+        assert ["snapshot-differs"] == [f.code for f in errors(small.audit())]
+        self.execute(small, "UPDATE betastate_snapshots SET events = ?, version = 2", ("{",))
+        small._cache.clear()
+        assert expected == small.get("guichet")
+
+    def test_gap_messages(self, journal: Journal) -> None:
+        """A missing version in a long stream, and a version beyond the head, are named."""
+        funded(journal, "guichet")
+        for k in range(7):
+            journal.apply("guichet", spend(1 + k))
+        self.execute(journal, "DELETE FROM betastate_events WHERE version = 5")
+        self.execute(journal, "UPDATE betastate_events SET version = 12 WHERE version = 10")
+        journal._cache.clear()
+        (gap,) = [f for f in journal.audit() if f.code == "version-gap"]
+        with pytest.raises(bs.JournalError) as raised:
+            journal.get("guichet")
+
+        assert "versions 5, 10 are missing; version 12 is beyond its head" in gap.message
+        assert "1, 2, ... 12 (9 rows)" in raised.value.problem
+
+    def test_payload_not_json(self, journal: Journal) -> None:
+        """A payload that is not JSON is named with its version and position."""
+        if self.typed_json:
+            pytest.skip("the database stores payloads as JSON: it refuses anything else")
+        funded(journal, "guichet")
+        self.execute(journal, "UPDATE betastate_events SET payload = ? WHERE version = 1", ("[",))
+        journal._cache.clear()
+
+        with pytest.raises(bs.JournalError, match="not JSON"):
+            journal.get("guichet")
+
+    def test_small_cache(self, journal: Journal) -> None:
+        """A journal that keeps one startup in memory still reads every startup right."""
+        small = Journal(journal._recorder, cache=1)
+        funded(small, "a")
+        funded(small, "b")
+
+        assert 1 == len(small._cache)
+        assert (3, 3) == (len(small.get("a").history), len(small.get("b").history))
+        assert "Journal(" in repr(small)
+        assert "betagouv" == small.rulebook.name
+
+    def test_journal_arguments(self, journal: Journal) -> None:
+        """snapshot_every must be a whole number of at least 1."""
+        with pytest.raises(TypeError, match="snapshot_every"):
+            Journal(journal._recorder, snapshot_every=1.5)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="snapshot_every"):
+            Journal(journal._recorder, snapshot_every=0)
+
+    def test_audit_on_open_that_fails_closes(self, url: str, journal: Journal) -> None:
+        """A journal whose stored fields are not a startup fails to open with audit=True."""
+        if not self.shared:
+            pytest.skip("a memory journal cannot be opened twice")
+        funded(journal, "guichet")
+        self.execute(journal, "UPDATE betastate_streams SET descriptor = ?", ('{"slug": 3}',))
+
+        with pytest.raises(bs.JournalError, match="not a betastate startup"):
+            bs.open_journal(url, audit=True)
 
     # -- properties ----------------------------------------------------------------------------
 

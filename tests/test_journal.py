@@ -87,6 +87,8 @@ def postgres_url():
 class TestPostgres(JournalContract):
     """The contract on PostgreSQL (a fresh schema per test)."""
 
+    typed_json = True
+
     @pytest.fixture
     def url(self):
         yield from postgres_url()
@@ -163,6 +165,12 @@ class TestUrls:
             bs.open_journal(url)
 
         assert raised.value.fix
+
+    def test_unparsable_url_is_redacted(self) -> None:
+        """A URL urllib cannot split still gives a JournalError, without its password."""
+        from betastate.journal._open import redact  # noqa: PLC0415
+
+        assert "secret" not in redact("postgresql://clerc:secret@[::1/journal")
 
     def test_not_a_string(self) -> None:
         """A path object is not a URL."""
@@ -432,3 +440,22 @@ class TestTwoClerksInMemory:
 
         assert ["BR-02"] == [f.code for f in bs.audit(merged) if f.severity is bs.Severity.ERROR]
         assert lifecycle.state(merged).envelope.remaining == Decimal(-10_000)
+
+
+class TestRealSnapshot:
+    """The real beta.gouv.fr snapshot goes into a journal and comes back the same."""
+
+    def test_import_is_idempotent(self, snapshot: Path, tmp_path: Path) -> None:
+        """Every product is stored as loaded; importing again changes nothing."""
+        portfolio = bs.load_portfolio(snapshot, missions=False)
+        with bs.open_journal(f"sqlite://{tmp_path / 'reel.db'}") as journal:
+            first = journal.import_portfolio(portfolio)
+            again = journal.import_portfolio(portfolio)
+            stored = journal.portfolio()
+            journal._cache.clear()
+            cold = journal.portfolio()
+
+        assert len(portfolio) == len(first.created)
+        assert sum(len(s.history) for s in portfolio) == first.events
+        assert (len(portfolio), 0) == (len(again.unchanged), again.events)
+        assert portfolio.startups == stored.startups == cold.startups

@@ -95,6 +95,26 @@ class TestShow:
         assert "intrapreneur (Camille)" in lines[5]
         assert lines[5].endswith(f"Spent {DAY} 1,250 €")
 
+    def test_a_stop_and_grants(self, capsys: pytest.CaptureFixture[str], url: str) -> None:
+        """Grants show their total, stops whether they have their post-mortem."""
+        sample = bs.sample_portfolio()
+        stopped = next(
+            s
+            for s in sample
+            if any(isinstance(e, bs.Stopped) for e in s.history)
+            and any(isinstance(e, bs.FundsGranted) for e in s.history)
+        )
+        with bs.open_journal(url) as journal:
+            journal.create(stopped)
+
+        code, out, _ = run(capsys, "journal", "show", url, stopped.slug)
+
+        assert 0 == code
+        assert "Stopped" in out
+        assert "with post-mortem" in out
+        grant = next(e for e in stopped.history if isinstance(e, bs.FundsGranted))
+        assert f"FundsGranted {grant.on} {sum(g.amount for g in grant.grants):,} €" in out
+
     def test_json(self, capsys: pytest.CaptureFixture[str], url: str) -> None:
         """--format json gives each event with its metadata and betastate JSON."""
         with bs.open_journal(url) as journal:
