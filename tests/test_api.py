@@ -120,6 +120,10 @@ EXPECTED = {
     "STOP_PATTERNS",
     "StopPattern",
     "reason_counts",
+    "open_journal",
+    "ConcurrencyConflict",
+    "JournalError",
+    "UnknownStartup",
 }
 
 

@@ -92,10 +92,13 @@ from betastate._values.stopping import StopReason as StopReason
 from betastate._values.stopping import Trajectory as Trajectory
 from betastate._version import __version__ as __version__
 from betastate.exceptions import BetastateError as BetastateError
+from betastate.exceptions import ConcurrencyConflict as ConcurrencyConflict
 from betastate.exceptions import DataFileError as DataFileError
 from betastate.exceptions import InvalidArgument as InvalidArgument
+from betastate.exceptions import JournalError as JournalError
 from betastate.exceptions import RulebookError as RulebookError
 from betastate.exceptions import TransitionRefused as TransitionRefused
+from betastate.exceptions import UnknownStartup as UnknownStartup
 
 
 if TYPE_CHECKING:
@@ -126,6 +129,7 @@ if TYPE_CHECKING:
     from betastate._io.schema import json_schema as json_schema
     from betastate._io.writer import save_startup as save_startup
     from betastate._io.writer import write_frontmatter as write_frontmatter
+    from betastate.journal import open_journal as open_journal
 
 _LAZY: dict[str, str] = {
     "Cadence": "betastate._analytics.queries",
@@ -150,6 +154,7 @@ _LAZY: dict[str, str] = {
     "load_portfolio": "betastate._io.loaders",
     "save_startup": "betastate._io.writer",
     "write_frontmatter": "betastate._io.writer",
+    "open_journal": "betastate.journal",
 }
 """Public name → private module, imported on first access."""
 
@@ -211,6 +216,7 @@ __all__ = [
     "Cadence",
     "Command",
     "CommitteeHeld",
+    "ConcurrencyConflict",
     "DailyRates",
     "DataFileError",
     "Decision",
@@ -236,6 +242,7 @@ __all__ = [
     "ImpactReading",
     "Incubator",
     "InvalidArgument",
+    "JournalError",
     "Launch",
     "Ledger",
     "LegacyName",
@@ -286,6 +293,7 @@ __all__ = [
     "Trajectory",
     "TransitionDef",
     "TransitionRefused",
+    "UnknownStartup",
     "UpdateDossier",
     "Verdict",
     "Violation",
@@ -296,6 +304,7 @@ __all__ = [
     "load_jsonapi",
     "load_portfolio",
     "make_converter",
+    "open_journal",
     "portfolio_from_json",
     "portfolio_to_json",
     "reason_counts",
