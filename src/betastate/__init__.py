@@ -93,6 +93,7 @@ from betastate._values.stopping import Trajectory as Trajectory
 from betastate._version import __version__ as __version__
 from betastate.exceptions import BetastateError as BetastateError
 from betastate.exceptions import DataFileError as DataFileError
+from betastate.exceptions import QueryError as QueryError
 from betastate.exceptions import RulebookError as RulebookError
 from betastate.exceptions import TransitionRefused as TransitionRefused
 
@@ -102,12 +103,21 @@ if TYPE_CHECKING:
 
     # Loaded on first use (see __getattr__): reading data and analytics cost
     # import time that embedding a lifecycle engine should not pay.
-    from betastate._analytics.queries import Cadence as Cadence
-    from betastate._analytics.queries import DailyRates as DailyRates
-    from betastate._analytics.queries import Estimate as Estimate
-    from betastate._analytics.queries import FunnelStep as FunnelStep
-    from betastate._analytics.queries import SpendEstimate as SpendEstimate
-    from betastate._analytics.queries import SurvivalCurve as SurvivalCurve
+    from betastate._analytics.funnel import Funnel as Funnel
+    from betastate._analytics.funnel import FunnelStep as FunnelStep
+    from betastate._analytics.outcomes import Cadence as Cadence
+    from betastate._analytics.outcomes import Cadences as Cadences
+    from betastate._analytics.outcomes import Designation as Designation
+    from betastate._analytics.outcomes import Designations as Designations
+    from betastate._analytics.outcomes import Laureate as Laureate
+    from betastate._analytics.outcomes import Laureates as Laureates
+    from betastate._analytics.results import Counts as Counts
+    from betastate._analytics.results import Grouped as Grouped
+    from betastate._analytics.results import Series as Series
+    from betastate._analytics.survival import Estimate as Estimate
+    from betastate._analytics.survival import SurvivalCurve as SurvivalCurve
+    from betastate._analytics.teams import DailyRates as DailyRates
+    from betastate._analytics.teams import SpendEstimate as SpendEstimate
     from betastate._engine.audit import audit as audit
     from betastate._io.jsonapi import load_jsonapi as load_jsonapi
     from betastate._io.loaders import load_portfolio as load_portfolio
@@ -116,12 +126,21 @@ if TYPE_CHECKING:
     from betastate._io.writer import write_frontmatter as write_frontmatter
 
 _LAZY: dict[str, str] = {
-    "Cadence": "betastate._analytics.queries",
-    "DailyRates": "betastate._analytics.queries",
-    "Estimate": "betastate._analytics.queries",
-    "FunnelStep": "betastate._analytics.queries",
-    "SpendEstimate": "betastate._analytics.queries",
-    "SurvivalCurve": "betastate._analytics.queries",
+    "Cadence": "betastate._analytics.outcomes",
+    "Cadences": "betastate._analytics.outcomes",
+    "Counts": "betastate._analytics.results",
+    "DailyRates": "betastate._analytics.teams",
+    "Designation": "betastate._analytics.outcomes",
+    "Designations": "betastate._analytics.outcomes",
+    "Estimate": "betastate._analytics.survival",
+    "Funnel": "betastate._analytics.funnel",
+    "FunnelStep": "betastate._analytics.funnel",
+    "Grouped": "betastate._analytics.results",
+    "Laureate": "betastate._analytics.outcomes",
+    "Laureates": "betastate._analytics.outcomes",
+    "Series": "betastate._analytics.results",
+    "SpendEstimate": "betastate._analytics.teams",
+    "SurvivalCurve": "betastate._analytics.survival",
     "audit": "betastate._engine.audit",
     "json_schema": "betastate._io.schema",
     "load_jsonapi": "betastate._io.jsonapi",
@@ -183,12 +202,16 @@ __all__ = [
     "BetastateError",
     "BudgetPublished",
     "Cadence",
+    "Cadences",
     "Command",
     "CommitteeHeld",
+    "Counts",
     "DailyRates",
     "DataFileError",
     "Decision",
     "DesignateNationalImpact",
+    "Designation",
+    "Designations",
     "DossierUpdated",
     "Envelope",
     "Estimate",
@@ -199,15 +222,19 @@ __all__ = [
     "Finding",
     "FundingSource",
     "FundsGranted",
+    "Funnel",
     "FunnelStep",
     "Gate",
     "GateContext",
     "Grant",
     "GrantFunds",
+    "Grouped",
     "HoldCommittee",
     "ImpactReading",
     "Incubator",
     "Launch",
+    "Laureate",
+    "Laureates",
     "Ledger",
     "LegacyName",
     "Lifecycle",
@@ -230,6 +257,7 @@ __all__ = [
     "PostMortem",
     "ProductLaunched",
     "PublishBudget",
+    "QueryError",
     "Reason",
     "Record",
     "RecoveryFiled",
@@ -237,6 +265,7 @@ __all__ = [
     "RuleDef",
     "Rulebook",
     "RulebookError",
+    "Series",
     "Severity",
     "Spend",
     "SpendEstimate",
