@@ -7,6 +7,7 @@ from collections import Counter
 from decimal import Decimal
 from fractions import Fraction
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -41,8 +42,6 @@ def product(
 
 
 def attrs_evolve(startup: bs.Startup, **changes) -> bs.Startup:
-    import attrs
-
     return attrs.evolve(startup, **changes)
 
 
@@ -413,7 +412,7 @@ class TestFast:
         assert {"transfere": 1, "acceleration": 1} == {k: v for k, v in counts.items() if v}
 
     def test_event_or_block(self):
-        """A fast event, a fast block or both make one laureate each; the block gives edition and amount."""
+        """An event, a block or both make one laureate each; the block gives edition and amount."""
         block = {"fast": {"promotion": 14, "montant": 300000}}
         portfolio = bs.Portfolio(
             [

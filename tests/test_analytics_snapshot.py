@@ -151,7 +151,8 @@ class TestSnapshotDefinitions:
             if (raw_line(r, on) or [""])[-1] in {"opere", "transfere"}
         )
         assert exits == last.exited
-        assert last.rate is not None and last.rate > 0.5
+        assert last.rate is not None
+        assert last.rate > 0.5
 
     def test_stop_kinds_are_apart(self, snapshot, portfolio):
         """Inconclusive investigations and stopped services count different products."""

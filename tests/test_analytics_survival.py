@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import subprocess
+import sys
 from fractions import Fraction
 
 import pytest
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 import betastate as bs
 from betastate._analytics import survival as _analytics
 from betastate._analytics.queries import timeline
+
 
 D = dt.date
 Z95 = 1.959963984540054  # two-sided 95 % normal quantile
@@ -94,10 +97,10 @@ class TestKaplanMeier:
 
 def lifelines_curve(days, observed):
     """lifelines' KaplanMeierFitter on the same spells: curve, band and quantiles."""
-    from lifelines import KaplanMeierFitter
-    from lifelines.utils import qth_survival_times
+    lifelines = pytest.importorskip("lifelines")
+    qth_survival_times = pytest.importorskip("lifelines.utils").qth_survival_times
 
-    fitter = KaplanMeierFitter(alpha=0.05)
+    fitter = lifelines.KaplanMeierFitter(alpha=0.05)
     fitter.fit(list(days), event_observed=list(observed), label="km")
     band = fitter.confidence_interval_
     survival = fitter.survival_function_["km"]
@@ -132,7 +135,7 @@ class TestAgainstLifelines:
 
     @given(spells)
     def test_same_curve_band_and_quantiles(self, pair):
-        """Any spells (ties, zeros, all censored, all ended) give lifelines' timeline, curve, band and quantiles."""
+        """Any spells (ties, zeros, all censored, all ended): lifelines' curve, band, quantiles."""
         pytest.importorskip("lifelines")
         days, observed = pair
         timeline_, survival, lower, upper, quantiles = lifelines_curve(days, observed)
@@ -146,9 +149,6 @@ class TestAgainstLifelines:
 
     def test_no_lifelines_import(self):
         """Estimating a curve imports neither lifelines nor pandas (the report stays fast)."""
-        import subprocess
-        import sys
-
         code = (
             "import sys; from betastate._analytics.survival import kaplan_meier; "
             "kaplan_meier([1, 2, 3], [True, False, True]); "

@@ -314,10 +314,10 @@ def funnel(
     ``on``; it *advanced* when a phase of any later step started after that
     entry (in tie-rule order); it *stopped* when it entered a stop phase
     without advancing (a phase that lost a same-day tie does not count:
-    abandon and transfere on one day is a transfer); it *exited* when its phase on ``on`` is a terminal
-    phase of the step that is not a stop; it is *running* when its phase on
-    ``on`` is a non-terminal phase of the step; *other* is the rest (moved
-    back, or an explicit end).
+    abandon and transfere on one day is a transfer); it *exited* when its
+    phase on ``on`` is a terminal phase of the step that is not a stop; it
+    is *running* when its phase on ``on`` is a non-terminal phase of the
+    step; *other* is the rest (moved back, or an explicit end).
     """
     book = default_rulebook(rulebook)
     pairs = step_table(steps, book)
