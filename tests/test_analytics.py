@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections import Counter
 from decimal import Decimal
 from fractions import Fraction
@@ -655,3 +656,31 @@ class TestSpend:
         """The reason for the check: no mission has the misspelt status."""
         statuses = {m.status for member in team().members for m in member.missions}
         assert "independant" not in statuses
+
+
+class TestModules:
+    """The queries got a module each; code written against the single module still works."""
+
+    def test_moved_names_still_import(self):
+        """Every name that moved out of `queries` is the same object through it."""
+        for name, module in _analytics._MOVED.items():
+            moved = getattr(importlib.import_module(f"betastate._analytics.{module}"), name)
+            assert moved is getattr(_analytics, name), name
+
+    def test_unknown_name(self):
+        """A name that never was there is still an AttributeError."""
+        with pytest.raises(AttributeError, match="no_such_query"):
+            _analytics.no_such_query  # noqa: B018
+
+    def test_block_values_as_text(self):
+        """A fast block written with text values still gives its edition and amount."""
+        startup = product(
+            "x",
+            (D(2020, 1, 1), "acceleration"),
+            extra={"fast": {"promotion": " 12 ", "montant": "250000"}},
+        )
+        (laureate,) = bs.Portfolio([startup]).fast_laureates(ON)
+        assert (12, Decimal(250000)) == (laureate.edition, laureate.amount)
+        odd = product("y", (D(2020, 1, 1), "acceleration"), extra={"fast": "yes"})
+        (laureate,) = bs.Portfolio([odd]).fast_laureates(ON)
+        assert (None, None, "block") == (laureate.edition, laureate.amount, laureate.source)
