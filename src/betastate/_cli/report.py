@@ -703,7 +703,9 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px soli
 .sub{color:#555;margin-top:0}
 table{border-collapse:collapse;margin:.5em 0;max-width:100%}
 td,th{border:1px solid #ccc;padding:2px 8px;vertical-align:top}
-td{overflow-wrap:anywhere}th{background:#f3f3f3;text-align:left;overflow-wrap:normal}td.n{text-align:right;white-space:nowrap}
+td{overflow-wrap:break-word}th{background:#f3f3f3;text-align:left;overflow-wrap:normal}
+table.wide td,table.ids td:first-child{overflow-wrap:anywhere}
+td.n{text-align:right;white-space:nowrap}
 table.wide{width:100%;table-layout:fixed}
 img{max-width:100%;height:auto;display:block;margin:1em 0}
 .note{background:#fff7e0;padding:.5em 1em;border-left:4px solid #e6a700}
@@ -726,11 +728,24 @@ class _Num:
         self.text = text
 
 
-def _table(headers: list[str], rows: list[list[Any]], *, wide: bool = False) -> str:
+def _table(
+    headers: list[str],
+    rows: list[list[Any]],
+    *,
+    widths: tuple[int, ...] = (),
+    ids: bool = False,
+) -> str:
+    """
+    A table; with ``widths`` (percent per column) it spans the page and long texts wrap.
+
+    ``ids`` lets the long ids of the first column break anywhere.
+    """
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in rows)
-    kind = ' class="wide"' if wide else ""
-    return f"<table{kind}><tr>{head}</tr>{body}</table>"
+    kind = ' class="wide"' if widths else (' class="ids"' if ids else "")
+    columns = "".join(f'<col style="width:{w}%">' for w in widths)
+    group = f"<colgroup>{columns}</colgroup>" if widths else ""
+    return f"<table{kind}>{group}<tr>{head}</tr>{body}</table>"
 
 
 def figures(
@@ -835,6 +850,7 @@ def render_html(report: dict[str, Any], images: Mapping[str, str], lang: Lang = 
             [group, *(counts.get(ph, 0) for ph in phases)]
             for group, counts in report["incubators"].items()
         ],
+        ids=True,
     )
     sections["funnel"] = (
         p(_w(lang, "funnel_note"))
@@ -1023,7 +1039,7 @@ def render_html(report: dict[str, Any], images: Mapping[str, str], lang: Lang = 
             [x["code"], x["severity"], x["slug"], x["message"], x["file"], x["line"]]
             for x in f["top"]
         ],
-        wide=True,
+        widths=(12, 8, 16, 38, 20, 6),
     )
     sections["products"] = _table(
         [
@@ -1043,7 +1059,7 @@ def render_html(report: dict[str, Any], images: Mapping[str, str], lang: Lang = 
             ]
             for x in report["products"]
         ],
-        wide=True,
+        widths=(26, 34, 16, 14, 10),
     )
     for key in SECTIONS:
         heading = html.escape(TITLES[key][lang])
