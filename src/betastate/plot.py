@@ -568,8 +568,12 @@ _OUTCOME_COLOURS = {
 }
 
 
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
+def _percent(value: float | None, lang: str = "en") -> str:
+    """``62%`` in English, ``62 %`` (a no-break space) in French."""
+    if value is None:
+        return "-"
+    text = f"{value:.0%}"
+    return text.replace("%", "\u00a0%") if lang == "fr" else text
 
 
 def funnel(
@@ -609,8 +613,8 @@ def funnel(
                     lang,
                     "step",
                     entered=step.entered,
-                    rate=_percent(step.rate),
-                    decided=_percent(step.decided_rate),
+                    rate=_percent(step.rate, lang),
+                    decided=_percent(step.decided_rate, lang),
                 ),
             ]
         )
