@@ -85,3 +85,116 @@ class TestSnapshotCounts:
         assert sum(portfolio.phase_counts(on).values()) == sum(
             sum(counts.values()) for counts in grouped.values()
         )
+
+
+TERMINAL = {"abandon", "abandon-investigation", "opere", "transfere"}
+STOPS = {"abandon", "abandon-investigation"}
+
+
+def raw_records(snapshot: Path) -> list[dict]:
+    return [
+        front_matter(path) for path in sorted((snapshot / "content" / "_startups").glob("*.md"))
+    ]
+
+
+def raw_line(record: dict, on: dt.date) -> list[str]:
+    """The phase of each start date by ``on``: the tie rule's (start, rank, list order) winner."""
+    phases = record.get("phases") or []
+    started = sorted(
+        (phase["start"], RANK.get(phase["name"], 0), index, phase["name"])
+        for index, phase in enumerate(phases)
+        if phase["start"] <= on
+    )
+    winners = {start: name for start, *_, name in started}
+    return [winners[start] for start in sorted(winners)]
+
+
+class TestSnapshotDefinitions:
+    """The definitions of issue 14, pinned on the real data by independent readings."""
+
+    def test_data_date_is_the_snapshot_date(self, portfolio):
+        """The data's date falls within the month before the snapshot's commit (2026-08-20)."""
+        assert D(2026, 7, 20) <= portfolio.data_date <= D(2026, 8, 20)
+
+    def test_fast_laureates_are_events_or_blocks(self, snapshot, portfolio):
+        """FAST laureates = products with a `fast` event or a `fast` block (48 on the snapshot)."""
+        on = portfolio.data_date
+        expected = sum(
+            1
+            for record in raw_records(snapshot)
+            if "fast" in record
+            or any(e.get("name") == "fast" and e["date"] <= on for e in record.get("events") or [])
+        )
+        laureates = portfolio.fast_laureates()
+        assert expected == len(laureates) == portfolio.fast_outcomes().total
+        assert 46 == sum(1 for x in laureates if x.source != "event")  # the README's 46 blocks
+        assert 11 == sum(1 for x in laureates if x.source == "block")  # 11 blocks without event
+
+    def test_national_impact(self, snapshot, portfolio):
+        """Every `national_impact` event dated by the data's date is one designation."""
+        on = portfolio.data_date
+        expected = sorted(
+            e["date"]
+            for record in raw_records(snapshot)
+            for e in record.get("events") or []
+            if e.get("name") == "national_impact" and e["date"] <= on
+        )
+        assert expected == [d.on for d in portfolio.national_impact()]
+
+    def test_last_funnel_step_converts(self, snapshot, portfolio):
+        """The last step's exits are the products operated or transferred, and its rate is not 0."""
+        on = portfolio.data_date
+        last = portfolio.funnel()[-1]
+        exits = sum(
+            1
+            for r in raw_records(snapshot)
+            if (raw_line(r, on) or [""])[-1] in {"opere", "transfere"}
+        )
+        assert exits == last.exited
+        assert last.rate is not None
+        assert last.rate > 0.5
+
+    def test_stop_kinds_are_apart(self, snapshot, portfolio):
+        """Inconclusive investigations and stopped services count different products."""
+        on = portfolio.data_date
+        inconclusive = stopped = 0
+        for record in raw_records(snapshot):
+            line = raw_line(record, on)
+            end = next((i for i, name in enumerate(line) if name in TERMINAL), None)
+            service = next(
+                (
+                    i
+                    for i, name in enumerate(line)
+                    if name != "investigation" and name not in TERMINAL
+                ),
+                None,
+            )
+            if end is None or line[end] not in STOPS:
+                continue
+            if service is None or service > end:
+                inconclusive += 1
+            else:
+                stopped += 1
+        assert inconclusive == portfolio.survival(kind="inconclusive").observed
+        assert stopped == portfolio.survival(kind="stopped").observed
+        assert inconclusive + stopped == portfolio.survival(kind="stop").observed
+
+    def test_reprs_are_short(self, portfolio):
+        """Every result on the real portfolio prints in at most 200 characters."""
+        values = [
+            portfolio,
+            portfolio.phase_counts(by="incubator"),
+            portfolio.yearly_phase_counts(D(2014, 1, 1), by="incubator"),
+            portfolio.funnel(),
+            *portfolio.funnel(),
+            portfolio.funnel(by="cohort"),
+            portfolio.durations(by="incubator"),
+            portfolio.survival(by="incubator"),
+            portfolio.committee_cadence(),
+            portfolio.fast_laureates(),
+            portfolio.national_impact(),
+            portfolio.team_counts(by="incubator"),
+            portfolio.estimated_spend(D(2025, 8, 1)),
+            portfolio.estimated_spend(D(2025, 8, 1), by="incubator"),
+        ]
+        assert [] == [repr(v) for v in values if len(repr(v)) > 200]

@@ -436,7 +436,8 @@ class TestFramesPlotReport:
         axes = figure.axes[0]
 
         assert ["plus de financement"] == [t.get_text() for t in axes.get_yticklabels()]
-        assert "1 avec une raison trouvée (50%), 1 inconnues" in axes.get_title()
+        title = " ".join(axes.get_title().replace("\xa0", " ").split())  # wrapped to fit
+        assert "1 avec une raison trouvée (50 %), 1 inconnues" in title
 
     def test_report_section(self):
         """The report has the section in its data, its text and its HTML."""

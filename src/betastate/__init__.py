@@ -106,23 +106,32 @@ if TYPE_CHECKING:
 
     from betastate._analytics.forecast import Backtest as Backtest
     from betastate._analytics.forecast import Forecast as Forecast
+
+    # Loaded on first use (see __getattr__): reading data and analytics cost
+    # import time that embedding a lifecycle engine should not pay.
+    from betastate._analytics.funnel import Funnel as Funnel
+    from betastate._analytics.funnel import FunnelStep as FunnelStep
     from betastate._analytics.lessons import STOP_PATTERNS as STOP_PATTERNS
     from betastate._analytics.lessons import Asset as Asset
     from betastate._analytics.lessons import Evidence as Evidence
     from betastate._analytics.lessons import Lesson as Lesson
     from betastate._analytics.lessons import StopPattern as StopPattern
     from betastate._analytics.lessons import reason_counts as reason_counts
-
-    # Loaded on first use (see __getattr__): reading data and analytics cost
-    # import time that embedding a lifecycle engine should not pay.
-    from betastate._analytics.queries import Cadence as Cadence
-    from betastate._analytics.queries import DailyRates as DailyRates
-    from betastate._analytics.queries import Estimate as Estimate
-    from betastate._analytics.queries import FunnelStep as FunnelStep
-    from betastate._analytics.queries import SpendEstimate as SpendEstimate
-    from betastate._analytics.queries import SurvivalCurve as SurvivalCurve
+    from betastate._analytics.outcomes import Cadence as Cadence
+    from betastate._analytics.outcomes import Cadences as Cadences
+    from betastate._analytics.outcomes import Designation as Designation
+    from betastate._analytics.outcomes import Designations as Designations
+    from betastate._analytics.outcomes import Laureate as Laureate
+    from betastate._analytics.outcomes import Laureates as Laureates
     from betastate._analytics.related import Affinity as Affinity
     from betastate._analytics.related import Related as Related
+    from betastate._analytics.results import Counts as Counts
+    from betastate._analytics.results import Grouped as Grouped
+    from betastate._analytics.results import Series as Series
+    from betastate._analytics.survival import Estimate as Estimate
+    from betastate._analytics.survival import SurvivalCurve as SurvivalCurve
+    from betastate._analytics.teams import DailyRates as DailyRates
+    from betastate._analytics.teams import SpendEstimate as SpendEstimate
     from betastate._engine.audit import audit as audit
     from betastate._io.jsonapi import load_jsonapi as load_jsonapi
     from betastate._io.loaders import load_portfolio as load_portfolio
@@ -132,12 +141,21 @@ if TYPE_CHECKING:
     from betastate.journal import open_journal as open_journal
 
 _LAZY: dict[str, str] = {
-    "Cadence": "betastate._analytics.queries",
-    "DailyRates": "betastate._analytics.queries",
-    "Estimate": "betastate._analytics.queries",
-    "FunnelStep": "betastate._analytics.queries",
-    "SpendEstimate": "betastate._analytics.queries",
-    "SurvivalCurve": "betastate._analytics.queries",
+    "Cadence": "betastate._analytics.outcomes",
+    "Cadences": "betastate._analytics.outcomes",
+    "Counts": "betastate._analytics.results",
+    "DailyRates": "betastate._analytics.teams",
+    "Designation": "betastate._analytics.outcomes",
+    "Designations": "betastate._analytics.outcomes",
+    "Estimate": "betastate._analytics.survival",
+    "Funnel": "betastate._analytics.funnel",
+    "FunnelStep": "betastate._analytics.funnel",
+    "Grouped": "betastate._analytics.results",
+    "Laureate": "betastate._analytics.outcomes",
+    "Laureates": "betastate._analytics.outcomes",
+    "Series": "betastate._analytics.results",
+    "SpendEstimate": "betastate._analytics.teams",
+    "SurvivalCurve": "betastate._analytics.survival",
     "audit": "betastate._engine.audit",
     "Backtest": "betastate._analytics.forecast",
     "Forecast": "betastate._analytics.forecast",
@@ -214,13 +232,17 @@ __all__ = [
     "BetastateError",
     "BudgetPublished",
     "Cadence",
+    "Cadences",
     "Command",
     "CommitteeHeld",
     "ConcurrencyConflict",
+    "Counts",
     "DailyRates",
     "DataFileError",
     "Decision",
     "DesignateNationalImpact",
+    "Designation",
+    "Designations",
     "DossierUpdated",
     "Envelope",
     "Estimate",
@@ -233,17 +255,21 @@ __all__ = [
     "Forecast",
     "FundingSource",
     "FundsGranted",
+    "Funnel",
     "FunnelStep",
     "Gate",
     "GateContext",
     "Grant",
     "GrantFunds",
+    "Grouped",
     "HoldCommittee",
     "ImpactReading",
     "Incubator",
     "InvalidArgument",
     "JournalError",
     "Launch",
+    "Laureate",
+    "Laureates",
     "Ledger",
     "LegacyName",
     "Lesson",
@@ -275,6 +301,7 @@ __all__ = [
     "RuleDef",
     "Rulebook",
     "RulebookError",
+    "Series",
     "Severity",
     "Spend",
     "SpendEstimate",

@@ -59,6 +59,31 @@ def date_arg(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+def deprecated_alias(
+    parser: argparse.ArgumentParser, old: str, new: str, kind: Callable[[str], object]
+) -> None:
+    """
+    Accept ``old`` as a hidden, deprecated spelling of option ``new`` (same value, same dest).
+
+    Using it prints one line on standard error naming the new spelling.
+    """
+
+    class Alias(argparse.Action):
+        def __call__(
+            self,
+            parser: argparse.ArgumentParser,  # noqa: ARG002  (argparse's signature)
+            namespace: argparse.Namespace,
+            values: object,
+            option_string: str | None = None,  # noqa: ARG002
+        ) -> None:
+            print(f"betastate: warning: {old} is deprecated; write {new}", file=sys.stderr)
+            setattr(namespace, self.dest, values)
+
+    parser.add_argument(
+        old, dest=new.lstrip("-").replace("-", "_"), type=kind, action=Alias, help=argparse.SUPPRESS
+    )
+
+
 def load_any(
     path: Path | JournalSource | None,
     *,

@@ -12,6 +12,7 @@ import argparse
 from collections.abc import Sequence
 
 from betastate._cli import forecast, journal, lessons, lint, report, schema
+from betastate._version import __version__
 
 
 SUBCOMMANDS = (report, lint, lessons, forecast, journal, schema)
@@ -22,6 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = argparse.ArgumentParser(
         prog="betastate", description="The lifecycle of French startups d'État."
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"betastate {__version__}", help="print the version"
     )
     commands = parser.add_subparsers(dest="command", required=True)
     for module in SUBCOMMANDS:
