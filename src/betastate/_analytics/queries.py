@@ -3,7 +3,8 @@ Portfolio analytics in pure Python: as-of counts, funnels, durations, teams.
 
 Every query reuses the projection of ``_state``: the phase on a date is the
 one with the latest start on or before it, same-day starts ordered by the
-rulebook's rank (the later stage wins), then by recorded order. Series over
+rulebook's tie rule (``tie_key``: the first listed wins under the site's
+rule, the later stage under ``rank``). Series over
 many dates are computed once per product as a *timeline* (the same-day ties
 already resolved) swept with ``bisect``, which tests prove equal to calling
 :func:`betastate._state.project` on every date.
@@ -85,8 +86,9 @@ def timeline(startup: Startup, rulebook: Rulebook) -> tuple[tuple[dt.date, str],
     """
     The phase changes of ``startup``: ``(start, phase)`` with strictly increasing dates.
 
-    Phases starting the same day collapse to the one the tie rule keeps, so
-    the phase on ``day`` is the last item starting on or before ``day``.
+    Phases starting the same day collapse to the one the rulebook's tie rule
+    keeps (the last of ``ordered_entries``), so the phase on ``day`` is the
+    last item starting on or before ``day``.
     """
     out: list[tuple[dt.date, str]] = []
     for entry in ordered_entries(startup.history, rulebook):

@@ -2,10 +2,11 @@
 Projections of a history: phase spans and the state on any date.
 
 The phase on a date is the one with the latest start on or before it;
-phases starting the same day are ordered by lifecycle rank (the later stage
-wins), then by the order they were recorded in. An explicit ``end`` is kept
-on the span but does not change the current phase (as the website's
-``latest_phase`` does, brief §3.3).
+phases starting the same day are ordered by the rulebook's tie rule
+(:func:`tie_key`): under ``first-listed`` (the site's rule) the one recorded
+first wins, under ``rank`` the later lifecycle stage wins. An explicit
+``end`` is kept on the span but does not change the current phase (as the
+website's ``latest_phase`` does, brief §3.3).
 """
 
 from __future__ import annotations
@@ -146,31 +147,44 @@ _RESUMED_RANK = 1_000_000
 """A takeover resuming a dormant product's phase wins a same-day tie with its stop."""
 
 
-def _entry_key(event: Event, rulebook: Rulebook) -> tuple[dt.date, int] | None:
-    if isinstance(event, PhaseEntered):
-        return (event.on, rulebook.rank(event.phase))
-    if isinstance(event, TakenOver) and event.resumes is not None:
-        return (event.on, _RESUMED_RANK)
-    return None
+def tie_key(
+    rulebook: Rulebook, on: dt.date, phase: str, index: int, *, resumed: bool = False
+) -> tuple[dt.date, int, int]:
+    """
+    Where a phase entry sorts under the rulebook's tie rule: the greatest key is current.
+
+    ``index`` is the entry's place in the history (or in the file's
+    ``phases`` list). Under ``first-listed`` (the site's
+    ``phases.max_by { |phase| phase['start'] }``) the latest start wins and
+    the entry recorded first wins a tie; under ``rank`` the later stage wins
+    a tie, then the entry recorded last. A takeover resuming a dormant
+    product's phase (``resumed``) wins a same-day tie under both rules.
+    An entry recorded after the current one becomes current exactly when
+    its key is greater: the predicate an incremental fold needs.
+    """
+    if rulebook.tie == "first-listed":
+        return (on, 1 if resumed else 0, -index)
+    return (on, _RESUMED_RANK if resumed else rulebook.rank(phase), index)
 
 
 def ordered_entries(
     events: tuple[Event, ...] | list[Event], rulebook: Rulebook
 ) -> list[PhaseEntered]:
     """
-    Phase entries by (start, rank, recorded order): the tie rule.
+    Phase entries in tie-rule order (:func:`tie_key`): the last one is current.
 
     A takeover of a dormant product counts as entering the phase it resumes.
     """
-    entries: list[tuple[dt.date, int, int, PhaseEntered]] = []
+    entries: list[tuple[tuple[dt.date, int, int], PhaseEntered]] = []
     for index, event in enumerate(events):
         if isinstance(event, PhaseEntered):
-            entries.append((event.on, rulebook.rank(event.phase), index, event))
+            entries.append((tie_key(rulebook, event.on, event.phase, index), event))
         elif isinstance(event, TakenOver) and event.resumes is not None:
             entry = PhaseEntered(on=event.on, phase=event.resumes, comment="takeover", by=event.by)
-            entries.append((event.on, _RESUMED_RANK, index, entry))
-    entries.sort(key=lambda item: (item[0], item[1], item[2]))
-    return [item[3] for item in entries]
+            key = tie_key(rulebook, event.on, event.resumes, index, resumed=True)
+            entries.append((key, entry))
+    entries.sort(key=lambda item: item[0])
+    return [item[1] for item in entries]
 
 
 def spans_of(events: tuple[Event, ...] | list[Event], rulebook: Rulebook) -> tuple[PhaseSpan, ...]:
@@ -192,16 +206,45 @@ def spans_of(events: tuple[Event, ...] | list[Event], rulebook: Rulebook) -> tup
     return tuple(spans)
 
 
-def current_phase(events: tuple[Event, ...], rulebook: Rulebook) -> str | None:
-    """The phase after every event: latest start, ties by rank then order."""
-    best: str | None = None
-    best_key: tuple[dt.date, int] | None = None
-    for event in events:
-        key = _entry_key(event, rulebook)
-        if key is not None and (best_key is None or key >= best_key):
-            best_key = key
-            best = event.phase if isinstance(event, PhaseEntered) else event.resumes  # type: ignore[union-attr]
+def _current(
+    events: tuple[Event, ...], rulebook: Rulebook
+) -> tuple[tuple[dt.date, int, int], str] | None:
+    """The current entry's tie key and phase, or ``None`` before any phase."""
+    best: tuple[tuple[dt.date, int, int], str] | None = None
+    for index, event in enumerate(events):
+        if isinstance(event, PhaseEntered):
+            phase, resumed = event.phase, False
+        elif isinstance(event, TakenOver) and event.resumes is not None:
+            phase, resumed = event.resumes, True
+        else:
+            continue
+        key = tie_key(rulebook, event.on, phase, index, resumed=resumed)
+        if best is None or key > best[0]:
+            best = (key, phase)
     return best
+
+
+def current_phase(events: tuple[Event, ...], rulebook: Rulebook) -> str | None:
+    """The phase after every event: latest start, same-day ties by the rulebook's rule."""
+    best = _current(events, rulebook)
+    return best[1] if best is not None else None
+
+
+def tie_loser(events: tuple[Event, ...], rulebook: Rulebook, on: dt.date, phase: str) -> str | None:
+    """
+    The current phase, if it would stay current over ``phase`` entered on ``on``.
+
+    That happens only when the current phase also starts on ``on`` and the
+    tie rule keeps it (under ``first-listed``, always): the engine refuses
+    such a move (rule ``BS-TIE``) rather than record a phase the site would
+    never show as current. ``None`` when the new entry would be current.
+    """
+    best = _current(events, rulebook)
+    if best is None or best[0][0] != on:
+        return None
+    if tie_key(rulebook, on, phase, len(events)) > best[0]:
+        return None
+    return best[1]
 
 
 def project(startup: Startup, rulebook: Rulebook, on: dt.date | None = None) -> StartupState:
