@@ -108,6 +108,8 @@ EXPECTED = {
     "json_schema",
     "save_startup",
     "write_frontmatter",
+    "LeftOut",
+    "Written",
     "to_data",
 }
 

@@ -112,6 +112,8 @@ if TYPE_CHECKING:
     from betastate._io.jsonapi import load_jsonapi as load_jsonapi
     from betastate._io.loaders import load_portfolio as load_portfolio
     from betastate._io.schema import json_schema as json_schema
+    from betastate._io.writer import LeftOut as LeftOut
+    from betastate._io.writer import Written as Written
     from betastate._io.writer import save_startup as save_startup
     from betastate._io.writer import write_frontmatter as write_frontmatter
 
@@ -126,6 +128,8 @@ _LAZY: dict[str, str] = {
     "json_schema": "betastate._io.schema",
     "load_jsonapi": "betastate._io.jsonapi",
     "load_portfolio": "betastate._io.loaders",
+    "LeftOut": "betastate._io.writer",
+    "Written": "betastate._io.writer",
     "save_startup": "betastate._io.writer",
     "write_frontmatter": "betastate._io.writer",
 }
@@ -209,6 +213,7 @@ __all__ = [
     "Incubator",
     "Launch",
     "Ledger",
+    "LeftOut",
     "LegacyName",
     "Lifecycle",
     "LiquidationDecided",
@@ -257,6 +262,7 @@ __all__ = [
     "UpdateDossier",
     "Verdict",
     "Violation",
+    "Written",
     "audit",
     "exceptions",
     "from_data",

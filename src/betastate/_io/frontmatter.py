@@ -28,6 +28,7 @@ MAX_EXPANDED_NODES: Final = 100_000
 """Node count, aliases expanded, above which a document is an alias bomb."""
 
 DELIMITER: Final = "---"
+BOM: Final = "\ufeff"
 _CACHE_SIZE: Final = 100_000
 _CACHED_LENGTH: Final = 200
 _ISO_DATE_LENGTH: Final = 10
@@ -257,7 +258,8 @@ def split(text: str, name: str) -> tuple[int, int]:
         DataFileError: The text does not start with a front matter block.
     """
     first_end = text.find("\n")
-    if text[: first_end if first_end >= 0 else len(text)].rstrip() != DELIMITER:
+    # A UTF-8 byte-order mark before the opening line is kept in the text, not read as YAML.
+    if text[: first_end if first_end >= 0 else len(text)].removeprefix(BOM).rstrip() != DELIMITER:
         raise DataFileError(
             name,
             1,
