@@ -55,13 +55,17 @@ _CANNOT_CARRY: Final = frozenset({"fast-event-without-block"})
 LACKS: Final = (
     "phase comments: the export prints a phase's name, start and end only",
     "line breaks inside event comments: the export removes them (Liquid strip_newlines)",
-    "the 'fast' block (promotion, montant): the export does not print it; 'fast' events are kept",
-    "front-matter keys the export does not print (stats, usertypes, redirect_from, "
-    "mon_service_securise, contact_dinum, contact_incubator, rgpd...): when 'stats' is true "
-    "and no stats_url is given, the export prints '<link>/stats' as stats_url",
-    "false and empty values: analyse_risques is printed only when true, link and impact_url "
-    "only when link is set, and an empty 'thematiques' or 'techno' list reads the same as "
-    "none",
+    "the 'fast' block (promotion, montant): the export does not print it; 'fast' events stay",
+    (
+        "front-matter keys the export does not print (stats, usertypes, redirect_from, "
+        "mon_service_securise, contact_dinum, contact_incubator, rgpd...): when 'stats' is "
+        "true and no stats_url is given, the export prints '<link>/stats' as stats_url"
+    ),
+    (
+        "false and empty values: analyse_risques is printed only when true, link and "
+        "impact_url only when link is set, and an empty 'thematiques' or 'techno' list reads "
+        "the same as none"
+    ),
     "organisations: startups.json names sponsors by id only",
 )
 """What ``api/v2.7/startups.json`` loses compared with the front matter (``format-lacks``)."""
