@@ -171,24 +171,7 @@ def _startup_data(item: Any, where: str, file: str) -> tuple[str, dict[str, Any]
     attributes = item.get("attributes")
     if not isinstance(attributes, Mapping):
         raise _fail(file, where, "missing 'attributes' object", 'add "attributes": {...}')
-    data: dict[str, Any] = {}
-    for key, value in attributes.items():
-        data[_RENAMED.get(str(key), str(key))] = value
-    for key in ("link", "repository", "contact"):
-        if data.get(key) == "":
-            # The export writes absent values as empty strings; link '' is real data.
-            data[key] = "" if key == "link" else None
-    for key in _EMPTY_MEANS_ABSENT:
-        if data.get(key) == "":
-            del data[key]
-    for key in ("analyse_risques", "mon_service_securise", "stats"):
-        if isinstance(data.get(key), str) and data[key] in _BOOLEANS:
-            data[key] = _BOOLEANS[data[key]]
-    data.pop("content_url_encoded_markdown", None)
-    body = attributes.get("content_url_encoded_markdown")
-    if isinstance(body, str) and body:
-        # The markdown body, which front matter keeps below its YAML: kept, under its name.
-        data["content_url_encoded_markdown"] = body
+    data = _front_matter_values(attributes)
     if "sponsors" in attributes:
         data["sponsors"] = _sponsors(attributes["sponsors"], f"{where}.attributes.sponsors", file)
     data["phases"] = [
@@ -212,6 +195,25 @@ def _startup_data(item: Any, where: str, file: str) -> tuple[str, dict[str, Any]
     if co and co != [incubator]:
         data["incubators"] = co
     return slug, data
+
+
+def _front_matter_values(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """The attributes under the front matter's names, absent values absent, booleans bools."""
+    data = {_RENAMED.get(str(key), str(key)): value for key, value in attributes.items()}
+    for key in ("link", "repository", "contact"):
+        if data.get(key) == "":
+            # The export writes absent values as empty strings; link '' is real data.
+            data[key] = "" if key == "link" else None
+    for key in _EMPTY_MEANS_ABSENT:
+        if data.get(key) == "":
+            del data[key]
+    for key in ("analyse_risques", "mon_service_securise", "stats"):
+        if isinstance(data.get(key), str) and data[key] in _BOOLEANS:
+            data[key] = _BOOLEANS[data[key]]
+    if data.get("content_url_encoded_markdown") == "":
+        # No markdown body; a body is kept under its name (front matter keeps it below the YAML).
+        del data["content_url_encoded_markdown"]
+    return data
 
 
 def _sponsors(value: Any, where: str, file: str) -> list[str]:
