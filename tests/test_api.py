@@ -110,6 +110,7 @@ EXPECTED = {
     "write_frontmatter",
     "LeftOut",
     "Written",
+    "load_members_space",
     "to_data",
 }
 

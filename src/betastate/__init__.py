@@ -111,6 +111,7 @@ if TYPE_CHECKING:
     from betastate._engine.audit import audit as audit
     from betastate._io.jsonapi import load_jsonapi as load_jsonapi
     from betastate._io.loaders import load_portfolio as load_portfolio
+    from betastate._io.members_space import load_members_space as load_members_space
     from betastate._io.schema import json_schema as json_schema
     from betastate._io.writer import LeftOut as LeftOut
     from betastate._io.writer import Written as Written
@@ -127,6 +128,7 @@ _LAZY: dict[str, str] = {
     "audit": "betastate._engine.audit",
     "json_schema": "betastate._io.schema",
     "load_jsonapi": "betastate._io.jsonapi",
+    "load_members_space": "betastate._io.members_space",
     "load_portfolio": "betastate._io.loaders",
     "LeftOut": "betastate._io.writer",
     "Written": "betastate._io.writer",
@@ -268,6 +270,7 @@ __all__ = [
     "from_data",
     "json_schema",
     "load_jsonapi",
+    "load_members_space",
     "load_portfolio",
     "make_converter",
     "portfolio_from_json",
