@@ -112,6 +112,14 @@ EXPECTED = {
     "Written",
     "load_members_space",
     "to_data",
+    "Affinity",
+    "Asset",
+    "Evidence",
+    "Lesson",
+    "Related",
+    "STOP_PATTERNS",
+    "StopPattern",
+    "reason_counts",
 }
 
 
@@ -166,7 +174,17 @@ class TestReference:
 class TestImportCost:
     def test_no_heavy_imports(self):
         """`import betastate` imports no dataframe, plotting, numeric or database library."""
-        heavy = ["pandas", "polars", "matplotlib", "numpy", "psycopg", "psycopg2", "sqlalchemy"]
+        heavy = [
+            "pandas",
+            "polars",
+            "matplotlib",
+            "numpy",
+            "psycopg",
+            "psycopg2",
+            "sqlalchemy",
+            "snowballstemmer",
+            "Stemmer",
+        ]
         code = f"import sys, betastate; print(','.join(m for m in {heavy!r} if m in sys.modules))"
         result = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True

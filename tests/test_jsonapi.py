@@ -44,6 +44,28 @@ class TestLoad:
         assert ("/organisations/ministere-imaginaire",) == velo.sponsors
         assert "partiellement conforme" == velo.extra["accessibility_status"]
 
+    def test_body(self, portfolio: betastate.Portfolio) -> None:
+        """The URL-encoded markdown becomes the body, not an extra key."""
+        velo = portfolio["velo-partage"]
+
+        assert "Un produit inventé" == velo.body
+        assert "content_url_encoded_markdown" not in velo.extra
+
+    def test_body_plus_signs(self, tmp_path: Path) -> None:
+        """The template's url_encode writes spaces as '+' and a literal '+' as %2B."""
+        path = tmp_path / "startups.json"
+        item = {
+            "id": "x",
+            "attributes": {
+                "name": "X",
+                "phases": [],
+                "content_url_encoded_markdown": "%0A%0A1+%2B+1",
+            },
+        }
+        path.write_text(json.dumps({"data": [item]}), encoding="utf-8")
+
+        assert "1 + 1" == betastate.load_jsonapi(path)["x"].body
+
     def test_history(self, portfolio: betastate.Portfolio) -> None:
         """Phases then events by date; empty 'end' and 'comment' strings mean absent."""
         assert (
@@ -87,15 +109,16 @@ class TestMappedBack:
         assert () == portfolio["carnet-de-bord"].incubators
 
     def test_field_names_and_values(self, portfolio: betastate.Portfolio) -> None:
-        """technos is techno, 'true' is true, empty URLs are absent, the body keeps its name."""
+        """technos is techno, 'true' is true, empty URLs are absent, the body is the body."""
         extra = portfolio["velo-partage"].extra
 
         assert (["python"], True) == (extra["techno"], extra["analyse_risques"])
         assert "technos" not in extra
         assert "impact_url" not in extra
         assert "stats_url" not in portfolio["carnet-de-bord"].extra
-        assert "Un%20produit%20invent%C3%A9" == extra["content_url_encoded_markdown"]
-        assert "content_url_encoded_markdown" not in portfolio["carnet-de-bord"].extra
+        assert "Un produit inventé" == portfolio["velo-partage"].body
+        assert "content_url_encoded_markdown" not in extra
+        assert "" == portfolio["carnet-de-bord"].body
 
     def test_no_blame_for_what_the_format_cannot_carry(
         self, portfolio: betastate.Portfolio

@@ -100,6 +100,13 @@ from betastate.exceptions import TransitionRefused as TransitionRefused
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from betastate._analytics.lessons import STOP_PATTERNS as STOP_PATTERNS
+    from betastate._analytics.lessons import Asset as Asset
+    from betastate._analytics.lessons import Evidence as Evidence
+    from betastate._analytics.lessons import Lesson as Lesson
+    from betastate._analytics.lessons import StopPattern as StopPattern
+    from betastate._analytics.lessons import reason_counts as reason_counts
+
     # Loaded on first use (see __getattr__): reading data and analytics cost
     # import time that embedding a lifecycle engine should not pay.
     from betastate._analytics.queries import Cadence as Cadence
@@ -108,6 +115,8 @@ if TYPE_CHECKING:
     from betastate._analytics.queries import FunnelStep as FunnelStep
     from betastate._analytics.queries import SpendEstimate as SpendEstimate
     from betastate._analytics.queries import SurvivalCurve as SurvivalCurve
+    from betastate._analytics.related import Affinity as Affinity
+    from betastate._analytics.related import Related as Related
     from betastate._engine.audit import audit as audit
     from betastate._io.jsonapi import load_jsonapi as load_jsonapi
     from betastate._io.loaders import load_portfolio as load_portfolio
@@ -126,6 +135,14 @@ _LAZY: dict[str, str] = {
     "SpendEstimate": "betastate._analytics.queries",
     "SurvivalCurve": "betastate._analytics.queries",
     "audit": "betastate._engine.audit",
+    "Affinity": "betastate._analytics.related",
+    "Asset": "betastate._analytics.lessons",
+    "Evidence": "betastate._analytics.lessons",
+    "Lesson": "betastate._analytics.lessons",
+    "Related": "betastate._analytics.related",
+    "STOP_PATTERNS": "betastate._analytics.lessons",
+    "StopPattern": "betastate._analytics.lessons",
+    "reason_counts": "betastate._analytics.lessons",
     "json_schema": "betastate._io.schema",
     "load_jsonapi": "betastate._io.jsonapi",
     "load_members_space": "betastate._io.members_space",
@@ -183,8 +200,11 @@ __all__ = [
     "DOSSIER_ITEMS",
     "NATIONAL_IMPACT_CRITERIA",
     "SCHEMA_VERSION",
+    "STOP_PATTERNS",
     "Actor",
     "Advance",
+    "Affinity",
+    "Asset",
     "AwardFast",
     "BetastateError",
     "BudgetPublished",
@@ -199,6 +219,7 @@ __all__ = [
     "Envelope",
     "Estimate",
     "Event",
+    "Evidence",
     "ExitPlan",
     "FastLaureate",
     "FileRecovery",
@@ -217,6 +238,7 @@ __all__ = [
     "Ledger",
     "LeftOut",
     "LegacyName",
+    "Lesson",
     "Lifecycle",
     "LiquidationDecided",
     "Member",
@@ -240,6 +262,7 @@ __all__ = [
     "Reason",
     "Record",
     "RecoveryFiled",
+    "Related",
     "Role",
     "RuleDef",
     "Rulebook",
@@ -251,6 +274,7 @@ __all__ = [
     "Startup",
     "StartupState",
     "Stop",
+    "StopPattern",
     "StopProcedure",
     "StopReason",
     "Stopped",
@@ -275,6 +299,7 @@ __all__ = [
     "make_converter",
     "portfolio_from_json",
     "portfolio_to_json",
+    "reason_counts",
     "rulebook",
     "sample_portfolio",
     "save_startup",

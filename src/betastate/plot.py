@@ -63,6 +63,12 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "empty": "nothing to show",
         "as_of": "as of {on}",
         "legend": "{label} (n={n}: {ended} ended, {censored} censored)",
+        "reasons": "Why products stopped, by the phase they stopped from",
+        "reasons_sub": "{n} stops: {classified} with a reason found ({share}), {unknown} unknown;"
+        " a stop may have several reasons",
+        "stops": "stopped products",
+        "from": "from {phase}",
+        "first_phase": "stopped at once",
     },
     "fr": {
         "timeline": "Chronologie du portefeuille : phases de chaque produit",
@@ -90,6 +96,12 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "empty": "rien à afficher",
         "as_of": "au {on}",
         "legend": "{label} (n={n} : {ended} terminés, {censored} censurés)",
+        "reasons": "Pourquoi les produits se sont arrêtés, selon la phase quittée",
+        "reasons_sub": "{n} arrêts : {classified} avec une raison trouvée ({share}), {unknown}"
+        " inconnues ; un arrêt peut avoir plusieurs raisons",
+        "stops": "produits arrêtés",
+        "from": "depuis {phase}",
+        "first_phase": "arrêt d'emblée",
     },
 }
 
@@ -465,4 +477,76 @@ def team_size(
     axes.set_xlabel(_text(lang, "date"))
     axes.set_ylabel(_text(lang, "members"))
     axes.margins(x=0)
+    return figure
+
+
+def stop_reasons(
+    portfolio: Portfolio,
+    on: dt.date | None = None,
+    *,
+    lang: Lang = "en",
+    rulebook: Rulebook | None = None,
+) -> Figure:
+    """
+    Stopped products by reason category, stacked by the phase they stopped from.
+
+    Stops with no reason found (``unknown``) are counted in the subtitle,
+    not drawn: their bar would dwarf every reason.
+
+    .. versionadded:: 0.1.0
+    """
+    from betastate._analytics.lessons import reason_counts  # noqa: PLC0415
+    from betastate._analytics.related import reason_label  # noqa: PLC0415
+
+    book = _analytics.default_rulebook(rulebook)
+    items = portfolio.lessons(on, rulebook=book)
+    counts = reason_counts(items, ("reason", "stage"))
+    totals: dict[str, int] = {}
+    for (reason, _), n in counts.items():
+        totals[reason] = totals.get(reason, 0) + n
+    unknown = totals.pop("unknown", 0)
+    reasons = sorted(totals, key=lambda r: (-totals[r], r))
+    drawn = {key[1] for key in counts if key[0] != "unknown"}
+    stages = [p for p in book.phase_values if p in drawn]
+    stages += sorted(drawn - set(stages))
+    figure, axes = _figure(11, max(3.5, 0.45 * len(reasons) + 2))
+    lefts = [0] * len(reasons)
+    for stage in stages:
+        widths = [counts.get((reason, stage), 0) for reason in reasons]
+        known = book.has_phase(stage)
+        label = (
+            _text(lang, "from", phase=phase_label(stage, lang, book))
+            if known
+            else _text(lang, "first_phase")
+        )
+        axes.barh(
+            range(len(reasons)),
+            widths,
+            left=lefts,
+            color=phase_colour(stage, book) if known else "#bdbdbd",
+            label=label,
+        )
+        lefts = [a + b for a, b in zip(lefts, widths, strict=True)]
+    for row, total in enumerate(lefts):
+        axes.text(total, row, f" {total}", va="center", fontsize=9)
+    axes.set_yticks(range(len(reasons)), [reason_label(r, lang) for r in reasons])
+    axes.invert_yaxis()
+    axes.set_xlabel(_text(lang, "stops"))
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415
+
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    classified = sum(1 for item in items if item.classified)
+    share = _percent(classified / len(items) if items else None)
+    axes.set_title(
+        f"{_text(lang, 'reasons')}\n"
+        + _text(
+            lang, "reasons_sub", n=len(items), classified=classified, share=share, unknown=unknown
+        ),
+        fontsize=11,
+    )
+    if reasons:
+        axes.set_xlim(0, max(lefts) * 1.12 + 1)
+        axes.legend(loc="lower right", fontsize=8)
+    else:
+        _empty(axes, lang)
     return figure

@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from betastate._cli import lint, report, schema
+from betastate._cli import lessons, lint, report, schema
 
 
-SUBCOMMANDS = (report, lint, schema)
+SUBCOMMANDS = (report, lint, lessons, schema)
 """The subcommand modules, in the order ``--help`` lists them."""
 
 

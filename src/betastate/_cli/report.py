@@ -40,6 +40,7 @@ SECTIONS = (
     "fast",
     "teams",
     "findings",
+    "lessons",
     "products",
 )
 """Every section of the report, in order (the HTML has one ``<section id=...>`` each)."""
@@ -165,6 +166,9 @@ def build(portfolio: Portfolio, on: dt.date, rulebook: Rulebook | None = None) -
         }
         for row in _analytics.product_records(portfolio, on, book)
     ]
+    from betastate._analytics import lessons as _lessons  # noqa: PLC0415  (import time)
+
+    report["lessons"] = _lessons.report_section(portfolio, on, book)
     report["notes"] = notes
     return report
 
@@ -275,6 +279,9 @@ def render_text(report: dict[str, Any]) -> str:
     out.extend(
         f"  - [{item['code']}] {item['slug'] or '-'}: {item['message']}" for item in f["top"]
     )
+    from betastate._analytics import lessons as _lessons  # noqa: PLC0415  (import time)
+
+    out += _lessons.section_text(report["lessons"])
     if report["notes"]:
         out += ["", "Notes"]
         out.extend(f"  - {note}" for note in report["notes"])
@@ -337,6 +344,7 @@ def figures(
         "funnel": lambda: plot.funnel(portfolio, on, lang=language, rulebook=rulebook),
         "durations": lambda: plot.durations(portfolio, on, lang=language, rulebook=rulebook),
         "survival": lambda: plot.survival(portfolio, on, "stop", lang=language, rulebook=rulebook),
+        "lessons": lambda: plot.stop_reasons(portfolio, on, lang=language, rulebook=rulebook),
     }
     if portfolio.members:
         makers["teams"] = lambda: plot.team_size(
@@ -478,6 +486,9 @@ def render_html(report: dict[str, Any], images: dict[str, str]) -> str:
             for x in f["top"]
         ],
     )
+    from betastate._analytics import lessons as _lessons  # noqa: PLC0415  (import time)
+
+    sections["lessons"] = _lessons.section_html(report["lessons"], img("lessons", "stop reasons"))
     sections["products"] = _table(
         ["slug", "title", "incubator", "phase", "since"],
         [

@@ -19,8 +19,14 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 from betastate._engine.commands import Advance, Command, Launch, Record
-from betastate._engine.ledger import carry_ledger
-from betastate._engine.state import StartupState, current_phase, project, tie_loser
+from betastate._engine.state import (
+    StartupState,
+    append,
+    fold_of,
+    phase_of,
+    project,
+    tie_loser,
+)
 from betastate._rules.gates import GateContext, Violation
 from betastate._rules.loading import load_rulebook
 from betastate._rules.rulebook import Rulebook, TransitionDef
@@ -220,9 +226,7 @@ class Lifecycle:
         errors, warnings, events = self._run(startup, command)
         if errors:
             raise TransitionRefused(startup.slug, command, errors, warnings)
-        new = attrs.evolve(startup, history=startup.history + events)
-        carry_ledger(startup, new, events)
-        return Outcome(new, events, tuple(warnings))
+        return Outcome(append(startup, events), events, tuple(warnings))
 
     def check(self, startup: Startup, command: Command) -> Verdict:
         """Every reason ``command`` would be refused or warned, without applying it."""
@@ -279,7 +283,7 @@ class Lifecycle:
 
     def phase(self, startup: Startup) -> str | None:
         """The current phase (latest start; same-day ties by the rulebook's tie rule)."""
-        return current_phase(startup.history, self.rulebook)
+        return phase_of(startup, self.rulebook)
 
     # -- machinery ----------------------------------------------------------
 
@@ -373,8 +377,7 @@ class Lifecycle:
                 )
             )
         else:
-            entered = {e.phase for e in startup.history if isinstance(e, PhaseEntered)}
-            if not transition.internal and target in entered:
+            if not transition.internal and target in fold_of(startup).entered:
                 violations.append(
                     Violation(
                         "N4",
@@ -384,11 +387,7 @@ class Lifecycle:
                         "record a pivot in the current phase instead, or keep the earlier entry.",
                     )
                 )
-            kept = (
-                None
-                if transition.internal
-                else tie_loser(startup.history, rulebook, command.on, target)
-            )
+            kept = None if transition.internal else tie_loser(startup, rulebook, command.on, target)
             if kept is not None:
                 violations.append(
                     Violation(
@@ -447,7 +446,7 @@ class Lifecycle:
         Entering a stop records the ``Stopped`` event with the post-mortem
         (before the phase entry); an exit with a plan records ``Perennised``.
         """
-        phase = current_phase(startup.history, self.rulebook)
+        phase = phase_of(startup, self.rulebook)
         transition = (
             self.rulebook.transition(phase, command.to)
             if self.rulebook.has_phase(command.to)

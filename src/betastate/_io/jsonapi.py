@@ -7,6 +7,7 @@ Each ``data[]`` item is a startup: ``id`` is the slug, ``attributes`` holds
 ``/organisations/`` prefix), ``technos`` (the front matter's ``techno``),
 ``phases`` (``name``, ``start``, ``end``) and ``events`` (``name``,
 ``date``, ``comment``), dates as strings and absent values as empty strings;
+``content_url_encoded_markdown`` is the page's body (URL-encoded);
 ``relationships.incubator`` names the incubator and
 ``relationships.incubators`` the co-incubation list, the incubators being
 described in ``included[]``. Every other attribute is kept in ``extra``.
@@ -23,9 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
+
+import attrs
 
 from betastate._analytics.portfolio import Portfolio
 from betastate._io import frontmatter
@@ -39,6 +43,8 @@ if TYPE_CHECKING:
 
 _RENAMED: Final = {"name": "title", "pitch": "mission", "technos": "techno"}
 """The export's attribute names and the front matter's."""
+
+_BODY: Final = "content_url_encoded_markdown"
 
 ORGANISATION_PREFIX: Final = "/organisations/"
 """What the export's template removes from each sponsor (``remove: '/organisations/'``)."""
@@ -115,6 +121,7 @@ def load_jsonapi(
     for index, item in enumerate(document["data"]):
         where = f"data[{index}]"
         slug, data = _startup_data(item, where, file)
+        body = _body(data.pop(_BODY, None), f"{where}.attributes.{_BODY}", file)
         front = frontmatter.FrontMatter(file, "", data, 0, 0)
         try:
             startup, found = read_startup(front, slug, context)
@@ -122,7 +129,7 @@ def load_jsonapi(
             raise DataFileError(
                 file, None, f"{where} ({slug}): {error.problem}", error.fix
             ) from None
-        startups.append(startup)
+        startups.append(attrs.evolve(startup, body=body) if body else startup)
         findings.extend(f for f in found if f.code not in _CANNOT_CARRY)
     incubators = [
         _incubator(item, f"included[{index}]", file)
@@ -210,9 +217,6 @@ def _front_matter_values(attributes: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("analyse_risques", "mon_service_securise", "stats"):
         if isinstance(data.get(key), str) and data[key] in _BOOLEANS:
             data[key] = _BOOLEANS[data[key]]
-    if data.get("content_url_encoded_markdown") == "":
-        # No markdown body; a body is kept under its name (front matter keeps it below the YAML).
-        del data["content_url_encoded_markdown"]
     return data
 
 
@@ -239,6 +243,15 @@ def _incubator_ids(relationships: Any, where: str, file: str) -> list[str]:
             'write [{"type": "incubator", "id": "..."}]',
         )
     return [e["id"] for e in entries]
+
+
+def _body(value: Any, where: str, file: str) -> str:
+    """The page's markdown from the template's ``url_encode`` (``+`` for spaces)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _fail(file, where, f"expected URL-encoded text, got {value!r:.60}", "quote it")
+    return frontmatter.drop_blank_lines(urllib.parse.unquote_plus(value))
 
 
 def _list(value: Any, where: str, file: str) -> list[Any]:

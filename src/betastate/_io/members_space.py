@@ -90,7 +90,7 @@ def load_members_space(
 
     .. versionadded:: 0.1.0
     """
-    from betastate._engine.state import current_phase  # noqa: PLC0415  (import time)
+    from betastate._engine.state import phase_of  # noqa: PLC0415  (import time)
     from betastate._io.loaders import _Context, read_startup  # noqa: PLC0415  (import cycle)
 
     if rulebook is None:
@@ -120,7 +120,7 @@ def load_members_space(
         findings.extend(found)
         findings.extend(f for f in checks if f.code not in _CANNOT_CARRY)
         stated = item.get("current_phase")
-        computed = current_phase(startup.history, rulebook)
+        computed = phase_of(startup, rulebook)
         if stated != computed:
             findings.append(
                 Finding(

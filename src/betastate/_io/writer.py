@@ -1,12 +1,13 @@
 """
 Writing a startup back to its markdown front matter, changing only what changed.
 
-The original text is the template: the markdown body, the key order, the
-quoting, comments, line endings, a byte-order mark and every key betastate
-does not model stay byte for byte. A key whose value changed is re-rendered
-on its own lines; a phase or event that is unchanged keeps its original
-lines, a new one is added in the file's own indentation, a removed one
-loses its lines. Writing an unchanged startup returns the original text.
+The original text is the template: the key order, the quoting, comments,
+line endings, a byte-order mark and every key betastate does not model stay
+byte for byte, and so does the markdown body unless the startup's ``body``
+changed. A key whose value changed is re-rendered on its own lines; a phase
+or event that is unchanged keeps its original lines, a new one is added in
+the file's own indentation, a removed one loses its lines. Writing an
+unchanged startup returns the original text.
 
 Every event is written in the site's vocabulary (a phase entry is a
 ``phases`` item, a committee an ``events: committee`` entry whose comment
@@ -193,7 +194,7 @@ def write_frontmatter(original: str, startup: Startup, *, file: str = "<text>") 
             blocks.set(key, extra[key], keep_null=True)
     blocks.set_items("phases", raw_phases, site.phases)
     blocks.set_items("events", raw_events, site.events)
-    text = blocks.render()
+    text = blocks.render(None if startup.body == old.body else startup.body)
     return Written(text, tuple(site.left_out), changed=text != original)
 
 
@@ -708,7 +709,8 @@ class _Blocks:
         else:
             self.appended.append(text)
 
-    def render(self) -> str:
+    def render(self, body: str | None = None) -> str:
+        """The text with the edited front matter, and ``body`` when it changed."""
         starts = {start: key for key, (start, _) in self.keys.items()}
         out: list[str] = []
         index = 0
@@ -724,8 +726,12 @@ class _Blocks:
             if out and not out[-1].endswith("\n"):
                 out.append(self.newline)
             out.extend(self.appended)
-        text = self.front.text
-        return text[: self.front.yaml_start] + "".join(out) + text[self.front.yaml_end :]
+        front = self.front
+        text = front.text
+        rest = text[front.yaml_end :] if body is None else text[front.yaml_end : front.body_start]
+        if body is not None and not rest.endswith("\n"):
+            rest += self.newline
+        return text[: front.yaml_start] + "".join(out) + rest + (body or "")
 
 
 def _indent(old: Iterable[tuple[Item, str]]) -> str:
