@@ -326,6 +326,20 @@ class TestSiteLimits:
         assert not written.changed
         assert [(again, None)] == [(i.event, i.written_as) for i in written.left_out]
 
+    def test_duplicate_already_in_the_file(self):
+        """A phase the file already lists twice keeps both lines: untouched bytes stay."""
+        text = (
+            "---\ntitle: Double\nmission: M\nincubator: incubateur-fictif\ncontact: c\n"
+            "phases:\n  - name: investigation\n    start: 2020-01-01\n    end: 2020-02-01\n"
+            "  - name: investigation\n    start: 2021-01-01\n---\n"
+        )
+        startup = reread(text, "double")
+
+        written = bs.write_frontmatter(text, attrs.evolve(startup, title="Double bis"))
+
+        assert text.replace("title: Double", "title: Double bis") == written.text
+        assert () == written.left_out
+
     def test_end_not_after_start(self):
         """An end on the phase's start day is left out (the CI wants end after start)."""
         text, startup = loaded()
