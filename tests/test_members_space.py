@@ -118,6 +118,19 @@ class TestWhatTheShapeLacks:
         )
         assert not any("incubator names" in f.message for f in portfolio.findings)
 
+    def test_ids_without_a_main_one_and_plain_dates(self, tmp_path):
+        """Without incubator_id the first of incubator_ids is the incubator; plain dates work."""
+        document = answer()
+        del document[1]["incubator_id"]
+        document[1]["phases"][0]["start"] = "2019-01-07"
+
+        carnet = bs.load_members_space(write(tmp_path, document))["carnet-de-bord"]
+
+        assert ("7d1e2f3a-0000-4000-8000-00000000000a", D(2019, 1, 7)) == (
+            carnet.incubator,
+            carnet.history[0].on,
+        )
+
     def test_timestamp_off_midnight(self, tmp_path):
         """A phase start in the middle of a day is read as that day, with a finding."""
         document = answer()
@@ -149,6 +162,9 @@ class TestBadInput:
                 r"\[0\]\.phases\[0\]\.start",
             ),
             (lambda d: [{**d[0], "incubator_ids": "abc"}], r"\[0\]\.incubator_ids"),
+            (lambda d: [{**d[0], "incubator_id": 7}], r"\[0\]\.incubator_id: expected text"),
+            (lambda d: [{**d[0], "phases": ["investigation"]}], r"\[0\]\.phases\[0\]: expected"),
+            ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
             (lambda d: [{**d[0], "incubators": [{"uuid": "x"}]}], r"\[0\]\.incubators"),
             (lambda d: [{**d[0], "name": 42}], r"\[0\] \(velo-partage\): 'title' must be text"),
             (lambda d: [d[0], d[0]], "duplicated: velo-partage"),
@@ -161,6 +177,9 @@ class TestBadInput:
             "bad-date",
             "number-date",
             "ids-not-a-list",
+            "id-not-text",
+            "phase-not-an-object",
+            "deep",
             "bad-reference",
             "name-not-text",
             "same-ghid-twice",
@@ -168,7 +187,11 @@ class TestBadInput:
     )
     def test_refused(self, tmp_path, change, place):
         """Each bad answer names the file and where it is wrong."""
-        path = write(tmp_path, change(answer()))
+        if isinstance(change, str):
+            path = tmp_path / "startups.json"
+            path.write_text(change, encoding="utf-8")
+        else:
+            path = write(tmp_path, change(answer()))
 
         with pytest.raises(bs.DataFileError, match=place) as caught:
             bs.load_members_space(path)

@@ -105,6 +105,25 @@ class TestDurable:
 
         assert ["fsync file", "rename", "fsync folder"] == calls
 
+    def test_failed_write_leaves_the_old_file(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A disk error during the save is a DataFileError; old bytes and no temporary stay."""
+        folder = tmp_path / "_startups"
+        path = copy(folder)
+        before = path.read_bytes()
+        startup = with_committee(load(path))
+
+        def full(fd: int) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(os, "fsync", full)
+        with pytest.raises(betastate.DataFileError, match="cannot write: No space left"):
+            betastate.save_startup(path, startup)
+
+        assert before == path.read_bytes()
+        assert [] == temporaries(folder)
+
     def test_unchanged_file_is_not_touched(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -350,6 +350,29 @@ class TestSiteLimits:
         assert not written.changed
         assert [end] == [i.event for i in written.left_out]
 
+    def test_end_of_no_phase(self):
+        """An end of a phase the history never entered has no place: left out whole."""
+        text, startup = loaded()
+        end = bs.PhaseEnded(on=dt.date(2024, 1, 31), phase="consolidation")
+
+        written = bs.write_frontmatter(text, attrs.evolve(startup, history=(*startup.history, end)))
+
+        assert (False, [(end, None)]) == (
+            written.changed,
+            [(i.event, i.written_as) for i in written.left_out],
+        )
+        assert "PhaseEnded of 2024-01-31 (not written: the site's files have no place for it)" == (
+            str(written.left_out[0])
+        )
+
+    def test_extra_yaml_cannot_hold(self):
+        """An extra value YAML cannot write is a DataFileError naming the key."""
+        text, startup = loaded()
+        new = attrs.evolve(startup, extra={**startup.extra, "budget": Decimal("1.5")})
+
+        with pytest.raises(bs.DataFileError, match="'budget' holds Decimal"):
+            bs.write_frontmatter(text, new)
+
     def test_end_with_a_comment(self):
         """An explicit end is written on its phase; its comment is left out."""
         text, startup = loaded()
@@ -430,6 +453,15 @@ class TestSavePolicies:
             bs.save_startup(path, stopped, left_out="sidecar")
 
         assert "{not json" == sidecar.read_text(encoding="utf-8")
+
+    def test_foreign_json_sidecar_is_not_overwritten(self, tmp_path):
+        """Valid JSON that is not a betastate sidecar is reported too."""
+        path, stopped = self.setup(tmp_path)
+        sidecar = path.parent / ".potager-numerique.betastate.json"
+        sidecar.write_text('{"left_out": []}', encoding="utf-8")
+
+        with pytest.raises(bs.DataFileError, match="expected a betastate sidecar"):
+            bs.save_startup(path, stopped, left_out="sidecar")
 
     def test_unknown_policy(self, tmp_path):
         """A misspelt policy is a ValueError naming the three choices."""

@@ -293,16 +293,12 @@ def committee_comment(event: CommitteeHeld) -> str | None:
 
 
 def _set_fields(event: Event) -> list[str]:
-    """The fields of ``event`` holding something other than their default."""
-    names: list[str] = []
-    for field in attrs.fields(type(event)):
-        default = field.default
-        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            default = default.factory()
-        value = getattr(event, field.name)
-        if field.default is attrs.NOTHING or value != default:
-            names.append(field.name)
-    return names
+    """The fields of ``event`` holding something other than their (plain) default."""
+    return [
+        field.name
+        for field in attrs.fields(type(event))
+        if field.default is attrs.NOTHING or getattr(event, field.name) != field.default
+    ]
 
 
 class _Site:
