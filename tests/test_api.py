@@ -47,6 +47,9 @@ EXPECTED = {
     "FunnelStep",
     "SpendEstimate",
     "SurvivalCurve",
+    "Forecast",
+    "Backtest",
+    "InvalidArgument",
     "SCHEMA_VERSION",
     "Actor",
     "Advance",
@@ -120,6 +123,10 @@ EXPECTED = {
     "STOP_PATTERNS",
     "StopPattern",
     "reason_counts",
+    "open_journal",
+    "ConcurrencyConflict",
+    "JournalError",
+    "UnknownStartup",
 }
 
 

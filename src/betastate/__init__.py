@@ -92,14 +92,20 @@ from betastate._values.stopping import StopReason as StopReason
 from betastate._values.stopping import Trajectory as Trajectory
 from betastate._version import __version__ as __version__
 from betastate.exceptions import BetastateError as BetastateError
+from betastate.exceptions import ConcurrencyConflict as ConcurrencyConflict
 from betastate.exceptions import DataFileError as DataFileError
+from betastate.exceptions import InvalidArgument as InvalidArgument
+from betastate.exceptions import JournalError as JournalError
 from betastate.exceptions import RulebookError as RulebookError
 from betastate.exceptions import TransitionRefused as TransitionRefused
+from betastate.exceptions import UnknownStartup as UnknownStartup
 
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from betastate._analytics.forecast import Backtest as Backtest
+    from betastate._analytics.forecast import Forecast as Forecast
     from betastate._analytics.lessons import STOP_PATTERNS as STOP_PATTERNS
     from betastate._analytics.lessons import Asset as Asset
     from betastate._analytics.lessons import Evidence as Evidence
@@ -126,6 +132,7 @@ if TYPE_CHECKING:
     from betastate._io.writer import Written as Written
     from betastate._io.writer import save_startup as save_startup
     from betastate._io.writer import write_frontmatter as write_frontmatter
+    from betastate.journal import open_journal as open_journal
 
 _LAZY: dict[str, str] = {
     "Cadence": "betastate._analytics.queries",
@@ -135,6 +142,8 @@ _LAZY: dict[str, str] = {
     "SpendEstimate": "betastate._analytics.queries",
     "SurvivalCurve": "betastate._analytics.queries",
     "audit": "betastate._engine.audit",
+    "Backtest": "betastate._analytics.forecast",
+    "Forecast": "betastate._analytics.forecast",
     "Affinity": "betastate._analytics.related",
     "Asset": "betastate._analytics.lessons",
     "Evidence": "betastate._analytics.lessons",
@@ -151,6 +160,7 @@ _LAZY: dict[str, str] = {
     "Written": "betastate._io.writer",
     "save_startup": "betastate._io.writer",
     "write_frontmatter": "betastate._io.writer",
+    "open_journal": "betastate.journal",
 }
 """Public name → private module, imported on first access."""
 
@@ -206,11 +216,13 @@ __all__ = [
     "Affinity",
     "Asset",
     "AwardFast",
+    "Backtest",
     "BetastateError",
     "BudgetPublished",
     "Cadence",
     "Command",
     "CommitteeHeld",
+    "ConcurrencyConflict",
     "DailyRates",
     "DataFileError",
     "Decision",
@@ -224,6 +236,7 @@ __all__ = [
     "FastLaureate",
     "FileRecovery",
     "Finding",
+    "Forecast",
     "FundingSource",
     "FundsGranted",
     "FunnelStep",
@@ -234,6 +247,8 @@ __all__ = [
     "HoldCommittee",
     "ImpactReading",
     "Incubator",
+    "InvalidArgument",
+    "JournalError",
     "Launch",
     "Ledger",
     "LeftOut",
@@ -285,6 +300,7 @@ __all__ = [
     "Trajectory",
     "TransitionDef",
     "TransitionRefused",
+    "UnknownStartup",
     "UpdateDossier",
     "Verdict",
     "Violation",
@@ -297,6 +313,7 @@ __all__ = [
     "load_members_space",
     "load_portfolio",
     "make_converter",
+    "open_journal",
     "portfolio_from_json",
     "portfolio_to_json",
     "reason_counts",

@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from betastate._cli import lessons, lint, report, schema
+from betastate._cli import forecast, journal, lessons, lint, report, schema
 
 
-SUBCOMMANDS = (report, lint, lessons, schema)
+SUBCOMMANDS = (report, lint, lessons, forecast, journal, schema)
 """The subcommand modules, in the order ``--help`` lists them."""
 
 

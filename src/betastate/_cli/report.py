@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from betastate._analytics import queries as _analytics
 from betastate._analytics.portfolio import Portfolio
-from betastate._cli.common import ProgressBar, date_arg, emit, error, load_any
+from betastate._cli.common import ProgressBar, date_arg, emit, error, load_any, source
 from betastate._values.errors import BetastateError
 
 
@@ -530,7 +530,10 @@ def register(commands: Any) -> None:
     """Add ``report`` to the subcommands."""
     parser = commands.add_parser("report", help="summarise a portfolio")
     parser.add_argument(
-        "path", nargs="?", type=Path, help="portfolio (default: the bundled sample)"
+        "path",
+        nargs="?",
+        type=source,
+        help="portfolio or journal URL (default: the bundled sample)",
     )
     parser.add_argument("--on", type=date_arg, help="as of this date (YYYY-MM-DD; default: today)")
     parser.add_argument(

@@ -185,6 +185,11 @@ class Folder:
         """The envelope whose period ends last (the first of them on a tie)."""
         return None if self.latest is None else self.envelopes[self.latest]
 
+    def covering(self, day: dt.date) -> Envelope | None:
+        """The latest-opened envelope whose period holds ``day``, if any."""
+        index = self._covering(day)
+        return None if index is None else self.envelopes[index]
+
     def _covering(self, day: dt.date) -> int | None:
         """Index of the latest-opened envelope whose period holds ``day``."""
         for index in range(len(self.envelopes) - 1, -1, -1):

@@ -62,6 +62,9 @@ class Outcome:
         startup: The startup with the new events appended.
         events: The events the command produced.
         warnings: Warning rules that fired (they never block).
+        version: The stream's version after the command, when a journal
+            stored it (``None`` from :meth:`Lifecycle.apply`, which stores
+            nothing).
 
     .. versionadded:: 0.1.0
     """
@@ -69,6 +72,7 @@ class Outcome:
     startup: Startup
     events: tuple[Event, ...]
     warnings: tuple[Reason, ...] = ()
+    version: int | None = None
 
 
 @attrs.frozen
