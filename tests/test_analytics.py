@@ -142,15 +142,19 @@ class TestFunnel:
         assert 1.0 == last.rate == last.decided_rate
 
     def test_same_day_loser_is_not_an_outcome(self):
-        """Abandon and transfere listed on one day is a transfer (the tie rule's), not a stop."""
+        """Abandon and transfere listed on one day count once: as the rulebook's tie rule says."""
         startup = product(
             "x",
             (D(2020, 1, 1), "consolidation"),
             (D(2022, 1, 1), "abandon"),
             (D(2022, 1, 1), "transfere"),
         )
-        last = bs.Portfolio([startup]).funnel(ON)[-1]
-        assert (1, 1, 0) == (last.entered, last.exited, last.stopped)
+        portfolio = bs.Portfolio([startup])
+        site = portfolio.funnel(ON)[-1]  # the site's rule: the first listed wins
+        by_rank = portfolio.funnel(ON, rulebook=bs.rulebook().derive(tie="rank"))[-1]
+
+        assert (1, 0, 1) == (site.entered, site.exited, site.stopped)
+        assert (1, 1, 0) == (by_rank.entered, by_rank.exited, by_rank.stopped)
 
     def test_steps_named_for_what_they_hold(self):
         """The default steps are named for their phases; the last holds the ways out."""

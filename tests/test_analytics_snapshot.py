@@ -15,8 +15,8 @@ import betastate as bs
 D = dt.date
 DATES = (D(2024, 1, 1), D(2025, 1, 1), D(2026, 1, 1))
 
-# The tie rule, written out again for this test: on a same-day tie the later
-# stage wins; each stop sits after the stage it stops, exits come last.
+# The rank tie rule, written out again for this test: on a same-day tie the
+# later stage wins; each stop sits after the stage it stops, exits come last.
 RANK = {
     "investigation": 1,
     "abandon-investigation": 2,
@@ -35,17 +35,25 @@ def front_matter(path: Path) -> dict:
     return yaml.safe_load(head)
 
 
-def raw_counts(snapshot: Path, on: dt.date) -> Counter[str]:
-    """Phase on ``on`` of every startup file: latest start, then rank, then list order."""
+def raw_counts(snapshot: Path, on: dt.date, tie: str = "first-listed") -> Counter[str]:
+    """
+    Phase on ``on`` of every startup file under a tie rule.
+
+    first-listed is the site's ``phases.max_by { |phase| phase['start'] }`` (Python's
+    ``max`` also keeps the first maximum); rank is latest start, then rank, then list order.
+    """
     counts: Counter[str] = Counter()
     for path in sorted((snapshot / "content" / "_startups").glob("*.md")):
-        phases = front_matter(path).get("phases") or []
-        started = [
-            (phase["start"], RANK.get(phase["name"], 0), index, phase["name"])
-            for index, phase in enumerate(phases)
-            if phase["start"] <= on
-        ]
-        if started:
+        phases = [p for p in front_matter(path).get("phases") or [] if p["start"] <= on]
+        if not phases:
+            continue
+        if tie == "first-listed":
+            counts[max(phases, key=lambda phase: phase["start"])["name"]] += 1
+        else:
+            started = [
+                (phase["start"], RANK.get(phase["name"], 0), index, phase["name"])
+                for index, phase in enumerate(phases)
+            ]
             counts[max(started)[3]] += 1
     return counts
 
@@ -60,9 +68,17 @@ class TestSnapshotCounts:
 
     @pytest.mark.parametrize("on", DATES, ids=[d.isoformat() for d in DATES])
     def test_phase_counts(self, snapshot, portfolio, on):
-        """Same counts for every phase on 2024-01-01, 2025-01-01 and 2026-01-01."""
+        """Same counts for every phase on 2024-01-01, 2025-01-01 and 2026-01-01 (site's rule)."""
         expected = raw_counts(snapshot, on)
         actual = {phase: n for phase, n in portfolio.phase_counts(on).items() if n}
+        assert dict(expected) == actual
+
+    @pytest.mark.parametrize("on", DATES, ids=[d.isoformat() for d in DATES])
+    def test_phase_counts_rank_rule(self, snapshot, portfolio, on):
+        """A rulebook with the rank tie rule counts as the rank rule says."""
+        book = bs.rulebook().derive(tie="rank")
+        expected = raw_counts(snapshot, on, tie="rank")
+        actual = {phase: n for phase, n in portfolio.phase_counts(on, rulebook=book).items() if n}
         assert dict(expected) == actual
 
     def test_independent_side_is_not_trivial(self, snapshot):
@@ -98,14 +114,11 @@ def raw_records(snapshot: Path) -> list[dict]:
 
 
 def raw_line(record: dict, on: dt.date) -> list[str]:
-    """The phase of each start date by ``on``: the tie rule's (start, rank, list order) winner."""
-    phases = record.get("phases") or []
-    started = sorted(
-        (phase["start"], RANK.get(phase["name"], 0), index, phase["name"])
-        for index, phase in enumerate(phases)
-        if phase["start"] <= on
-    )
-    winners = {start: name for start, *_, name in started}
+    """The phase of each start date by ``on``: the site's winner, the first listed that day."""
+    winners: dict[dt.date, str] = {}
+    for phase in record.get("phases") or []:
+        if phase["start"] <= on:
+            winners.setdefault(phase["start"], phase["name"])
     return [winners[start] for start in sorted(winners)]
 
 

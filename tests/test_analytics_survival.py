@@ -168,8 +168,8 @@ def spans_portfolio() -> bs.Portfolio:
     return bs.Portfolio(
         [
             startup("a", (D(2020, 1, 1), "investigation"), (D(2020, 3, 1), "construction")),
-            startup(
-                "b", (D(2020, 1, 1), "investigation"), (D(2020, 1, 1), "abandon-investigation")
+            startup(  # a same-day stop, listed first so that it is current (the site's rule)
+                "b", (D(2020, 1, 1), "abandon-investigation"), (D(2020, 1, 1), "investigation")
             ),
             startup(
                 "c",

@@ -250,15 +250,33 @@ class TestOutcomes:
 
     def test_moves_skip_forbidden(self, lifecycle):
         """moves() lists no data-only move, no re-entry and nothing out of a stop."""
-        assert {m.to for m in lifecycle.moves(in_phase("acceleration"))} == {
+        assert {m.to for m in lifecycle.moves(in_phase("acceleration"), on=LATER)} == {
             "consolidation",
             "abandon",
             "transfere",
         }
-        assert () == lifecycle.moves(in_phase("abandon"))
+        assert () == lifecycle.moves(in_phase("abandon"), on=LATER)
         assert ("sponsor_budget_line",) == next(
-            m.gates for m in lifecycle.moves(in_phase("investigation")) if m.to == "construction"
+            m.gates
+            for m in lifecycle.moves(in_phase("investigation"), on=LATER)
+            if m.to == "construction"
         )
+
+    def test_no_move_on_the_day_a_phase_started(self, lifecycle):
+        """Under the site's tie rule a same-day move would not become current: none is open."""
+        assert () == lifecycle.moves(in_phase("acceleration"))
+        with pytest.raises(bs.TransitionRefused) as caught:
+            lifecycle.apply(in_phase("investigation"), advance("construction", on=START))
+
+        assert ["BS-TIE"] == [r.rule for r in caught.value.reasons]
+
+    def test_rank_rule_lets_a_later_stage_win_the_day(self):
+        """With the rank tie rule, a later stage entered the same day becomes current."""
+        rank = bs.Lifecycle(bs.rulebook().derive(tie="rank"))
+        outcome = rank.apply(in_phase("investigation"), advance("construction", on=START))
+
+        assert "construction" == rank.phase(outcome.startup)
+        assert "construction" in {m.to for m in rank.moves(in_phase("investigation"))}
 
     def test_lifecycle_accepts_a_rulebook_name(self):
         """Lifecycle("betagouv") and Lifecycle(rulebook) are the same engine."""
@@ -304,8 +322,8 @@ class TestTimeTravel:
             (s.phase, s.end) for s in state.spans
         ]
 
-    def test_same_day_tie_later_stage_wins(self, lifecycle):
-        """Same-day phases are ordered by lifecycle rank, whatever order they were recorded in."""
+    def test_same_day_tie_first_listed_wins(self, lifecycle):
+        """Of same-day phases, the one recorded first is current (the site's rule)."""
         startup = bs.Startup(
             slug="meme-jour",
             title="Même jour",
@@ -319,6 +337,10 @@ class TestTimeTravel:
         assert "construction" == state.phase
         assert ["investigation", "construction"] == [s.phase for s in state.spans]
         assert dt.date(2018, 1, 1) == state.spans[0].end
+        swapped = attrs.evolve(startup, history=startup.history[::-1])
+        assert "investigation" == lifecycle.phase(swapped)
+        rank = bs.Lifecycle(bs.rulebook().derive(tie="rank"))
+        assert ("construction", "construction") == (rank.phase(startup), rank.phase(swapped))
 
     def test_explicit_end_is_kept(self, lifecycle):
         """An explicit end closes its span but the phase stays current (as the website does)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import assert_type
+from typing import Literal, assert_type
 
 import betastate as bs
 
@@ -43,3 +43,12 @@ try:
     lifecycle.apply(startup, command)
 except bs.TransitionRefused as refusal:
     assert_type(refusal.reasons, tuple[bs.Reason, ...])
+
+assert_type(book.tie, Literal["first-listed", "rank"])
+assert_type(book.derive(tie="rank"), bs.Rulebook)
+written = bs.write_frontmatter("---\ntitle: S\n---\n", startup)
+assert_type(written, bs.Written)
+assert_type(written.left_out, tuple[bs.LeftOut, ...])
+assert_type(written.left_out[0].event, bs.Event)
+assert_type(bs.save_startup("s.md", startup, left_out="sidecar").sidecar, str | None)
+assert_type(bs.load_members_space("startups.json"), bs.Portfolio)

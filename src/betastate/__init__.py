@@ -135,7 +135,10 @@ if TYPE_CHECKING:
     from betastate._engine.audit import audit as audit
     from betastate._io.jsonapi import load_jsonapi as load_jsonapi
     from betastate._io.loaders import load_portfolio as load_portfolio
+    from betastate._io.members_space import load_members_space as load_members_space
     from betastate._io.schema import json_schema as json_schema
+    from betastate._io.writer import LeftOut as LeftOut
+    from betastate._io.writer import Written as Written
     from betastate._io.writer import save_startup as save_startup
     from betastate._io.writer import write_frontmatter as write_frontmatter
     from betastate.journal import open_journal as open_journal
@@ -169,7 +172,10 @@ _LAZY: dict[str, str] = {
     "reason_counts": "betastate._analytics.lessons",
     "json_schema": "betastate._io.schema",
     "load_jsonapi": "betastate._io.jsonapi",
+    "load_members_space": "betastate._io.members_space",
     "load_portfolio": "betastate._io.loaders",
+    "LeftOut": "betastate._io.writer",
+    "Written": "betastate._io.writer",
     "save_startup": "betastate._io.writer",
     "write_frontmatter": "betastate._io.writer",
     "open_journal": "betastate.journal",
@@ -271,6 +277,7 @@ __all__ = [
     "Laureate",
     "Laureates",
     "Ledger",
+    "LeftOut",
     "LegacyName",
     "Lesson",
     "Lifecycle",
@@ -324,11 +331,13 @@ __all__ = [
     "UpdateDossier",
     "Verdict",
     "Violation",
+    "Written",
     "audit",
     "exceptions",
     "from_data",
     "json_schema",
     "load_jsonapi",
+    "load_members_space",
     "load_portfolio",
     "make_converter",
     "open_journal",

@@ -3,10 +3,11 @@ What every portfolio query shares: timelines, dates, groupings and the data's da
 
 Every query reuses the projection of the engine: the phase on a date is the
 one with the latest start on or before it, same-day starts ordered by the
-rulebook's rank (the later stage wins), then by recorded order. Each
-product's *timeline* (its phase changes, same-day ties already resolved) is
-computed once per portfolio and rulebook and swept with ``bisect``; tests
-prove it equal to :func:`betastate._engine.state.project` on every date.
+rulebook's tie rule (``tie_key``: the first listed wins under the site's
+rule, the later stage under ``rank``). Each product's *timeline* (its phase
+changes, same-day ties already resolved) is computed once per portfolio and
+rulebook and swept with ``bisect``; tests prove it equal to
+:func:`betastate._engine.state.project` on every date.
 
 The queries themselves live in one module per question: counts and series
 (:mod:`.counts`), the funnel (:mod:`.funnel`), durations and survival
@@ -144,8 +145,9 @@ def timeline(startup: Startup, rulebook: Rulebook) -> tuple[tuple[dt.date, str],
     """
     The phase changes of ``startup``: ``(start, phase)`` with strictly increasing dates.
 
-    Phases starting the same day collapse to the one the tie rule keeps, so
-    the phase on ``day`` is the last item starting on or before ``day``.
+    Phases starting the same day collapse to the one the rulebook's tie rule
+    keeps (the last of ``ordered_entries``), so the phase on ``day`` is the
+    last item starting on or before ``day``.
     """
     out: list[tuple[dt.date, str]] = []
     for entry in ordered_entries(startup.history, rulebook):

@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 from betastate._engine.commands import Advance, Command, Launch, Record
-from betastate._engine.state import StartupState, append, fold_of, phase_of, project
+from betastate._engine.state import (
+    StartupState,
+    append,
+    fold_of,
+    phase_of,
+    project,
+    tie_loser,
+)
 from betastate._rules.gates import GateContext, Violation
 from betastate._rules.loading import load_rulebook
 from betastate._rules.rulebook import Rulebook, TransitionDef
@@ -272,12 +279,14 @@ class Lifecycle:
         The startup as it stood on ``on`` (default: after every event).
 
         The phase on a date is the one with the latest start on or before it;
-        same-day phases are ordered by lifecycle rank (the later stage wins).
+        same-day phases follow the rulebook's tie rule (:attr:`Rulebook.tie`:
+        the first listed wins under the site's rule, the later stage under
+        ``"rank"``).
         """
         return project(startup, self.rulebook, on)
 
     def phase(self, startup: Startup) -> str | None:
-        """The current phase (latest start; same-day ties by rank)."""
+        """The current phase (latest start; same-day ties by the rulebook's tie rule)."""
         return phase_of(startup, self.rulebook)
 
     # -- machinery ----------------------------------------------------------
@@ -380,6 +389,18 @@ class Lifecycle:
                         f"once in a history ({transition.id}, {where} on "
                         f"{command.on.isoformat()}).",
                         "record a pivot in the current phase instead, or keep the earlier entry.",
+                    )
+                )
+            kept = None if transition.internal else tie_loser(startup, rulebook, command.on, target)
+            if kept is not None:
+                violations.append(
+                    Violation(
+                        "BS-TIE",
+                        f"{slug!r} cannot enter {target} on {command.on.isoformat()}: {kept} "
+                        f"also starts that day and rulebook {rulebook.name!r}'s "
+                        f"{rulebook.tie!r} tie rule would keep {kept} current.",
+                        f"date the move after {command.on.isoformat()}, or use a rulebook "
+                        "whose tie rule lets it win (derive(tie='rank')).",
                     )
                 )
             if transition.data_only:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 import attrs
 
@@ -24,6 +24,7 @@ from betastate._rules.rulebook import (
     Rulebook,
     RuleDef,
     Thresholds,
+    TieRule,
     TransitionDef,
 )
 from betastate._values.actors import Role
@@ -47,6 +48,7 @@ class _Header:
     title: str = ""
     version: str = ""
     source: str = ""
+    tie: str = "rank"
 
 
 @attrs.frozen(kw_only=True)
@@ -222,4 +224,5 @@ def _load(text: str, origin: str, gates: Mapping[str, Gate] | None) -> Rulebook:
         permissions=parsed.permissions,
         gates={**BUILTIN_GATES, **(gates or {})},
         origin=origin,
+        tie=cast("TieRule", parsed.rulebook.tie),  # Rulebook refuses other values
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
@@ -34,6 +34,22 @@ A gate: a Python check a transition names in the rulebook file.
 It receives the startup, its state, the command and the transition, and
 yields one :class:`Violation` per broken rule (the rulebook gives severity).
 """
+
+
+TieRule = Literal["first-listed", "rank"]
+"""
+How phases starting on the same day are ordered (:attr:`Rulebook.tie`).
+
+``"first-listed"``: the beta.gouv.fr site's rule. The current phase is
+``phases.max_by { |phase| phase['start'] }`` (``lib/models/startup.rb``):
+the latest start wins and, since Ruby's ``max_by`` keeps the first maximum,
+the phase listed (recorded) first wins a tie. ``"rank"``: the later
+lifecycle stage (:attr:`PhaseDef.rank`) wins a tie, then the one recorded
+last. Either way, phase ends and today's date play no part.
+"""
+
+TIE_RULES: Final[tuple[TieRule, ...]] = ("first-listed", "rank")
+"""The values :attr:`Rulebook.tie` accepts."""
 
 
 def _freeze_str_mapping(value: Mapping[str, str]) -> Mapping[str, str]:
@@ -58,7 +74,8 @@ class PhaseDef:
         label_fr: Official French label.
         label_en: English label.
         badge_fr: Short French badge, if any.
-        rank: Lifecycle rank; on a same-day tie the higher rank wins.
+        rank: Lifecycle rank; under the ``rank`` tie rule, the higher rank
+            wins a same-day tie.
         display_order: The data's display sort (most mature first).
         active: Whether the product is still supported (website's notion).
         terminal: Whether the status ends the lifecycle.
@@ -232,6 +249,10 @@ class Rulebook:
             every role.
         gates: Python gates by name (built-in ones plus yours).
         origin: The file it was loaded from.
+        tie: How same-day phases are ordered (:data:`TieRule`):
+            ``"first-listed"`` (the site's rule, the beta.gouv.fr preset's
+            choice) or ``"rank"`` (the later stage wins; the default for
+            other rulebooks).
 
     .. versionadded:: 0.1.0
     """
@@ -257,6 +278,7 @@ class Rulebook:
         repr=False,
     )
     origin: str = attrs.field(default="", eq=False)
+    tie: TieRule = "rank"
     _phase_index: Mapping[str, PhaseDef] = attrs.field(init=False, eq=False, hash=False, repr=False)
     _rule_index: Mapping[str, RuleDef] = attrs.field(init=False, eq=False, hash=False, repr=False)
 
@@ -356,6 +378,7 @@ class Rulebook:
         thresholds: Mapping[str, Any] | None = None,
         gates: Mapping[str, Gate] | None = None,
         permissions: Mapping[str, Iterable[Role | str]] | None = None,
+        tie: TieRule | None = None,
     ) -> Rulebook:
         """
         A new rulebook with some rules, thresholds or gates overridden.
@@ -367,6 +390,7 @@ class Rulebook:
             gates: Extra or replacement gates by name.
             permissions: Decision → roles that may take it (replaces the
                 decision's entry).
+            tie: Another tie rule (``"first-listed"`` or ``"rank"``).
 
         Raises:
             RulebookError: An override names an unknown rule or threshold.
@@ -418,6 +442,7 @@ class Rulebook:
             thresholds=new_thresholds,
             permissions={**self.permissions, **_derive_permissions(where, permissions)},
             gates={**self.gates, **(gates or {})},
+            tie=self.tie if tie is None else tie,
         )
 
 
@@ -437,6 +462,14 @@ def _derive_permissions(
 
 def _validate(book: Rulebook) -> None:
     where = book.origin or f"rulebook {book.name!r}"
+    if book.tie not in TIE_RULES:
+        raise RulebookError(
+            where,
+            "rulebook.tie",
+            f"unknown tie rule {book.tie!r}",
+            "use 'first-listed' (the site's rule: the phase listed first wins a same-day tie) "
+            "or 'rank' (the later lifecycle stage wins)",
+        )
     _validate_phases(book, where)
     _validate_transitions(book, where)
     _validate_legacy(book, where)
