@@ -109,6 +109,13 @@ EXPECTED = {
     "save_startup",
     "write_frontmatter",
     "to_data",
+    # Rulebooks other incubators write (issue 12).
+    "GateSpec",
+    "RoleDef",
+    "RulebookProblem",
+    "ThresholdDef",
+    "gate",
+    "lint_rulebook",
 }
 
 

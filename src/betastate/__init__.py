@@ -46,7 +46,6 @@ from betastate._rules.gates import GateContext as GateContext
 from betastate._rules.gates import GateSpec as GateSpec
 from betastate._rules.gates import Violation as Violation
 from betastate._rules.gates import gate as gate
-from betastate._rules.lint import RulebookProblem as RulebookProblem
 from betastate._rules.rulebook import LegacyName as LegacyName
 from betastate._rules.rulebook import PhaseDef as PhaseDef
 from betastate._rules.rulebook import RoleDef as RoleDef
@@ -114,6 +113,7 @@ if TYPE_CHECKING:
     from betastate._analytics.queries import SpendEstimate as SpendEstimate
     from betastate._analytics.queries import SurvivalCurve as SurvivalCurve
     from betastate._engine.audit import audit as audit
+    from betastate._rules.lint import RulebookProblem as RulebookProblem
     from betastate._io.jsonapi import load_jsonapi as load_jsonapi
     from betastate._io.loaders import load_portfolio as load_portfolio
     from betastate._io.schema import json_schema as json_schema
@@ -127,6 +127,7 @@ _LAZY: dict[str, str] = {
     "FunnelStep": "betastate._analytics.queries",
     "SpendEstimate": "betastate._analytics.queries",
     "SurvivalCurve": "betastate._analytics.queries",
+    "RulebookProblem": "betastate._rules.lint",
     "audit": "betastate._engine.audit",
     "json_schema": "betastate._io.schema",
     "load_jsonapi": "betastate._io.jsonapi",

@@ -708,3 +708,7 @@ def check(book: Rulebook) -> list[RulebookProblem]:
 
 
 __all__ = ["RulebookProblem", "check", "declared_problems"]
+
+
+# Resolve the string annotations here, where their names live (see thresholds).
+attrs.resolve_types(RulebookProblem)

@@ -23,7 +23,6 @@ import attrs
 
 from betastate._rules import thresholds as _types
 from betastate._rules.gates import BUILTIN_GATES, Gate, GateSpec
-from betastate._rules.lint import RulebookProblem, check
 from betastate._rules.rulebook import (
     LegacyName,
     PhaseDef,
@@ -43,6 +42,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import cattrs
+
+    from betastate._rules.lint import RulebookProblem
 
 
 BUILTIN_RULEBOOKS: Final = MappingProxyType(
@@ -152,6 +153,8 @@ class _Reader:
     def problem(
         self, key: str, message: str, fix: str, *, code: str = "toml-structure", value: bool = False
     ) -> None:
+        from betastate._rules.lint import RulebookProblem  # noqa: PLC0415  (import time)
+
         found = RulebookProblem(code, Severity.ERROR, key, message, fix, self.origin)
         (self.values if value else self.structure).append(found)
 
@@ -279,6 +282,8 @@ def _parts(text: str, origin: str) -> tuple[dict[str, Any] | None, list[Rulebook
     """The rulebook's fields from a file's text, and every problem reading them."""
     import tomllib  # noqa: PLC0415  (import time)
 
+    from betastate._rules.lint import RulebookProblem  # noqa: PLC0415
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -391,6 +396,8 @@ def lint_rulebook(
 
     .. versionadded:: 0.1.0
     """
+    from betastate._rules.lint import check  # noqa: PLC0415  (import time)
+
     text, origin = _read(source)
     fields, problems = _parts(text, origin)
     if fields is None:
@@ -417,6 +424,8 @@ def _builtin(name: str) -> Rulebook:
 
 
 def _load(text: str, origin: str, gates: Mapping[str, Gate] | None) -> Rulebook:
+    from betastate._rules.lint import check  # noqa: PLC0415  (import time)
+
     fields, problems = _parts(text, origin)
     if fields is None or problems:
         if fields is not None:

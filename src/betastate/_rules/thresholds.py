@@ -280,3 +280,9 @@ def parse(kind: str, text: str) -> Any:
         pass
     msg = f"{text!r} is not a {kind} value ({KINDS.get(kind, 'unknown kind')})"
     raise ValueError(msg)
+
+
+# Resolve the string annotations here, where their names live: the public
+# door renames the class's module to ``betastate``, where they do not.
+attrs.resolve_types(ThresholdType)
+attrs.resolve_types(ThresholdDef)
