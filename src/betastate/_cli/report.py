@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from betastate._analytics import queries as _analytics
 from betastate._analytics.portfolio import Portfolio
-from betastate._cli.common import ProgressBar, date_arg, emit, error, load_any
+from betastate._cli.common import (
+    ProgressBar,
+    add_rulebook_argument,
+    date_arg,
+    emit,
+    error,
+    load_any,
+    rulebook_of,
+)
 from betastate._values.errors import BetastateError
 
 
@@ -492,14 +500,20 @@ def render_html(report: dict[str, Any], images: dict[str, str]) -> str:
     return "\n".join(parts)
 
 
-def report(portfolio: Portfolio, on: dt.date | None, out: list[str], fmt: str = "text") -> None:
+def report(
+    portfolio: Portfolio,
+    on: dt.date | None,
+    out: list[str],
+    fmt: str = "text",
+    rulebook: Rulebook | None = None,
+) -> None:
     """The report of ``portfolio`` as of ``on`` (default: today) in ``fmt``, appended to ``out``."""
     day = on or _analytics.today()
-    data = build(portfolio, day)
+    data = build(portfolio, day, rulebook)
     if fmt == "json":
         out.append(render_json(data))
     elif fmt == "html":
-        out.append(render_html(data, figures(portfolio, day)))
+        out.append(render_html(data, figures(portfolio, day, rulebook)))
     else:
         out.append(render_text(data))
 
@@ -508,8 +522,9 @@ def run(args: argparse.Namespace) -> int:
     """Run ``betastate report``."""
     out: list[str] = []
     try:
-        portfolio = load_any(args.path, progress=ProgressBar())
-        report(portfolio, args.on, out, args.format)
+        book = rulebook_of(args)
+        portfolio = load_any(args.path, progress=ProgressBar(), rulebook=book)
+        report(portfolio, args.on, out, args.format, book)
     except BetastateError as exc:
         return error(exc)
     return emit("\n".join(out), args.output)
@@ -531,4 +546,5 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--output", "-o", type=Path, help="write to this file instead of standard output"
     )
+    add_rulebook_argument(parser)
     parser.set_defaults(run=run)

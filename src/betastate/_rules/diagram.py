@@ -2,10 +2,10 @@
 Drawing a rulebook: its phase graph as Mermaid or Graphviz DOT text.
 
 Phases carry their labels in the chosen language, transitions their id,
-trigger and deciders (co-deciders after "with"); terminal phases have a
-double border, stops are red, data-only moves dashed, moves decided at
-committee marked. Given a startup, the phases it went through and the moves
-it took are highlighted, its current phase most of all.
+trigger, deciders (co-deciders after "with") and gates in brackets; terminal
+phases have a double border, stops are red, data-only moves dashed. Given a
+startup, the phases it went through and the moves it took are highlighted,
+its current phase most of all.
 """
 
 from __future__ import annotations
@@ -88,16 +88,16 @@ class _Graph:
     def role(self, value: str) -> str:
         return self.book.role(value).label(self.lang) if self.book.has_role(value) else value
 
-    def edge_text(self, transition: TransitionDef) -> tuple[str, str]:
-        """(first line, second line) of a transition's label."""
-        first = f"{transition.id} {transition.trigger}"
-        if transition.at_committee:
-            first += " (committee)" if not self.lang.startswith("fr") else " (comité)"
+    def edge_text(self, transition: TransitionDef) -> tuple[str, ...]:
+        """The lines of a transition's label: id and trigger, deciders, gates."""
         who = " / ".join(self.role(r) for r in transition.deciders)
         if transition.co_deciders:
             joint = " / ".join(self.role(r) for r in transition.co_deciders)
             who += f" {'avec' if self.lang.startswith('fr') else 'with'} {joint}"
-        return first, who
+        lines = [f"{transition.id} {transition.trigger}", who]
+        if transition.gates:
+            lines.append(f"[{', '.join(transition.gates)}]")
+        return tuple(lines)
 
 
 def _node_ids(phases: tuple[str, ...]) -> dict[str, str]:
@@ -128,8 +128,7 @@ def mermaid(graph: _Graph) -> str:
     for phase in graph.phases:
         lines.append(f'    {graph.ids[phase]}["{_mermaid_text(graph.label(phase))}"]')
     for source, dest, transition in graph.edges:
-        first, who = graph.edge_text(transition)
-        text = f"{_mermaid_text(first)}<br/>{_mermaid_text(who)}"
+        text = "<br/>".join(_mermaid_text(line) for line in graph.edge_text(transition))
         arrow = "-.->" if transition.data_only else "-->"
         tail = _START if source == _START else graph.ids[source]
         lines.append(f'    {tail} {arrow}|"{text}"| {graph.ids[dest]}')
@@ -180,8 +179,7 @@ def dot(graph: _Graph) -> str:
             attributes.append(f'fillcolor="{_PATH_FILL}", color="{_PATH_LINE}", penwidth=2')
         lines.append(f"    {graph.ids[phase]} [{', '.join(attributes)}];")
     for index, (source, dest, transition) in enumerate(graph.edges):
-        first, who = graph.edge_text(transition)
-        attributes = [f"label={_dot_text(first + chr(10) + who)}"]
+        attributes = [f"label={_dot_text(chr(10).join(graph.edge_text(transition)))}"]
         if transition.data_only:
             attributes.append("style=dashed")
         if index in graph.taken:
