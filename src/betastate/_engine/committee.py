@@ -93,9 +93,8 @@ def advance_with_records(
     A phase change decided with a committee or a stop, through the engine's path.
 
     The engine checks the move (transitions, gates, deciders, N1) and records
-    the stop's post-mortem or the exit plan it carries. The caller has
-    checked its decision's permission; ``at_committee`` says the move is
-    carried by a committee (N1 holds).
+    the stop's post-mortem or the exit plan it carries; ``at_committee`` says
+    the move is carried by a committee (N1 holds).
     """
     return lifecycle._advance(  # noqa: SLF001
         startup,
@@ -105,7 +104,6 @@ def advance_with_records(
         procedure=procedure,
         dormant=dormant,
         at_committee=at_committee,
-        decision_checked=True,
     )
 
 
@@ -809,7 +807,9 @@ def handle_stop(
 ) -> tuple[Event, ...]:
     """Stop: to the stop status with its post-mortem; dormancy ends a liquidation."""
     state = project(startup, lifecycle.rulebook, command.on)
-    violations = _permission(lifecycle, startup, command, "stop")
+    # A stop outside a committee is decided by its transition's deciders (the
+    # host shuts down a transferred service, T18); a committee's stop needs `stop`.
+    violations: list[Violation] = []
     in_liquidation = state.stop_stage in {"safeguard", "recovery"}
     if command.dormant and not in_liquidation:
         violations.append(

@@ -286,8 +286,8 @@ class Lifecycle:
                 by=transition.deciders[0],
                 co_deciders=transition.co_deciders[:1],
             )
-            # The committee and the decision's permission are evidence the caller
-            # brings, like a gate's: the move is listed with what it needs.
+            # The committee is evidence the caller brings, like a gate's: the move
+            # is listed with what it needs (Move.at_committee).
             self._structural(
                 startup,
                 state.phase,
@@ -296,7 +296,6 @@ class Lifecycle:
                 errors=errors,
                 warnings=warnings,
                 at_committee=True,
-                decision_checked=True,
             )
             self._chronology(startup, probe, errors, warnings)
             if not errors:
@@ -405,15 +404,11 @@ class Lifecycle:
         errors: list[Reason],
         warnings: list[Reason],
         at_committee: bool = False,
-        decision_checked: bool = False,
     ) -> None:
         """
         Rules on the move itself: known phase, re-entry, stops, data-only, who decides.
 
         ``at_committee``: the move is carried by a committee (rule N1 holds).
-        ``decision_checked``: the command already checked its decision's
-        permission (a committee's or a stop's), so a move into a stop does
-        not check ``stop`` again.
         """
         rulebook = self.rulebook
         slug, target = startup.slug, command.to
@@ -488,10 +483,6 @@ class Lifecycle:
                         f"{target!r}), or record the committee of {day} first.",
                     )
                 )
-            if rulebook.phase(target).stop and not decision_checked:
-                violations += check_permission(
-                    rulebook, startup, command, "stop", what=f"the move to {target}"
-                )
         _sort(rulebook, violations, errors, warnings)
 
     def _deciders(
@@ -549,15 +540,14 @@ class Lifecycle:
         procedure: StopProcedure = StopProcedure.NO_IMPACT,
         dormant: bool = False,
         at_committee: bool = False,
-        decision_checked: bool = False,
     ) -> tuple[Event, ...]:
         """
         A phase change through the shared machine, and what it carries.
 
         Entering a stop records the ``Stopped`` event with the post-mortem
         (before the phase entry); an exit with a plan records ``Perennised``.
-        ``at_committee`` and ``decision_checked`` are set by the committee
-        and stop handlers (see :meth:`_structural`).
+        ``at_committee`` is set by the committee and stop handlers (see
+        :meth:`_structural`).
         """
         phase = current_phase(startup.history, self.rulebook)
         transition = (
@@ -573,7 +563,6 @@ class Lifecycle:
             errors=errors,
             warnings=warnings,
             at_committee=at_committee,
-            decision_checked=decision_checked,
         )
         if transition is None:
             return ()

@@ -61,10 +61,7 @@ PERMISSIONS: Final = MappingProxyType(
         "provisional": (
             "HoldCommittee(decision='provisional'), and Record of a CommitteeHeld deciding it"
         ),
-        "stop": (
-            "HoldCommittee(decision='stop'), Stop, any move into a stop status, and Record "
-            "of a CommitteeHeld deciding a stop"
-        ),
+        "stop": "HoldCommittee(decision='stop'), and Record of a CommitteeHeld deciding a stop",
         "committee": "Record of a CommitteeHeld without a decision (a committee was held)",
         "grant": "GrantFunds",
         "fast": "AwardFast, GrantFunds of FAST money, and Record of a FastLaureate",
@@ -83,9 +80,9 @@ PERMISSIONS: Final = MappingProxyType(
 """
 Permission key → the commands it governs.
 
-A phase change (:class:`betastate.Advance`, or one carried by a committee or
-a stop) is decided by its transition's ``deciders`` (with its
-``co_deciders``); a move into a stop status also needs ``stop``.
+A phase change (:class:`betastate.Advance`, :class:`betastate.Stop`, or one
+carried by a committee) is decided by its transition's ``deciders`` (with its
+``co_deciders``); a committee's decision also needs the decision's key.
 """
 
 RECORD_PERMISSIONS: Final = MappingProxyType(

@@ -625,10 +625,9 @@ class _Checks:
             key = f"transitions[{index}] (id {transition.id!r}).deciders"
             dest = book.phase(transition.dest) if transition.dest in self.phases else None
             needs: tuple[str, ...] = ()
-            if dest is not None and dest.stop:
-                needs = ("stop",)
-            elif transition.at_committee:
-                needs = ("continue", "provisional")
+            if transition.at_committee:
+                stop = dest is not None and dest.stop
+                needs = ("stop",) if stop else ("continue", "provisional")
             if not needs or not all(n in perms for n in needs):
                 continue
             for role in transition.deciders:
