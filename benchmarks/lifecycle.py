@@ -41,7 +41,13 @@ def public_api() -> float:
     lifecycle = bs.Lifecycle()
     startup = bs.Startup(slug="bench", title="Bench")
     startup = lifecycle.apply(
-        startup, bs.Advance(on=dt.date(2025, 1, 6), to="investigation", by=bs.Role.SPONSOR, co_deciders=["incubator"])
+        startup,
+        bs.Advance(
+            on=dt.date(2025, 1, 6),
+            to="investigation",
+            by=bs.Role.SPONSOR,
+            co_deciders=["incubator"],
+        ),
     ).startup
     command = bs.Advance(
         on=dt.date(2025, 3, 10),
@@ -125,7 +131,9 @@ PHASE_AT_CYCLE = {0: "construction", 2: "acceleration", 5: "consolidation"}
 def product_commands(rng: random.Random, n: int, count: int) -> list[bs.Command]:
     """`count` valid commands for one product: cycles of committee, publication, grant, spending."""
     day = dt.date(2020, 1, 6) + dt.timedelta(days=rng.randint(0, 700))
-    commands: list[bs.Command] = [bs.Advance(on=day, to="investigation", by=bs.Role.SPONSOR, co_deciders=["incubator"])]
+    commands: list[bs.Command] = [
+        bs.Advance(on=day, to="investigation", by=bs.Role.SPONSOR, co_deciders=["incubator"])
+    ]
     cycle = 0
     cost = Decimal(40)
     while len(commands) < count:

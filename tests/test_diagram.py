@@ -1,4 +1,4 @@
-"""Rulebook diagrams: golden Mermaid and DOT text, presets drawn whole, Graphviz accepting every DOT."""
+"""Rulebook diagrams: golden Mermaid and DOT text, whole presets, Graphviz taking every DOT."""
 
 from __future__ import annotations
 
@@ -46,13 +46,19 @@ def dot_binary() -> str | None:
 def every_dot_output() -> list[tuple[str, str]]:
     """(name, DOT text) of each preset in each of its languages, with and without a path."""
     sample = bs.sample_portfolio()
-    outputs = [("atelier", ATELIER.diagram("dot")), ("atelier-path", ATELIER.diagram("dot", startup=CARNET))]
-    for name in ("betagouv", "govuk"):
-        book = bs.rulebook(name)
-        for lang in book.languages:
-            outputs.append((f"{name}-{lang}", book.diagram("dot", lang=lang)))
-    for slug in sample.slugs[:5]:
-        outputs.append((f"betagouv-{slug}", bs.rulebook().diagram("dot", startup=sample[slug])))
+    outputs = [
+        ("atelier", ATELIER.diagram("dot")),
+        ("atelier-path", ATELIER.diagram("dot", startup=CARNET)),
+    ]
+    outputs.extend(
+        (f"{name}-{lang}", bs.rulebook(name).diagram("dot", lang=lang))
+        for name in ("betagouv", "govuk")
+        for lang in bs.rulebook(name).languages
+    )
+    outputs.extend(
+        (f"betagouv-{slug}", bs.rulebook().diagram("dot", startup=sample[slug]))
+        for slug in sample.slugs[:5]
+    )
     return outputs
 
 
@@ -139,11 +145,17 @@ class TestEscaping:
         """Phase values that are not identifiers get safe, distinct node ids."""
         book = ATELIER.derive(
             add_phases=[
-                bs.PhaseDef(value="build_up", labels={"en": "Other"}, rank=5, active=False, terminal=True)
+                bs.PhaseDef(
+                    value="build_up", labels={"en": "Other"}, rank=5, active=False, terminal=True
+                )
             ],
             add_transitions=[
                 bs.TransitionDef(
-                    id="A6", trigger="other", sources=["build-up"], dest="build_up", deciders=["owner"]
+                    id="A6",
+                    trigger="other",
+                    sources=["build-up"],
+                    dest="build_up",
+                    deciders=["owner"],
                 )
             ],
         )
@@ -181,16 +193,29 @@ class TestArguments:
 
 
 class TestGraphviz:
-    @pytest.mark.parametrize(("name", "text"), every_dot_output(), ids=lambda v: v if len(v) < 40 else "")
+    @pytest.mark.parametrize(
+        ("name", "text"), every_dot_output(), ids=lambda v: v if len(v) < 40 else ""
+    )
     def test_dot_accepts_every_output(self, name, text, tmp_path):
         """`dot -Tsvg` turns every DOT output into an SVG, without a warning."""
         binary = dot_binary()
         if binary is None:
             pytest.skip("Graphviz's dot is not installed")
-        done = subprocess.run(  # noqa: S603  (our own binary path and text)
+        done = subprocess.run(
             [binary, "-Tsvg"], input=text, capture_output=True, text=True, check=False, timeout=60
         )
 
         assert 0 == done.returncode, done.stderr
         assert "" == done.stderr
         assert done.stdout.rstrip().endswith("</svg>")
+
+
+class TestDocs:
+    @pytest.mark.parametrize("name", ["betagouv", "govuk"])
+    def test_the_docs_draw_the_presets_as_they_are(self, name):
+        """docs/diagrams/NAME.dot, which Sphinx draws in the rulebooks page, is the preset today."""
+        path = Path(__file__).parent.parent / "docs" / "diagrams" / f"{name}.dot"
+
+        assert bs.rulebook(name).diagram("dot") == path.read_text(encoding="utf-8"), (
+            f"regenerate it: betastate rules diagram {name} --format dot -o {path}"
+        )

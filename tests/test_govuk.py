@@ -104,7 +104,8 @@ class TestGovuk:
         startup, _ = drive("apply-for-a-fishing-permit", ["discovery", "alpha"])
         day = dt.date(2025, 3, 1)
         by_team = LIFECYCLE.apply(
-            startup, bs.Record(event=bs.Note(on=day, name="alpha-assessment-met"), by="service-team")
+            startup,
+            bs.Record(event=bs.Note(on=day, name="alpha-assessment-met"), by="service-team"),
         ).startup
         move = bs.Advance(on=day, to="private-beta", by="service-owner")
 
@@ -124,7 +125,7 @@ class TestGovuk:
         assert longer.check(startup, late).accepted
 
     def test_only_the_service_owner_decides(self):
-        """The team or the panel cannot move the service (BS-ROLE); beta.gouv.fr roles do not exist."""
+        """The team or the panel cannot move the service; beta.gouv.fr roles do not exist here."""
         startup, _ = drive("apply-for-a-fishing-permit", ["discovery"])
         day = dt.date(2025, 3, 1)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import attrs
 import pytest
 
 import betastate as bs
@@ -82,7 +81,14 @@ class TestOtherDecisions:
         lax = bs.Lifecycle(
             book.derive(
                 name="lax",
-                transitions={"T04": {"deciders": (*book.transition("construction", "acceleration").deciders, "coach")}},
+                transitions={
+                    "T04": {
+                        "deciders": (
+                            *book.transition("construction", "acceleration").deciders,
+                            "coach",
+                        )
+                    }
+                },
             )
         )
         command = bs.Advance(on=DAY, to="acceleration", by="coach")

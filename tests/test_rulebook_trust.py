@@ -144,7 +144,7 @@ class TestRulesFailClosed:
         assert "permissions.spend" in keys(error)
 
     def test_every_decision_needs_an_entry(self, tmp_path):
-        """A file without an entry for publish-budget does not load (nothing is open by omission)."""
+        """A file without an entry for publish-budget does not load: nothing is open by omission."""
         source = re.sub(r"\npublish-budget = .*\n", "\n", text())
 
         assert "permissions.publish-budget" in keys(refusal(tmp_path, source))
@@ -199,18 +199,27 @@ class TestBrokenFilesRefused:
     @pytest.mark.parametrize(
         ("edit", "key"),
         [
-            (("fast_cofinancing_share = \"0.5\"", "fast_cofinancing_share = nan"),
-             "thresholds.fast_cofinancing_share"),
+            (
+                ('fast_cofinancing_share = "0.5"', "fast_cofinancing_share = nan"),
+                "thresholds.fast_cofinancing_share",
+            ),
             (("envelope_months = 6", "envelope_months = -6"), "thresholds.envelope_months"),
             (("fast_cap = 200000", "fast_cap = 1e400"), "thresholds.fast_cap"),
             (
-                ("first_committee_budget_line = 150000", "first_committee_budget_line = " + "9" * 30),
+                (
+                    "first_committee_budget_line = 150000",
+                    "first_committee_budget_line = " + "9" * 30,
+                ),
                 "thresholds.first_committee_budget_line",
             ),
-            (("committee_interval_months = 6", "committee_interval_months = 10000000000"),
-             "thresholds.committee_interval_months"),
-            (("provisional_months_min = 1", "provisional_months_min = 3"),
-             "thresholds.provisional_months_min"),
+            (
+                ("committee_interval_months = 6", "committee_interval_months = 10000000000"),
+                "thresholds.committee_interval_months",
+            ),
+            (
+                ("provisional_months_min = 1", "provisional_months_min = 3"),
+                "thresholds.provisional_months_min",
+            ),
         ],
         ids=["nan", "negative-months", "infinite", "overflow", "huge-int", "min-above-max"],
     )
@@ -479,7 +488,11 @@ class TestNoPermissionBypass:
         ("event", "denied", "allowed"),
         [
             (bs.FastLaureate(on=DAY, edition=16, amount=Decimal(100000)), "coach", "dinum"),
-            (bs.NationalImpactDesignated(on=DAY, criteria=bs.NATIONAL_IMPACT_CRITERIA), "coach", "dinum"),
+            (
+                bs.NationalImpactDesignated(on=DAY, criteria=bs.NATIONAL_IMPACT_CRITERIA),
+                "coach",
+                "dinum",
+            ),
             (bs.CommitteeHeld(on=DAY, decision="stop"), "coach", "sponsor"),
             (bs.ProductLaunched(on=DAY), "coach", "intrapreneur"),
             (bs.BudgetPublished(on=DAY), "coach", "intrapreneur"),
@@ -504,9 +517,7 @@ class TestNoPermissionBypass:
             event=bs.NationalImpactDesignated(on=DAY, criteria=bs.NATIONAL_IMPACT_CRITERIA),
             by="coach",
         )
-        real = bs.DesignateNationalImpact(
-            on=DAY, by="dinum", criteria=bs.NATIONAL_IMPACT_CRITERIA
-        )
+        real = bs.DesignateNationalImpact(on=DAY, by="dinum", criteria=bs.NATIONAL_IMPACT_CRITERIA)
 
         with pytest.raises(bs.TransitionRefused):
             lifecycle.apply(startup, fake)

@@ -113,12 +113,12 @@ if TYPE_CHECKING:
     from betastate._analytics.queries import SpendEstimate as SpendEstimate
     from betastate._analytics.queries import SurvivalCurve as SurvivalCurve
     from betastate._engine.audit import audit as audit
-    from betastate._rules.lint import RulebookProblem as RulebookProblem
     from betastate._io.jsonapi import load_jsonapi as load_jsonapi
     from betastate._io.loaders import load_portfolio as load_portfolio
     from betastate._io.schema import json_schema as json_schema
     from betastate._io.writer import save_startup as save_startup
     from betastate._io.writer import write_frontmatter as write_frontmatter
+    from betastate._rules.lint import RulebookProblem as RulebookProblem
 
 _LAZY: dict[str, str] = {
     "Cadence": "betastate._analytics.queries",

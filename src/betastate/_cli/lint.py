@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from betastate._analytics.portfolio import Portfolio
-from betastate._cli.common import add_rulebook_argument, date_arg, emit, error, load_any, rulebook_of
+from betastate._cli.common import (
+    add_rulebook_argument,
+    date_arg,
+    emit,
+    error,
+    load_any,
+    rulebook_of,
+)
 from betastate._values.errors import BetastateError
 from betastate._values.reasons import Finding, Severity
 

@@ -33,7 +33,7 @@ def run_list(args: argparse.Namespace) -> int:
     """Run ``betastate rules list``."""
     from betastate._rules.loading import BUILTIN_RULEBOOKS, load_rulebook  # noqa: PLC0415
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, what in BUILTIN_RULEBOOKS.items():
         book = load_rulebook(name)
         rows.append(

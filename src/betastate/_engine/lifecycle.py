@@ -350,7 +350,11 @@ class Lifecycle:
     ) -> None:
         """BS-ACTOR: the actor, co-deciders and attendees hold roles the rulebook declares."""
         book = self.rulebook
-        actors = (command.by, *getattr(command, "co_deciders", ()), *getattr(command, "attendees", ()))
+        actors = (
+            command.by,
+            *getattr(command, "co_deciders", ()),
+            *getattr(command, "attendees", ()),
+        )
         unknown = sorted({a.role for a in actors if not book.has_role(a.role)})
         if unknown:
             _sort(
@@ -358,9 +362,10 @@ class Lifecycle:
                 [
                     Violation(
                         "BS-ACTOR",
-                        f"{_name(command)} for {startup.slug!r} on {command.on.isoformat()} names "
-                        f"the role{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}, "
-                        f"which rulebook {book.name!r} does not declare.",
+                        f"{_name(command)} for {startup.slug!r} on {command.on.isoformat()} "
+                        f"names the role{'s' if len(unknown) > 1 else ''} "
+                        f"{', '.join(map(repr, unknown))}, which rulebook {book.name!r} "
+                        "does not declare.",
                         f"use one of {', '.join(book.role_values)}, or declare it in [[roles]].",
                     )
                 ],
@@ -605,7 +610,9 @@ def _handle_launch(
     errors: list[Reason],
     warnings: list[Reason],
 ) -> tuple[Event, ...]:
-    lifecycle.file(check_permission(lifecycle.rulebook, startup, command, "launch"), errors, warnings)
+    lifecycle.file(
+        check_permission(lifecycle.rulebook, startup, command, "launch"), errors, warnings
+    )
     return (ProductLaunched(on=command.on, comment=command.comment, by=command.by),)
 
 
@@ -677,6 +684,7 @@ _HANDLERS: dict[type, Handler] = {
     Record: _handle_record,
 }
 """Command type → handler. New commands register here."""
+
 
 @functools.cache
 def _committee_handlers() -> dict[type, Handler]:

@@ -69,9 +69,7 @@ PERMISSIONS: Final = MappingProxyType(
         "recovery": "FileRecovery",
         "takeover": "TakeOver",
         "dossier": "UpdateDossier",
-        "national-impact": (
-            "DesignateNationalImpact, and Record of a NationalImpactDesignated"
-        ),
+        "national-impact": ("DesignateNationalImpact, and Record of a NationalImpactDesignated"),
         "publish-budget": "PublishBudget, and Record of a BudgetPublished",
         "end-phase": "Record of a PhaseEnded (the explicit end of a phase)",
         "record": "Record of any other event (a Note)",

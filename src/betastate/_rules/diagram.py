@@ -123,10 +123,10 @@ def _mermaid_text(text: str) -> str:
 def mermaid(graph: _Graph) -> str:
     """The graph as a Mermaid ``flowchart``."""
     book = graph.book
-    lines = [f"%% {book.name}: {book.title or book.name}", "flowchart LR"]
-    lines.append(f"    {_START}(( ))")
-    for phase in graph.phases:
-        lines.append(f'    {graph.ids[phase]}["{_mermaid_text(graph.label(phase))}"]')
+    lines = [f"%% {book.name}: {book.title or book.name}", "flowchart LR", f"    {_START}(( ))"]
+    lines.extend(
+        f'    {graph.ids[phase]}["{_mermaid_text(graph.label(phase))}"]' for phase in graph.phases
+    )
     for source, dest, transition in graph.edges:
         text = "<br/>".join(_mermaid_text(line) for line in graph.edge_text(transition))
         arrow = "-.->" if transition.data_only else "-->"
@@ -159,10 +159,14 @@ def dot(graph: _Graph) -> str:
     book = graph.book
     lines = [
         f"digraph {_dot_text(book.name)} {{",
-        f"    graph [rankdir=LR, label={_dot_text(book.title or book.name)}, labelloc=t, "
-        'fontname="Helvetica", fontsize=16];',
-        '    node [shape=box, style="rounded,filled", fillcolor="#ffffff", '
-        'fontname="Helvetica", fontsize=12];',
+        (
+            f"    graph [rankdir=LR, label={_dot_text(book.title or book.name)}, labelloc=t, "
+            'fontname="Helvetica", fontsize=16];'
+        ),
+        (
+            '    node [shape=box, style="rounded,filled", fillcolor="#ffffff", '
+            'fontname="Helvetica", fontsize=12];'
+        ),
         '    edge [fontname="Helvetica", fontsize=9];',
         f'    {_START} [shape=point, width=0.2, label=""];',
     ]

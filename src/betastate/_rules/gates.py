@@ -107,7 +107,8 @@ class Gate:
                     f"gates.{self.name or '?'}",
                     f"gate {self.name!r} yielded rule {violation.rule!r}, which it does not "
                     f"declare (it declares {', '.join(self.rules) or 'none'})",
-                    f"declare it: betastate.gate({', '.join(map(repr, (*self.rules, violation.rule)))})",
+                    "declare it: betastate.gate("
+                    f"{', '.join(map(repr, (*self.rules, violation.rule)))})",
                 )
             yield violation
 
@@ -138,7 +139,7 @@ def gate(*rules: str, name: str | None = None, description: str = "") -> Callabl
         return Gate(
             check,
             rules,
-            name=name or getattr(check, "__name__", ""),
+            name=name or str(getattr(check, "__name__", "")),
             description=description or (doc[0] if doc else ""),
         )
 
@@ -290,9 +291,7 @@ GATE_KINDS: Final = MappingProxyType(
             "an event of a kind (event = class name or note name) recorded within "
             "days (or threshold) days before the move, by one of the roles in by"
         ),
-        "min_amount": (
-            "the command's amount field (field) at least amount (or threshold) euros"
-        ),
+        "min_amount": ("the command's amount field (field) at least amount (or threshold) euros"),
         "committee_held": (
             "the move carried by HoldCommittee, or a committee held on the move's date"
         ),

@@ -221,8 +221,6 @@ class _Checks:
     def transitions_section(self) -> None:
         book = self.book
         ids: set[str] = set()
-        pairs: dict[tuple[str | None, str], str] = {}
-        triggers: dict[tuple[str | None, str], str] = {}
         for index, transition in enumerate(book.transitions):
             key = f"transitions[{index}] (id {transition.id!r})"
             if not transition.id.strip() or transition.id in ids:
@@ -235,7 +233,9 @@ class _Checks:
                 )
             ids.add(transition.id)
             if not transition.trigger.strip():
-                self.add("empty-trigger", _ERROR, f"{key}.trigger", "empty trigger", "name the move")
+                self.add(
+                    "empty-trigger", _ERROR, f"{key}.trigger", "empty trigger", "name the move"
+                )
             for phase in (*transition.sources, transition.dest):
                 if phase not in self.phases:
                     self.add(
@@ -247,16 +247,29 @@ class _Checks:
                     )
             self.deciders(key, transition)
             self.transition_flags(key, transition)
-            for gate_name in transition.gates:
-                if not book.has_gate(gate_name) and gate_name not in book.gate_specs:
-                    self.add(
-                        "unknown-gate",
-                        _ERROR,
-                        f"{key}.gates",
-                        f"gate {gate_name!r} does not exist",
-                        f"use one of {', '.join(sorted({*book.gates, *book.gate_specs})) or '(none)'}, "
-                        "declare it in [gates.NAME], or pass gates={name: gate} when loading",
-                    )
+            self.gate_names(key, transition)
+        self.pairs_and_triggers()
+
+    def gate_names(self, key: str, transition: TransitionDef) -> None:
+        book = self.book
+        known = ", ".join(sorted({*book.gates, *book.gate_specs})) or "(none)"
+        for gate_name in transition.gates:
+            if not book.has_gate(gate_name) and gate_name not in book.gate_specs:
+                self.add(
+                    "unknown-gate",
+                    _ERROR,
+                    f"{key}.gates",
+                    f"gate {gate_name!r} does not exist",
+                    f"use one of {known}, declare it in [gates.NAME], "
+                    "or pass gates={name: gate} when loading",
+                )
+
+    def pairs_and_triggers(self) -> None:
+        """One transition per pair of statuses, one trigger per move out of a status."""
+        pairs: dict[tuple[str | None, str], str] = {}
+        triggers: dict[tuple[str | None, str], str] = {}
+        for index, transition in enumerate(self.book.transitions):
+            key = f"transitions[{index}] (id {transition.id!r})"
             for source in transition.sources or (None,):
                 pair = (source, transition.dest)
                 if pair in pairs:
@@ -403,7 +416,8 @@ class _Checks:
             for gate_name in transition.gates:
                 used.setdefault(gate_name, transition.id)
         for name, value in book.gates.items():
-            if not isinstance(value, Gate):
+            given: object = value  # a Rulebook built in Python may hold a bare function
+            if not isinstance(given, Gate):
                 self.add(
                     "gate-undeclared-rules",
                     _ERROR,
@@ -458,7 +472,7 @@ class _Checks:
                 f"give {'days = 90' if wanted == 'days' else 'amount = 150000'}, "
                 'or threshold = "NAME" of a threshold',
             )
-        if literal is not None and isinstance(literal, int | Decimal) and literal < 0:
+        if isinstance(literal, int | Decimal) and literal < 0:
             self.add("gate-params", _ERROR, key, f"{literal} is negative", "give 0 or more")
         if spec.threshold is not None and wanted is not None:
             th = self.book.thresholds
@@ -503,18 +517,7 @@ class _Checks:
                 self.rule_ref("N1", f"{key}.at_committee")
         for rule_id, where in catalogue.ENGINE_RULES.items():
             self.rule_ref(rule_id, where)
-        referenced = set(catalogue.ENGINE_RULES)
-        for gate_name in {g for t in self.book.transitions for g in t.gates}:
-            if self.book.has_gate(gate_name):
-                referenced.update(self.book.gate(gate_name).rules)
-            if gate_name in self.book.gate_specs:
-                referenced.add(self.book.gate_specs[gate_name].rule)
-        for spec in self.book.gate_specs.values():
-            referenced.add(spec.rule)
-        for name in Thresholds.builtin_names():
-            referenced.update(Thresholds.type_of(name).rules)
-        for declared in self.book.thresholds.declared.values():
-            referenced.update(declared.rules)
+        referenced = self.referenced()
         for rule in self.book.rules:
             if rule.id not in referenced:
                 self.add(
@@ -524,6 +527,20 @@ class _Checks:
                     f"rule {rule.id!r} is declared but nothing yields it",
                     "check its spelling, or name the gate that yields it in a transition",
                 )
+
+    def referenced(self) -> set[str]:
+        """Every rule id something refers to: the engine, gates in use, thresholds."""
+        book = self.book
+        referenced = set(catalogue.ENGINE_RULES)
+        for gate_name in {g for t in book.transitions for g in t.gates}:
+            if book.has_gate(gate_name):
+                referenced.update(book.gate(gate_name).rules)
+        referenced.update(spec.rule for spec in book.gate_specs.values())
+        for name in Thresholds.builtin_names():
+            referenced.update(Thresholds.type_of(name).rules)
+        for declared in book.thresholds.declared.values():
+            referenced.update(declared.rules)
+        return referenced
 
     def legacy_section(self) -> None:
         book = self.book
@@ -551,7 +568,9 @@ class _Checks:
 
     def graph(self) -> None:
         book = self.book
-        if not book.phases or any(p not in self.phases for t in book.transitions for p in t.sources):
+        if not book.phases or any(
+            p not in self.phases for t in book.transitions for p in t.sources
+        ):
             return  # the references above already fail; the graph would mislead
         if not book.transitions_from(None):
             self.add(

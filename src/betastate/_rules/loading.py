@@ -260,7 +260,9 @@ class _Reader:
             bounds[bound] = None if raw is None else Decimal(str(raw))
         value = table["value"]
         if isinstance(value, bool) or not isinstance(value, int | float | str | dt.date):
-            self.problem(f"{key}.value", f"expected a value, got {value!r}", "give a number or date")
+            self.problem(
+                f"{key}.value", f"expected a value, got {value!r}", "give a number or date"
+            )
             return None
         rules = table.get("rules", [])
         texts = [table.get(k, "") for k in ("type", "title", "source")]

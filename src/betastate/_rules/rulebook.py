@@ -104,9 +104,7 @@ class PhaseDef:
 
     value: str
     labels: Mapping[str, str] = attrs.field(converter=_freeze_str_mapping, hash=False)
-    badges: Mapping[str, str] = attrs.field(
-        factory=dict, converter=_freeze_str_mapping, hash=False
-    )
+    badges: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze_str_mapping, hash=False)
     rank: int
     display_order: int | None = None
     active: bool
@@ -347,17 +345,13 @@ def threshold_problems(thresholds: Thresholds) -> list[tuple[str, str]]:
 def declared_problems(declared: ThresholdDef) -> list[tuple[str, str]]:
     """Problems of one declared threshold: its kind, bounds and value."""
     if declared.type not in _types.SCALAR_KINDS:
-        return [
-            (
-                "type",
-                f"{declared.type!r} is not a threshold type; use one of "
-                f"{', '.join(_types.SCALAR_KINDS)}",
-            )
-        ]
-    problems: list[tuple[str, str]] = []
-    for bound in (declared.min, declared.max):
-        if bound is not None and not bound.is_finite():
-            problems.append(("min" if bound is declared.min else "max", f"{bound} is not finite"))
+        kinds = ", ".join(_types.SCALAR_KINDS)
+        return [("type", f"{declared.type!r} is not a threshold type; use one of {kinds}")]
+    problems = [
+        (name, f"{bound} is not finite")
+        for name, bound in (("min", declared.min), ("max", declared.max))
+        if bound is not None and not bound.is_finite()
+    ]
     if declared.min is not None and declared.max is not None and declared.min > declared.max:
         problems.append(("min", f"min ({declared.min}) is above max ({declared.max})"))
     try:
@@ -485,8 +479,8 @@ class Rulebook:
     def languages(self) -> tuple[str, ...]:
         """Languages the labels use, in the order they first appear."""
         seen: dict[str, None] = {}
-        for item in (*self.phases, *self.roles):
-            for lang in item.labels:
+        for labels in (*(p.labels for p in self.phases), *(r.labels for r in self.roles)):
+            for lang in labels:
                 seen.setdefault(lang, None)
         return tuple(seen)
 
@@ -666,7 +660,7 @@ class Rulebook:
 
     # -- variants -----------------------------------------------------------
 
-    def derive(  # noqa: C901, PLR0912  (one branch per kind of override)
+    def derive(
         self,
         *,
         name: str | None = None,
@@ -867,7 +861,6 @@ def _derive_items(
     kind: type[T],
 ) -> tuple[T, ...]:
     by_key = {key(item): item for item in items}
-    known_fields = {f.name for f in attrs.fields(kind) if f.init}  # type: ignore[misc]
     for item_key in (remove,) if isinstance(remove, str) else remove:
         if item_key not in by_key:
             raise RulebookError(
@@ -885,25 +878,7 @@ def _derive_items(
                 f"no {section[:-1]} {item_key!r}",
                 f"use one of {', '.join(by_key)}",
             )
-        for field_name in changes:
-            if field_name not in known_fields:
-                raise RulebookError(
-                    where,
-                    f"{section}.{item_key}.{field_name}",
-                    f"{kind.__name__} has no field {field_name!r}",
-                    f"use one of {', '.join(sorted(known_fields))}",
-                )
-        current = by_key[item_key]
-        merged = {
-            name: {**getattr(current, name), **value} if name in _MERGED else value
-            for name, value in changes.items()
-        }
-        try:
-            by_key[item_key] = attrs.evolve(current, **merged)  # type: ignore[misc]
-        except (TypeError, ValueError) as exc:
-            raise RulebookError(
-                where, f"{section}.{item_key}", str(exc), "give each field its documented type"
-            ) from None
+        by_key[item_key] = _override(where, f"{section}.{item_key}", by_key[item_key], changes)
     for item in add:
         if not isinstance(item, kind):
             raise RulebookError(
@@ -923,9 +898,29 @@ def _derive_items(
     return tuple(by_key.values())
 
 
-def _derive_thresholds(
-    where: str, current: Thresholds, changes: Mapping[str, Any]
-) -> Thresholds:
+def _override(where: str, key: str, current: T, changes: Mapping[str, Any]) -> T:
+    """``current`` with ``changes`` to its fields (labels and badges merged)."""
+    # T is always one of this module's attrs classes (PhaseDef, TransitionDef, RoleDef).
+    known = {f.name for f in attrs.fields(type(current)) if f.init}  # type: ignore[arg-type]
+    for name in changes:
+        if name not in known:
+            raise RulebookError(
+                where,
+                f"{key}.{name}",
+                f"{type(current).__name__} has no field {name!r}",
+                f"use one of {', '.join(sorted(known))}",
+            )
+    merged = {
+        name: {**getattr(current, name), **value} if name in _MERGED else value
+        for name, value in changes.items()
+    }
+    try:
+        return attrs.evolve(current, **merged)  # type: ignore[misc]
+    except (TypeError, ValueError) as exc:
+        raise RulebookError(where, key, str(exc), "give each field its documented type") from None
+
+
+def _derive_thresholds(where: str, current: Thresholds, changes: Mapping[str, Any]) -> Thresholds:
     builtin: dict[str, Any] = {}
     declared = dict(current.declared)
     for key, value in changes.items():
@@ -948,7 +943,7 @@ def _derive_thresholds(
                 where,
                 f"thresholds.{key}",
                 f"unknown threshold {key!r}",
-                f"use one of {known}, or declare it with betastate.ThresholdDef(type=..., value=...)",
+                f"use one of {known}, or declare it: betastate.ThresholdDef(type=..., value=...)",
             )
     try:
         return attrs.evolve(current, declared=declared, **builtin)

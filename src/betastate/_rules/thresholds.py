@@ -13,7 +13,7 @@ rulebook declares its own with :class:`ThresholdDef`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any, Final
@@ -48,7 +48,11 @@ class ThresholdType:
 
 
 def _t(
-    kind: str, low: int | str | None, high: int | str | None, *rules: str, title: str = ""
+    kind: str,
+    low: int | Decimal | None,
+    high: int | Decimal | None,
+    *rules: str,
+    title: str = "",
 ) -> ThresholdType:
     return ThresholdType(
         kind,
@@ -145,31 +149,40 @@ def kind_of_annotation(annotation: object) -> str:
     return "strings"
 
 
+def _check_number(value: Any, low: Decimal | None, high: Decimal | None) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        return f"expected an exact number, got {value!r}"
+    number = Decimal(value)
+    if not number.is_finite():
+        return f"{value} is not a finite number"
+    return _in_range(number, low, high)
+
+
+def _check_whole(value: Any, low: Decimal | None, high: Decimal | None) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"expected a whole number, got {value!r}"
+    return _in_range(Decimal(value), low if low is not None else Decimal(0), high)
+
+
+def _check_date(value: Any, _low: Decimal | None, _high: Decimal | None) -> str | None:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        return f"expected a date (YYYY-MM-DD), got {value!r}"
+    return None
+
+
+def _check_names(value: Any, _low: Decimal | None, _high: Decimal | None) -> str | None:
+    if isinstance(value, str) or not isinstance(value, tuple | list):
+        return f"expected a list of names, got {value!r}"
+    bad = [item for item in value if not isinstance(item, str) or not item.strip()]
+    return f"expected names, got {bad[0]!r}" if bad else None
+
+
 def check_value(kind: str, value: Any, low: Decimal | None, high: Decimal | None) -> str | None:
     """Why ``value`` is not a valid ``kind`` within ``low``..``high`` (``None``: it is)."""
-    if kind in {"money", "share"}:
-        if isinstance(value, bool) or not isinstance(value, Decimal | int):
-            return f"expected an exact number, got {value!r}"
-        number = Decimal(value)
-        if not number.is_finite():
-            return f"{value} is not a finite number"
-        return _in_range(number, low, high)
-    if kind in {"days", "months", "count"}:
-        if isinstance(value, bool) or not isinstance(value, int):
-            return f"expected a whole number of {kind}, got {value!r}"
-        return _in_range(Decimal(value), low if low is not None else Decimal(0), high)
-    if kind == "date":
-        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            return f"expected a date (YYYY-MM-DD), got {value!r}"
-        return None
-    if kind in {"roles", "strings"}:
-        if isinstance(value, str) or not isinstance(value, tuple | list):
-            return f"expected a list of names, got {value!r}"
-        bad = [item for item in value if not isinstance(item, str) or not item.strip()]
-        return f"expected names, got {bad[0]!r}" if bad else None
-    if kind == "edition-caps":
-        return _check_caps(value, low, high)
-    return f"unknown threshold kind {kind!r}"
+    checker = _CHECKS.get(kind)
+    if checker is None:
+        return f"unknown threshold kind {kind!r}"
+    return checker(value, low, high)
 
 
 def _check_caps(value: Any, low: Decimal | None, high: Decimal | None) -> str | None:
@@ -181,10 +194,27 @@ def _check_caps(value: Any, low: Decimal | None, high: Decimal | None) -> str | 
         edition, cap = pair
         if isinstance(edition, bool) or not isinstance(edition, int) or edition < 1:
             return f"expected an edition number of 1 or more, got {edition!r}"
-        problem = check_value("money", cap, low, high)
+        problem = _check_number(cap, low, high)
         if problem is not None:
             return f"edition {edition}: {problem}"
     return None
+
+
+_Check = Callable[[Any, Decimal | None, Decimal | None], str | None]
+
+_CHECKS: Final[Mapping[str, _Check]] = MappingProxyType(
+    {
+        "money": _check_number,
+        "share": _check_number,
+        "days": _check_whole,
+        "months": _check_whole,
+        "count": _check_whole,
+        "date": _check_date,
+        "roles": _check_names,
+        "strings": _check_names,
+        "edition-caps": _check_caps,
+    }
+)
 
 
 def _in_range(number: Decimal, low: Decimal | None, high: Decimal | None) -> str | None:

@@ -42,7 +42,7 @@ ROLE_PATTERN: Final = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 """A role name: lower-case words joined by hyphens or underscores (``service-owner``)."""
 
 
-def to_role(value: Role | str) -> str:
+def to_role(value: object) -> str:
     """
     A role name from a :class:`Role` or a string, checked to be well formed.
 
