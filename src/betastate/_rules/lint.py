@@ -137,6 +137,27 @@ class _Checks:
 
     # -- sections -------------------------------------------------------------
 
+    def types(self) -> bool:
+        """Fields of the right types (a rulebook built in Python may hold anything); ok?"""
+        before = len(self.found)
+        for section, items, expected in (
+            ("roles", self.book.roles, _ROLE_TYPES),
+            ("phases", self.book.phases, _PHASE_TYPES),
+            ("transitions", self.book.transitions, _TRANSITION_TYPES),
+        ):
+            for index, item in enumerate(items):
+                for name, check in expected.items():
+                    value = getattr(item, name)
+                    if not check(value):
+                        self.add(
+                            "bad-type",
+                            _ERROR,
+                            f"{section}[{index}].{name}",
+                            f"{value!r} is not {_WANTED[check]}",
+                            f"give {name} {_WANTED[check]}",
+                        )
+        return len(self.found) == before
+
     def header(self) -> None:
         if not self.book.name.strip():
             self.add(
@@ -692,6 +713,8 @@ class _Checks:
             yield role, f"roles[{index}] (value {role.value!r})"
 
     def run(self) -> list[RulebookProblem]:
+        if not self.types():
+            return self.found  # the other checks would compare values of the wrong types
         self.header()
         self.roles_section()
         self.phases_section()
@@ -706,6 +729,69 @@ class _Checks:
         self.permissions_of_deciders()
         self.coverage()
         return _dedupe(self.found)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_optional_int(value: object) -> bool:
+    return value is None or _is_int(value)
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_names(value: object) -> bool:
+    return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+
+
+def _is_range(value: object) -> bool:
+    return value is None or (
+        isinstance(value, tuple) and len(value) == 2 and all(_is_int(v) for v in value)  # noqa: PLR2004
+    )
+
+
+_WANTED: Final = {
+    _is_text: "a string",
+    _is_int: "an integer",
+    _is_optional_int: "an integer or nothing",
+    _is_bool: "true or false",
+    _is_names: "a list of names",
+    _is_range: "a [low, high] pair of integers",
+}
+_ROLE_TYPES: Final = {"value": _is_text, "description": _is_text, "source": _is_text}
+_PHASE_TYPES: Final = {
+    "value": _is_text,
+    "rank": _is_int,
+    "display_order": _is_optional_int,
+    "active": _is_bool,
+    "terminal": _is_bool,
+    "stop": _is_bool,
+    "typical_days": _is_range,
+    "max_days": _is_optional_int,
+    "source": _is_text,
+}
+_TRANSITION_TYPES: Final = {
+    "id": _is_text,
+    "trigger": _is_text,
+    "sources": _is_names,
+    "dest": _is_text,
+    "deciders": _is_names,
+    "co_deciders": _is_names,
+    "gates": _is_names,
+    "at_committee": _is_bool,
+    "data_only": _is_bool,
+    "internal": _is_bool,
+    "leaves_terminal": _is_bool,
+    "source": _is_text,
+    "description": _is_text,
+}
 
 
 def _dedupe(found: list[RulebookProblem]) -> list[RulebookProblem]:

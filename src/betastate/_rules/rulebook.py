@@ -352,6 +352,8 @@ def declared_problems(declared: ThresholdDef) -> list[tuple[str, str]]:
         for name, bound in (("min", declared.min), ("max", declared.max))
         if bound is not None and not bound.is_finite()
     ]
+    if problems:
+        return problems  # a NaN bound cannot be compared with anything
     if declared.min is not None and declared.max is not None and declared.min > declared.max:
         problems.append(("min", f"min ({declared.min}) is above max ({declared.max})"))
     try:

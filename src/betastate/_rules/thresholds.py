@@ -252,6 +252,19 @@ def coerce(kind: str, raw: Any) -> Any:
     return raw
 
 
+def _optional_decimal(value: Decimal | int | str | None) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        msg = f"a threshold bound is a number, got {value!r}"
+        raise TypeError(msg)
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        msg = f"a threshold bound is a number, got {value!r}"
+        raise ValueError(msg) from None
+
+
 def _canonical(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -286,8 +299,8 @@ class ThresholdDef:
 
     type: str
     value: str = attrs.field(converter=_canonical)
-    min: Decimal | None = None
-    max: Decimal | None = None
+    min: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
+    max: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
     rules: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
     title: str = ""
     source: str = ""
