@@ -49,6 +49,9 @@ def public_api() -> float:
             co_deciders=["incubator"],
         ),
     ).startup
+    # The move is decided at a committee held that day (rule N1).
+    committee = bs.Record(event=bs.CommitteeHeld(on=dt.date(2025, 3, 10)), by=bs.Role.SPONSOR)
+    startup = lifecycle.apply(startup, committee).startup
     command = bs.Advance(
         on=dt.date(2025, 3, 10),
         to="construction",
