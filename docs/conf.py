@@ -17,7 +17,7 @@ exclude_patterns = ["_build", "*.ipynb"]
 myst_enable_extensions = ["colon_fence"]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
-autodoc_default_options = {"members": False}
+
 napoleon_google_docstring = True
 napoleon_use_ivar = True
 html_theme = "furo"

@@ -47,6 +47,9 @@ EXPECTED = {
     "FunnelStep",
     "SpendEstimate",
     "SurvivalCurve",
+    "Forecast",
+    "Backtest",
+    "InvalidArgument",
     "SCHEMA_VERSION",
     "Actor",
     "Advance",
@@ -116,6 +119,18 @@ EXPECTED = {
     "ThresholdDef",
     "gate",
     "lint_rulebook",
+    "Affinity",
+    "Asset",
+    "Evidence",
+    "Lesson",
+    "Related",
+    "STOP_PATTERNS",
+    "StopPattern",
+    "reason_counts",
+    "open_journal",
+    "ConcurrencyConflict",
+    "JournalError",
+    "UnknownStartup",
 }
 
 
@@ -170,7 +185,17 @@ class TestReference:
 class TestImportCost:
     def test_no_heavy_imports(self):
         """`import betastate` imports no dataframe, plotting, numeric or database library."""
-        heavy = ["pandas", "polars", "matplotlib", "numpy", "psycopg", "psycopg2", "sqlalchemy"]
+        heavy = [
+            "pandas",
+            "polars",
+            "matplotlib",
+            "numpy",
+            "psycopg",
+            "psycopg2",
+            "sqlalchemy",
+            "snowballstemmer",
+            "Stemmer",
+        ]
         code = f"import sys, betastate; print(','.join(m for m in {heavy!r} if m in sys.modules))"
         result = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True

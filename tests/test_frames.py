@@ -57,6 +57,8 @@ TABLES = {
     "events": lambda p, backend: frames.events(p, backend=backend),
     "findings": lambda p, backend: frames.findings(p, backend=backend),
     "missions": lambda p, backend: frames.missions(p, backend=backend),
+    "lessons": lambda p, backend: frames.lessons(p, ON, backend=backend),
+    "stop_reasons": lambda p, backend: frames.stop_reasons(p, ON, backend=backend),
 }
 
 

@@ -36,6 +36,28 @@ class TestLoad:
         assert ("/organisations/ministere-imaginaire",) == velo.sponsors
         assert "partiellement conforme" == velo.extra["accessibility_status"]
 
+    def test_body(self, portfolio: betastate.Portfolio) -> None:
+        """The URL-encoded markdown becomes the body, not an extra key."""
+        velo = portfolio["velo-partage"]
+
+        assert "Un produit inventé" == velo.body
+        assert "content_url_encoded_markdown" not in velo.extra
+
+    def test_body_plus_signs(self, tmp_path: Path) -> None:
+        """The template's url_encode writes spaces as '+' and a literal '+' as %2B."""
+        path = tmp_path / "startups.json"
+        item = {
+            "id": "x",
+            "attributes": {
+                "name": "X",
+                "phases": [],
+                "content_url_encoded_markdown": "%0A%0A1+%2B+1",
+            },
+        }
+        path.write_text(json.dumps({"data": [item]}), encoding="utf-8")
+
+        assert "1 + 1" == betastate.load_jsonapi(path)["x"].body
+
     def test_history(self, portfolio: betastate.Portfolio) -> None:
         """Phases then events by date; empty 'end' and 'comment' strings mean absent."""
         assert (

@@ -121,6 +121,22 @@ class TestChanges:
         ] == changed_lines(text, out)
         assert out.index("date: 2024-05-02") < out.index("stats: true")
 
+    def test_changed_body(self, tmp_path: Path) -> None:
+        """A changed body replaces the text after the front matter, which stays as it was."""
+        text, startup = read(DATA / "cantine-verte.md")
+        out = write_frontmatter(text, attrs.evolve(startup, body="Nouveau texte.\n"))
+        (tmp_path / "_startups").mkdir()
+        (tmp_path / "_startups" / "cantine-verte.md").write_text(out, encoding="utf-8")
+
+        assert text[: text.index("Pas de saut")] + "Nouveau texte.\n" == out
+        assert "Nouveau texte.\n" == read(tmp_path / "_startups" / "cantine-verte.md")[1].body
+
+    def test_body_after_empty_one(self) -> None:
+        """A body given to a file that had none starts on the line after the front matter."""
+        text, startup = read(DATA / "archives-faciles.md")
+
+        assert text + "Texte.\n" == write_frontmatter(text, attrs.evolve(startup, body="Texte.\n"))
+
     def test_new_phase_and_changed_scalar(self) -> None:
         """A new phase adds its two lines; a changed link replaces its one line."""
         text, startup = read(DATA / "archives-faciles.md")

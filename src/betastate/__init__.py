@@ -96,13 +96,26 @@ from betastate._values.stopping import StopReason as StopReason
 from betastate._values.stopping import Trajectory as Trajectory
 from betastate._version import __version__ as __version__
 from betastate.exceptions import BetastateError as BetastateError
+from betastate.exceptions import ConcurrencyConflict as ConcurrencyConflict
 from betastate.exceptions import DataFileError as DataFileError
+from betastate.exceptions import InvalidArgument as InvalidArgument
+from betastate.exceptions import JournalError as JournalError
 from betastate.exceptions import RulebookError as RulebookError
 from betastate.exceptions import TransitionRefused as TransitionRefused
+from betastate.exceptions import UnknownStartup as UnknownStartup
 
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from betastate._analytics.forecast import Backtest as Backtest
+    from betastate._analytics.forecast import Forecast as Forecast
+    from betastate._analytics.lessons import STOP_PATTERNS as STOP_PATTERNS
+    from betastate._analytics.lessons import Asset as Asset
+    from betastate._analytics.lessons import Evidence as Evidence
+    from betastate._analytics.lessons import Lesson as Lesson
+    from betastate._analytics.lessons import StopPattern as StopPattern
+    from betastate._analytics.lessons import reason_counts as reason_counts
 
     # Loaded on first use (see __getattr__): reading data and analytics cost
     # import time that embedding a lifecycle engine should not pay.
@@ -112,6 +125,8 @@ if TYPE_CHECKING:
     from betastate._analytics.queries import FunnelStep as FunnelStep
     from betastate._analytics.queries import SpendEstimate as SpendEstimate
     from betastate._analytics.queries import SurvivalCurve as SurvivalCurve
+    from betastate._analytics.related import Affinity as Affinity
+    from betastate._analytics.related import Related as Related
     from betastate._engine.audit import audit as audit
     from betastate._io.jsonapi import load_jsonapi as load_jsonapi
     from betastate._io.loaders import load_portfolio as load_portfolio
@@ -119,6 +134,7 @@ if TYPE_CHECKING:
     from betastate._io.writer import save_startup as save_startup
     from betastate._io.writer import write_frontmatter as write_frontmatter
     from betastate._rules.lint import RulebookProblem as RulebookProblem
+    from betastate.journal import open_journal as open_journal
 
 _LAZY: dict[str, str] = {
     "Cadence": "betastate._analytics.queries",
@@ -129,11 +145,22 @@ _LAZY: dict[str, str] = {
     "SurvivalCurve": "betastate._analytics.queries",
     "RulebookProblem": "betastate._rules.lint",
     "audit": "betastate._engine.audit",
+    "Backtest": "betastate._analytics.forecast",
+    "Forecast": "betastate._analytics.forecast",
+    "Affinity": "betastate._analytics.related",
+    "Asset": "betastate._analytics.lessons",
+    "Evidence": "betastate._analytics.lessons",
+    "Lesson": "betastate._analytics.lessons",
+    "Related": "betastate._analytics.related",
+    "STOP_PATTERNS": "betastate._analytics.lessons",
+    "StopPattern": "betastate._analytics.lessons",
+    "reason_counts": "betastate._analytics.lessons",
     "json_schema": "betastate._io.schema",
     "load_jsonapi": "betastate._io.jsonapi",
     "load_portfolio": "betastate._io.loaders",
     "save_startup": "betastate._io.writer",
     "write_frontmatter": "betastate._io.writer",
+    "open_journal": "betastate.journal",
 }
 """Public name → private module, imported on first access."""
 
@@ -205,14 +232,19 @@ __all__ = [
     "DOSSIER_ITEMS",
     "NATIONAL_IMPACT_CRITERIA",
     "SCHEMA_VERSION",
+    "STOP_PATTERNS",
     "Actor",
     "Advance",
+    "Affinity",
+    "Asset",
     "AwardFast",
+    "Backtest",
     "BetastateError",
     "BudgetPublished",
     "Cadence",
     "Command",
     "CommitteeHeld",
+    "ConcurrencyConflict",
     "DailyRates",
     "DataFileError",
     "Decision",
@@ -221,10 +253,12 @@ __all__ = [
     "Envelope",
     "Estimate",
     "Event",
+    "Evidence",
     "ExitPlan",
     "FastLaureate",
     "FileRecovery",
     "Finding",
+    "Forecast",
     "FundingSource",
     "FundsGranted",
     "FunnelStep",
@@ -236,9 +270,12 @@ __all__ = [
     "HoldCommittee",
     "ImpactReading",
     "Incubator",
+    "InvalidArgument",
+    "JournalError",
     "Launch",
     "Ledger",
     "LegacyName",
+    "Lesson",
     "Lifecycle",
     "LiquidationDecided",
     "Member",
@@ -262,6 +299,7 @@ __all__ = [
     "Reason",
     "Record",
     "RecoveryFiled",
+    "Related",
     "Role",
     "RoleDef",
     "RuleDef",
@@ -275,6 +313,7 @@ __all__ = [
     "Startup",
     "StartupState",
     "Stop",
+    "StopPattern",
     "StopProcedure",
     "StopReason",
     "Stopped",
@@ -286,6 +325,7 @@ __all__ = [
     "Trajectory",
     "TransitionDef",
     "TransitionRefused",
+    "UnknownStartup",
     "UpdateDossier",
     "Verdict",
     "Violation",
@@ -298,8 +338,10 @@ __all__ = [
     "load_jsonapi",
     "load_portfolio",
     "make_converter",
+    "open_journal",
     "portfolio_from_json",
     "portfolio_to_json",
+    "reason_counts",
     "rulebook",
     "sample_portfolio",
     "save_startup",

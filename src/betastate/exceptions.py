@@ -6,7 +6,11 @@ Every exception betastate raises on purpose.
     BetastateError
     ├── RulebookError (ValueError)      a rulebook file or override is invalid
     ├── TransitionRefused (ValueError)  a command breaks error rules
-    └── DataFileError (ValueError)      a data file cannot be read as it should
+    ├── DataFileError (ValueError)      a data file cannot be read as it should
+    ├── InvalidArgument (ValueError)    a function was called with a value it cannot use
+    ├── ConcurrencyConflict             a stream moved on from the version expected
+    └── JournalError                    a journal cannot be opened, read or written
+        └── UnknownStartup (LookupError)  a journal has no stream for a slug
 
 Each carries the data needed to act on it, and its message says what to fix.
 The classes are defined with the values (``betastate._values.errors``), the
@@ -14,10 +18,28 @@ lowest layer, so that every layer may raise them; this module is their
 public name.
 """
 
-from betastate._values.errors import BetastateError, DataFileError, RulebookError, TransitionRefused
+from betastate._values.errors import (
+    BetastateError,
+    ConcurrencyConflict,
+    DataFileError,
+    InvalidArgument,
+    JournalError,
+    RulebookError,
+    TransitionRefused,
+    UnknownStartup,
+)
 
 
-__all__ = ["BetastateError", "DataFileError", "RulebookError", "TransitionRefused"]
+__all__ = [
+    "BetastateError",
+    "ConcurrencyConflict",
+    "DataFileError",
+    "InvalidArgument",
+    "JournalError",
+    "RulebookError",
+    "TransitionRefused",
+    "UnknownStartup",
+]
 
 for _name in __all__:
     globals()[_name].__module__ = __name__

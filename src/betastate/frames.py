@@ -3,7 +3,8 @@ DataFrames of a portfolio, for pandas or polars (the ``analytics`` extra).
 
 Each function returns one table with fixed columns and dtypes, listed in
 :data:`COLUMNS` (and in ``docs/analytics.md``): ``products``, ``spans``,
-``events``, ``findings``, ``missions``, and the monthly ``phase_counts``.
+``events``, ``findings``, ``missions``, the monthly ``phase_counts``, and
+the ``lessons`` of stopped products with their ``stop_reasons``.
 Dates are ``datetime64[ns]`` in pandas and ``Date`` in polars; missing
 values are ``NaT``/``<NA>`` (pandas) or ``null`` (polars).
 
@@ -79,6 +80,38 @@ COLUMNS: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "start": ("date", "First day."),
         "end": ("date", "Last day, if known."),
         "startup": ("str", "One product of the mission (one row per product)."),
+    },
+    "lessons": {
+        "slug": ("str", "The stopped product."),
+        "title": ("str", "Its name."),
+        "on": ("date", "Day it entered its stop phase."),
+        "year": ("int", "Year of that day."),
+        "phase": ("str", "The stop phase (abandon, abandon-investigation)."),
+        "stage": ("str", "The phase it stopped from (missing: none before)."),
+        "incubator": ("str", "Its incubator."),
+        "sponsors": ("str", "Sponsor organisation ids, comma-separated."),
+        "usertypes": ("str", "User types, comma-separated."),
+        "reasons": ("str", "Reason categories, comma-separated (unknown: none found)."),
+        "classified": ("bool", "Whether a reason is known."),
+        "source": ("str", "post-mortem, text or unknown."),
+        "repositories": ("str", "Reusable repositories, space-separated."),
+        "products": ("str", "Other products its page names, comma-separated."),
+        "dormant": ("bool", "Stopped in dormancy."),
+        "why": ("str", "Why it stopped, in its own words."),
+        "learnings": ("str", "What was learnt."),
+        "advice": ("str", "Advice for a relaunch."),
+    },
+    "stop_reasons": {
+        "slug": ("str", "The stopped product."),
+        "on": ("date", "Day it entered its stop phase."),
+        "year": ("int", "Year of that day."),
+        "phase": ("str", "The stop phase."),
+        "stage": ("str", "The phase it stopped from."),
+        "incubator": ("str", "Its incubator."),
+        "reason": ("str", "One reason category, or unknown."),
+        "source": ("str", "Where the evidence is (end-event, body, ...)."),
+        "rule": ("str", "The classifier rule that matched (betastate.STOP_PATTERNS)."),
+        "excerpt": ("str", "The sentence the reason rests on."),
     },
 }
 """Columns of each table: ``{table: {column: (kind, description)}}``."""
@@ -206,3 +239,41 @@ def phase_counts(
         {"month": day} | {p: counts.get(p, 0) for p in phases} for day, counts in series.items()
     ]
     return _frame(columns, rows, backend)
+
+
+def lessons(
+    portfolio: Portfolio,
+    on: dt.date | None = None,
+    *,
+    backend: Backend = "pandas",
+    rulebook: Rulebook | None = None,
+) -> Any:
+    """
+    One row per stopped product (see :meth:`betastate.Portfolio.lessons`).
+
+    .. versionadded:: 0.1.0
+    """
+    from betastate._analytics import lessons as _lessons  # noqa: PLC0415  (import time)
+
+    rows = _lessons.lesson_records(portfolio.lessons(on, rulebook=rulebook))
+    return _frame(COLUMNS["lessons"], rows, backend)
+
+
+def stop_reasons(
+    portfolio: Portfolio,
+    on: dt.date | None = None,
+    *,
+    backend: Backend = "pandas",
+    rulebook: Rulebook | None = None,
+) -> Any:
+    """
+    One row per (stopped product, evidence): pivot it by reason, stage, incubator, year.
+
+    A product with no evidence has one row with reason ``unknown``.
+
+    .. versionadded:: 0.1.0
+    """
+    from betastate._analytics import lessons as _lessons  # noqa: PLC0415  (import time)
+
+    rows = _lessons.reason_records(portfolio.lessons(on, rulebook=rulebook))
+    return _frame(COLUMNS["stop_reasons"], rows, backend)

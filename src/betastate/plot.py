@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from betastate._analytics.forecast import Backtest, Forecast
     from betastate._analytics.portfolio import Portfolio
     from betastate._rules.rulebook import Rulebook
 
@@ -63,6 +64,12 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "empty": "nothing to show",
         "as_of": "as of {on}",
         "legend": "{label} (n={n}: {ended} ended, {censored} censored)",
+        "reasons": "Why products stopped, by the phase they stopped from",
+        "reasons_sub": "{n} stops: {classified} with a reason found ({share}), {unknown} unknown;"
+        " a stop may have several reasons",
+        "stops": "stopped products",
+        "from": "from {phase}",
+        "first_phase": "stopped at once",
     },
     "fr": {
         "timeline": "Chronologie du portefeuille : phases de chaque produit",
@@ -90,6 +97,12 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "empty": "rien à afficher",
         "as_of": "au {on}",
         "legend": "{label} (n={n} : {ended} terminés, {censored} censurés)",
+        "reasons": "Pourquoi les produits se sont arrêtés, selon la phase quittée",
+        "reasons_sub": "{n} arrêts : {classified} avec une raison trouvée ({share}), {unknown}"
+        " inconnues ; un arrêt peut avoir plusieurs raisons",
+        "stops": "produits arrêtés",
+        "from": "depuis {phase}",
+        "first_phase": "arrêt d'emblée",
     },
 }
 
@@ -465,4 +478,307 @@ def team_size(
     axes.set_xlabel(_text(lang, "date"))
     axes.set_ylabel(_text(lang, "members"))
     axes.margins(x=0)
+    return figure
+
+
+def stop_reasons(
+    portfolio: Portfolio,
+    on: dt.date | None = None,
+    *,
+    lang: Lang = "en",
+    rulebook: Rulebook | None = None,
+) -> Figure:
+    """
+    Stopped products by reason category, stacked by the phase they stopped from.
+
+    Stops with no reason found (``unknown``) are counted in the subtitle,
+    not drawn: their bar would dwarf every reason.
+
+    .. versionadded:: 0.1.0
+    """
+    from betastate._analytics.lessons import reason_counts  # noqa: PLC0415
+    from betastate._analytics.related import reason_label  # noqa: PLC0415
+
+    book = _analytics.default_rulebook(rulebook)
+    items = portfolio.lessons(on, rulebook=book)
+    counts = reason_counts(items, ("reason", "stage"))
+    totals: dict[str, int] = {}
+    for (reason, _), n in counts.items():
+        totals[reason] = totals.get(reason, 0) + n
+    unknown = totals.pop("unknown", 0)
+    reasons = sorted(totals, key=lambda r: (-totals[r], r))
+    drawn = {key[1] for key in counts if key[0] != "unknown"}
+    stages = [p for p in book.phase_values if p in drawn]
+    stages += sorted(drawn - set(stages))
+    figure, axes = _figure(11, max(3.5, 0.45 * len(reasons) + 2))
+    lefts = [0] * len(reasons)
+    for stage in stages:
+        widths = [counts.get((reason, stage), 0) for reason in reasons]
+        known = book.has_phase(stage)
+        label = (
+            _text(lang, "from", phase=phase_label(stage, lang, book))
+            if known
+            else _text(lang, "first_phase")
+        )
+        axes.barh(
+            range(len(reasons)),
+            widths,
+            left=lefts,
+            color=phase_colour(stage, book) if known else "#bdbdbd",
+            label=label,
+        )
+        lefts = [a + b for a, b in zip(lefts, widths, strict=True)]
+    for row, total in enumerate(lefts):
+        axes.text(total, row, f" {total}", va="center", fontsize=9)
+    axes.set_yticks(range(len(reasons)), [reason_label(r, lang) for r in reasons])
+    axes.invert_yaxis()
+    axes.set_xlabel(_text(lang, "stops"))
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415
+
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    classified = sum(1 for item in items if item.classified)
+    share = _percent(classified / len(items) if items else None)
+    axes.set_title(
+        f"{_text(lang, 'reasons')}\n"
+        + _text(
+            lang, "reasons_sub", n=len(items), classified=classified, share=share, unknown=unknown
+        ),
+        fontsize=11,
+    )
+    if reasons:
+        axes.set_xlim(0, max(lefts) * 1.12 + 1)
+        axes.legend(loc="lower right", fontsize=8)
+    else:
+        _empty(axes, lang)
+    return figure
+
+
+# -- forecasts -------------------------------------------------------------------------
+
+_FORECAST_TEXT: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "forecast": "Forecast from {start} ({runs} runs, {entries:.1f} new products a month)",
+        "backtest": (
+            "Backtest: calibrated up to {start}; 90 % band covers {c90:.0%} of monthly counts, "
+            "mean absolute error {mae:.1f} (carry forward {carry:.1f}, 12-month trend {trend:.1f})"
+        ),
+        "recorded": "recorded",
+        "median": "median forecast",
+        "band50": "50 % band",
+        "band90": "90 % band",
+        "carry": "carry forward",
+        "trend": "12-month trend",
+        "start": "start",
+    },
+    "fr": {
+        "forecast": (
+            "Prévision à partir du {start} ({runs} tirages, "
+            "{entries:.1f} nouveaux produits par mois)"
+        ),
+        "backtest": (
+            "Test rétrospectif : calibré jusqu'au {start} ; la bande à 90 % couvre {c90:.0%} des "
+            "effectifs mensuels, erreur absolue moyenne {mae:.1f} (report {carry:.1f}, tendance "
+            "sur 12 mois {trend:.1f})"
+        ),
+        "recorded": "observé",
+        "median": "prévision médiane",
+        "band50": "bande à 50 %",
+        "band90": "bande à 90 %",
+        "carry": "report du dernier mois",
+        "trend": "tendance sur 12 mois",
+        "start": "début",
+    },
+}
+
+
+def _forecast_text(lang: str, key: str, **values: object) -> str:
+    _text(lang, "date")  # the same check of ``lang`` as every plot
+    return _FORECAST_TEXT[lang][key].format(**values)
+
+
+def _panel_dates(axes: Axes) -> None:
+    """Dates on a narrow panel's x axis: few ticks, short labels."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # noqa: PLC0415
+
+    axes.xaxis_date()
+    locator = AutoDateLocator(minticks=3, maxticks=5)  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+
+def _panels(count: int) -> tuple[Figure, list[Axes]]:
+    try:
+        from matplotlib.figure import Figure  # noqa: PLC0415  (optional, heavy)
+    except ImportError as exc:
+        msg = f"plots need matplotlib: {_analytics.EXTRAS_HINT}"
+        raise ImportError(msg) from exc
+    columns = min(4, max(count, 1))
+    rows = max(1, -(-count // columns))
+    figure = Figure(figsize=(3.6 * columns, 2.9 * rows + 0.9), layout="constrained")
+    grid = figure.subplots(rows, columns, sharex=True, squeeze=False)
+    axes = [ax for line in grid for ax in line]
+    for extra in axes[count:]:
+        extra.set_visible(False)
+    return figure, axes[:count]
+
+
+def _chosen(phases: Sequence[str] | None, available: Sequence[str]) -> list[str]:
+    from .exceptions import InvalidArgument  # noqa: PLC0415
+
+    if phases is None:
+        return list(available)
+    unknown = [p for p in phases if p not in available]
+    if unknown or isinstance(phases, str):
+        raise InvalidArgument(
+            "phases", phases, "not phases of this forecast", f"choose among {', '.join(available)}"
+        )
+    return list(phases)
+
+
+def _fan(axes: Axes, result: Forecast, phase: str, group: str | None, lang: str) -> None:
+    days = [_num(d) for d in result.dates]
+    colour = phase_colour(phase, result.rulebook)
+    low90, high90 = result.band(phase, 90, group)
+    low50, high50 = result.band(phase, 50, group)
+    axes.fill_between(
+        days, low90, high90, color=colour, alpha=0.25, lw=0, label=_forecast_text(lang, "band90")
+    )
+    axes.fill_between(
+        days, low50, high50, color=colour, alpha=0.55, lw=0, label=_forecast_text(lang, "band50")
+    )
+    axes.plot(
+        days,
+        result.series(phase, "q50", group),
+        color=colour,
+        lw=2,
+        label=_forecast_text(lang, "median"),
+    )
+    axes.axvline(_num(result.start), color="#636363", lw=0.8, ls=":")
+
+
+def forecast(
+    result: Forecast,
+    portfolio: Portfolio | None = None,
+    *,
+    phases: Sequence[str] | None = None,
+    group: str | None = None,
+    history: int = 36,
+    lang: Lang = "en",
+) -> Figure:
+    """
+    Fan chart of a forecast: per phase, the 50 % and 90 % bands and the median.
+
+    With ``portfolio``, the recorded counts are drawn as a black line: the
+    ``history`` months before the start, and whatever it records after the
+    start (a backtest shows the forecast against what happened). ``group``
+    draws one incubator of a forecast made with ``by="incubator"``.
+
+    .. versionadded:: 0.1.0
+    """
+    from betastate._analytics import forecast as _forecast  # noqa: PLC0415  (numpy)
+
+    chosen = _chosen(phases, result.phases)
+    if group is not None:
+        result.series(chosen[0] if chosen else result.phases[0], "q50", group)  # checks group
+    figure, axes = _panels(len(chosen))
+    recorded: dict[str, list[int]] = {}
+    dates: list[dt.date] = []
+    if portfolio is not None:
+        first = _analytics.add_months(result.start, -history)
+        hist = _forecast.histories(portfolio, result.rulebook)
+        # Recorded up to the latest phase change the data holds (not a flat line to today).
+        last = min(result.dates[-1], _forecast.last_change(hist) or result.start)
+        dates = list(_analytics.month_starts(first, last))
+        if group is not None:
+            keep = [s for s in portfolio if (s.incubator or _analytics.NONE_GROUP) == group]
+            hist = _forecast.histories(type(portfolio)(keep), result.rulebook)
+        table = _forecast.recorded(hist, dates)
+        index = {p: i for i, p in enumerate(hist.phases)}
+        recorded = {p: [int(v) for v in table[:, index[p]]] if p in index else [] for p in chosen}
+    for ax, phase in zip(axes, chosen, strict=True):
+        _fan(ax, result, phase, group, lang)
+        if recorded.get(phase):
+            ax.plot(
+                [_num(d) for d in dates],
+                recorded[phase],
+                color="black",
+                lw=1.2,
+                label=_forecast_text(lang, "recorded"),
+            )
+        ax.set_title(phase_label(phase, lang, result.rulebook), fontsize=10)
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        _panel_dates(ax)
+    if axes:
+        axes[0].set_ylabel(_text(lang, "products"))
+        handles, labels = axes[0].get_legend_handles_labels()
+        figure.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=9)
+    title = _forecast_text(
+        lang, "forecast", start=result.start.isoformat(), runs=result.runs, entries=result.entries
+    )
+    figure.suptitle(title + (f" — {group}" if group else ""), fontsize=12)
+    return figure
+
+
+def backtest(result: Backtest, *, phases: Sequence[str] | None = None, lang: Lang = "en") -> Figure:
+    """
+    A backtest: per phase, the forecast's bands and median against the recorded counts.
+
+    The two naive forecasts it is compared with are drawn too: the start's
+    counts carried forward, and the 12 months' linear trend extended.
+
+    .. versionadded:: 0.1.0
+    """
+    chosen = _chosen(phases, result.phases)
+    figure, axes = _panels(len(chosen))
+    fc = result.forecast
+    days = [_num(d) for d in result.dates]
+    before = [_num(d) for d in result.before_dates]
+    for ax, phase in zip(axes, chosen, strict=True):
+        _fan(ax, fc, phase, None, lang)
+        ax.plot(before, result.before[phase], color="black", lw=1.2)
+        ax.plot(
+            days,
+            result.actual[phase],
+            color="black",
+            lw=1.2,
+            label=_forecast_text(lang, "recorded"),
+        )
+        ax.plot(
+            days,
+            result.carry[phase],
+            color="#636363",
+            lw=1,
+            ls="--",
+            label=_forecast_text(lang, "carry"),
+        )
+        ax.plot(
+            days,
+            result.trend[phase],
+            color="#636363",
+            lw=1,
+            ls=":",
+            label=_forecast_text(lang, "trend"),
+        )
+        ax.set_xlim(before[0], days[-1])
+        ax.set_title(phase_label(phase, lang, fc.rulebook), fontsize=10)
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        _panel_dates(ax)
+    if axes:
+        axes[0].set_ylabel(_text(lang, "products"))
+        handles, labels = axes[0].get_legend_handles_labels()
+        figure.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=9)
+    figure.suptitle(
+        _forecast_text(
+            lang,
+            "backtest",
+            start=fc.start.isoformat(),
+            c90=result.coverage[90],
+            mae=result.total("median"),
+            carry=result.total("carry"),
+            trend=result.total("trend"),
+        ),
+        fontsize=11,
+    )
     return figure

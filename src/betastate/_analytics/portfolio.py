@@ -20,6 +20,8 @@ from betastate._values.startup import Incubator, Member, Organisation, Startup
 
 
 if TYPE_CHECKING:
+    from betastate._analytics.forecast import Forecast
+    from betastate._analytics.lessons import Lesson
     from betastate._analytics.queries import (
         Cadence,
         DailyRates,
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
         SurvivalCurve,
         SurvivalKind,
     )
+    from betastate._analytics.related import Related
     from betastate._rules.rulebook import Rulebook
 
 
@@ -299,6 +302,90 @@ class Portfolio:
         from betastate._analytics import queries  # noqa: PLC0415  (import time)
 
         return queries.estimated_spend(self, start, end, rates)
+
+    def lessons(
+        self, on: dt.date | None = None, *, rulebook: Rulebook | None = None
+    ) -> tuple[Lesson, ...]:
+        """
+        One :class:`Lesson` per product stopped on or before ``on`` (default: ever).
+
+        Reasons come from the post-mortem, else from the comments and the
+        body through :data:`betastate.STOP_PATTERNS`, each with its evidence;
+        none found is ``unknown``, never guessed.
+
+        .. versionadded:: 0.1.0
+        """
+        from betastate._analytics import lessons  # noqa: PLC0415  (import time)
+
+        return lessons.lessons(self, on, rulebook)
+
+    def related(
+        self, startup_or_text: Startup | str, k: int = 5, *, rulebook: Rulebook | None = None
+    ) -> tuple[Related, ...]:
+        """
+        The ``k`` past products most related to a product or a mission text, with why.
+
+        Text similarity of title, mission and body (French-aware) plus a
+        shared incubator, sponsors and user types; each result carries its
+        lesson (if stopped) and reusable repositories. The index is built on
+        first use and kept for this portfolio. Needs the ``analytics`` extra
+        (``snowballstemmer``).
+
+        .. versionadded:: 0.1.0
+        """
+        from betastate._analytics import related  # noqa: PLC0415  (import time)
+
+        return related.related(self, startup_or_text, k, rulebook)
+
+    def forecast(
+        self,
+        start: dt.date,
+        *,
+        months: int = 60,
+        runs: int = 10_000,
+        seed: int | None = None,
+        entries: float | None = None,
+        by: Literal["incubator"] | None = None,
+        within: int | None = None,
+        window: int | None = 36,
+        entry_window: int = 24,
+        rulebook: Rulebook | None = None,
+        workers: int | None = None,
+    ) -> Forecast:
+        """
+        Monte Carlo forecast of the phase counts, month by month, from ``start``.
+
+        A semi-Markov, competing-risks model of the pipeline, calibrated on
+        the histories up to ``start`` only (see ``docs/forecast.md``):
+        ``window`` months of phase changes (``None``: all), new products as
+        in the last ``entry_window`` months (``entries=None``), none
+        (``entries=0``) or a Poisson mean per month. ``by="incubator"`` adds
+        per-incubator statistics; outcomes look ``within`` months ahead
+        (default: ``months``). The same ``seed`` gives the same numbers, with
+        any ``workers`` (threads; default: up to 2). Needs numpy.
+
+        Raises:
+            InvalidArgument: An argument is out of range; the message names
+                it and the fix.
+
+        .. versionadded:: 0.1.0
+        """
+        from betastate._analytics import forecast  # noqa: PLC0415  (numpy on first use only)
+
+        return forecast.forecast(
+            self,
+            start,
+            months=months,
+            runs=runs,
+            seed=seed,
+            entries=entries,
+            by=by,
+            within=within,
+            window=window,
+            entry_window=entry_window,
+            rulebook=rulebook,
+            workers=workers,
+        )
 
     def _repr_html_(self) -> str:
         from betastate._analytics.views import portfolio_html  # noqa: PLC0415  (notebook-only path)

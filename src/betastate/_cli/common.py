@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+import attrs
+
 from betastate._analytics.portfolio import Portfolio
 from betastate._io.convert import portfolio_from_json
 from betastate._io.sample import sample_portfolio
@@ -24,6 +26,31 @@ from betastate._values.errors import DataFileError
 
 if TYPE_CHECKING:
     from betastate._rules.rulebook import Rulebook
+
+SCHEMES = ("sqlite:", "postgresql:", "postgres:")
+"""What a journal URL starts with."""
+
+
+class JournalSource(str):
+    """A journal URL given where the command line takes a portfolio path."""
+
+    __slots__ = ()
+
+
+def source(text: str) -> Path | JournalSource:
+    """``argparse`` type of a portfolio argument: a journal URL, or a path."""
+    if text.lower().startswith(SCHEMES):
+        return JournalSource(text)
+    return Path(text)
+
+
+def load_journal(url: str, rulebook: Rulebook | None = None) -> Portfolio:
+    """Every startup of the journal at ``url``, with what its audit finds as findings."""
+    from betastate.journal import open_journal  # noqa: PLC0415  (drivers: journal URLs only)
+
+    with open_journal(url, rulebook=rulebook or "betagouv") as journal:
+        portfolio = journal.portfolio()
+        return attrs.evolve(portfolio, findings=journal.audit())
 
 
 def date_arg(text: str) -> dt.date:
@@ -67,7 +94,7 @@ def rulebook_of(args: argparse.Namespace) -> Rulebook:
 
 
 def load_any(
-    path: Path | None,
+    path: Path | JournalSource | None,
     *,
     progress: Callable[[int, int], None] | None = None,
     as_of: dt.date | None = None,
@@ -77,14 +104,16 @@ def load_any(
     """
     The sample portfolio, or the portfolio at ``path``.
 
-    ``path`` is a betastate JSON file, the site's JSON:API ``startups.json``,
-    or a folder: a beta.gouv.fr checkout, the snapshot or ``content/_startups``
+    ``path`` is a journal URL, a betastate JSON file, the site's JSON:API
+    ``startups.json``, or a folder: a beta.gouv.fr checkout, the snapshot or ``content/_startups``
     (read with the folder options ``progress``, ``as_of`` and ``missions``).
     ``rulebook`` gives the rules the files are read with (phases, legacy
     names, findings); betastate JSON carries its histories as they are.
     """
     if path is None:
         return sample_portfolio()
+    if isinstance(path, JournalSource):
+        return load_journal(path, rulebook)
     if not path.exists():
         raise DataFileError(str(path), None, "no such file or folder", "check the path")
     if path.is_file():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from betastate._analytics.portfolio import Portfolio
@@ -14,6 +13,7 @@ from betastate._cli.common import (
     error,
     load_any,
     rulebook_of,
+    source,
 )
 from betastate._values.errors import BetastateError
 from betastate._values.reasons import Finding, Severity
@@ -89,7 +89,9 @@ def register(commands: Any) -> None:
     """Add ``lint`` to the subcommands."""
     parser = commands.add_parser("lint", help="list what import finds in the data, grouped by code")
     parser.add_argument(
-        "path", type=Path, help="checkout, snapshot, content/_startups, or a JSON file"
+        "path",
+        type=source,
+        help="checkout, snapshot, content/_startups, a JSON file, or a journal URL",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(

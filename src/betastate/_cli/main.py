@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from betastate._cli import lint, report, rules, schema
+from betastate._cli import forecast, journal, lessons, lint, report, rules, schema
 
 
-SUBCOMMANDS = (report, lint, rules, schema)
+SUBCOMMANDS = (report, lint, rules, lessons, forecast, journal, schema)
 """The subcommand modules, in the order ``--help`` lists them."""
 
 

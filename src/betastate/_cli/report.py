@@ -29,6 +29,7 @@ from betastate._cli.common import (
     error,
     load_any,
     rulebook_of,
+    source,
 )
 from betastate._values.errors import BetastateError
 
@@ -48,6 +49,7 @@ SECTIONS = (
     "fast",
     "teams",
     "findings",
+    "lessons",
     "products",
 )
 """Every section of the report, in order (the HTML has one ``<section id=...>`` each)."""
@@ -173,6 +175,9 @@ def build(portfolio: Portfolio, on: dt.date, rulebook: Rulebook | None = None) -
         }
         for row in _analytics.product_records(portfolio, on, book)
     ]
+    from betastate._analytics import lessons as _lessons  # noqa: PLC0415  (import time)
+
+    report["lessons"] = _lessons.report_section(portfolio, on, book)
     report["notes"] = notes
     return report
 
@@ -283,6 +288,9 @@ def render_text(report: dict[str, Any]) -> str:
     out.extend(
         f"  - [{item['code']}] {item['slug'] or '-'}: {item['message']}" for item in f["top"]
     )
+    from betastate._analytics import lessons as _lessons  # noqa: PLC0415  (import time)
+
+    out += _lessons.section_text(report["lessons"])
     if report["notes"]:
         out += ["", "Notes"]
         out.extend(f"  - {note}" for note in report["notes"])
@@ -345,6 +353,7 @@ def figures(
         "funnel": lambda: plot.funnel(portfolio, on, lang=language, rulebook=rulebook),
         "durations": lambda: plot.durations(portfolio, on, lang=language, rulebook=rulebook),
         "survival": lambda: plot.survival(portfolio, on, "stop", lang=language, rulebook=rulebook),
+        "lessons": lambda: plot.stop_reasons(portfolio, on, lang=language, rulebook=rulebook),
     }
     if portfolio.members:
         makers["teams"] = lambda: plot.team_size(
@@ -486,6 +495,9 @@ def render_html(report: dict[str, Any], images: dict[str, str]) -> str:
             for x in f["top"]
         ],
     )
+    from betastate._analytics import lessons as _lessons  # noqa: PLC0415  (import time)
+
+    sections["lessons"] = _lessons.section_html(report["lessons"], img("lessons", "stop reasons"))
     sections["products"] = _table(
         ["slug", "title", "incubator", "phase", "since"],
         [
@@ -534,7 +546,10 @@ def register(commands: Any) -> None:
     """Add ``report`` to the subcommands."""
     parser = commands.add_parser("report", help="summarise a portfolio")
     parser.add_argument(
-        "path", nargs="?", type=Path, help="portfolio (default: the bundled sample)"
+        "path",
+        nargs="?",
+        type=source,
+        help="portfolio or journal URL (default: the bundled sample)",
     )
     parser.add_argument("--on", type=date_arg, help="as of this date (YYYY-MM-DD; default: today)")
     parser.add_argument(

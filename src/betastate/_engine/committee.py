@@ -28,8 +28,8 @@ from betastate._engine.commands import (
     TakeOver,
     UpdateDossier,
 )
-from betastate._engine.ledger import Envelope, add_months, fold, ledger_of, next_period_start
-from betastate._engine.state import committee_interval, project
+from betastate._engine.ledger import Envelope, add_months, fold, next_period_start
+from betastate._engine.state import committee_interval, ledger_of, project
 from betastate._rules.gates import Violation
 from betastate._values.events import (
     BudgetPublished,

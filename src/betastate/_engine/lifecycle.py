@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 from betastate._engine.commands import Advance, Command, Launch, Record
-from betastate._engine.ledger import carry_ledger
-from betastate._engine.state import StartupState, current_phase, project
+from betastate._engine.state import StartupState, append, fold_of, phase_of, project
 from betastate._rules.catalogue import RECORD_PERMISSIONS
 from betastate._rules.gates import GateContext, Violation
 from betastate._rules.loading import load_rulebook
@@ -58,6 +57,9 @@ class Outcome:
         startup: The startup with the new events appended.
         events: The events the command produced.
         warnings: Warning rules that fired (they never block).
+        version: The stream's version after the command, when a journal
+            stored it (``None`` from :meth:`Lifecycle.apply`, which stores
+            nothing).
 
     .. versionadded:: 0.1.0
     """
@@ -65,6 +67,7 @@ class Outcome:
     startup: Startup
     events: tuple[Event, ...]
     warnings: tuple[Reason, ...] = ()
+    version: int | None = None
 
 
 @attrs.frozen
@@ -210,8 +213,8 @@ def check_permission(
 
 
 def committee_held_on(startup: Startup, day: dt.date) -> bool:
-    """Whether the history records a committee held on ``day`` (rule N1)."""
-    return any(isinstance(e, CommitteeHeld) and e.on == day for e in reversed(startup.history))
+    """Whether the history records a committee held on ``day`` (rule N1; from the fold)."""
+    return any(committee.on == day for committee in reversed(fold_of(startup).committees))
 
 
 def _name(command: object) -> str:
@@ -257,9 +260,7 @@ class Lifecycle:
         errors, warnings, events = self._run(startup, command)
         if errors:
             raise TransitionRefused(startup.slug, command, errors, warnings)
-        new = attrs.evolve(startup, history=startup.history + events)
-        carry_ledger(startup, new, events)
-        return Outcome(new, events, tuple(warnings))
+        return Outcome(append(startup, events), events, tuple(warnings))
 
     def check(self, startup: Startup, command: Command) -> Verdict:
         """Every reason ``command`` would be refused or warned, without applying it."""
@@ -324,7 +325,7 @@ class Lifecycle:
 
     def phase(self, startup: Startup) -> str | None:
         """The current phase (latest start; same-day ties by rank)."""
-        return current_phase(startup.history, self.rulebook)
+        return phase_of(startup, self.rulebook)
 
     # -- machinery ----------------------------------------------------------
 
@@ -453,8 +454,7 @@ class Lifecycle:
                 )
             )
         else:
-            entered = {e.phase for e in startup.history if isinstance(e, PhaseEntered)}
-            if not transition.internal and target in entered:
+            if not transition.internal and target in fold_of(startup).entered:
                 violations.append(
                     Violation(
                         "N4",
@@ -554,7 +554,7 @@ class Lifecycle:
         ``at_committee`` is set by the committee and stop handlers (see
         :meth:`_structural`).
         """
-        phase = current_phase(startup.history, self.rulebook)
+        phase = phase_of(startup, self.rulebook)
         transition = (
             self.rulebook.transition(phase, command.to)
             if self.rulebook.has_phase(command.to)
@@ -654,18 +654,15 @@ def _handle_record(
                 f"{event.by.role} record it, or leave the event's by empty.",
             )
         )
-    if isinstance(event, NationalImpactDesignated):
-        earlier = next(
-            (e for e in startup.history if isinstance(e, NationalImpactDesignated)), None
-        )
-        if earlier is not None:
-            violations.append(
-                Violation(
-                    "NI-ONCE",
-                    f"{startup.slug!r} was already designated on {earlier.on.isoformat()}.",
-                    "keep the first designation.",
-                )
+    earlier = fold_of(startup).national_impact
+    if isinstance(event, NationalImpactDesignated) and earlier is not None:
+        violations.append(
+            Violation(
+                "NI-ONCE",
+                f"{startup.slug!r} was already designated on {earlier.isoformat()}.",
+                "keep the first designation.",
             )
+        )
     lifecycle.file(violations, errors, warnings)
     return (event if event.by is not None else attrs.evolve(event, by=command.by),)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -28,6 +29,7 @@ MAX_EXPANDED_NODES: Final = 100_000
 """Node count, aliases expanded, above which a document is an alias bomb."""
 
 DELIMITER: Final = "---"
+_BLANK_LINES: Final = re.compile(r"(?:[ \t]*\r?\n)*")
 _CACHE_SIZE: Final = 100_000
 _CACHED_LENGTH: Final = 200
 _ISO_DATE_LENGTH: Final = 10
@@ -187,6 +189,19 @@ class FrontMatter:
         """The front matter's YAML source."""
         return self.text[self.yaml_start : self.yaml_end]
 
+    @property
+    def body_start(self) -> int:
+        """Offset of the markdown body: after the closing ``---`` line and blank lines."""
+        line_end = self.text.find("\n", self.yaml_end)
+        if not self.text or line_end < 0:
+            return len(self.text)
+        return _after_blank_lines(self.text, line_end + 1)
+
+    @property
+    def body(self) -> str:
+        """The markdown body, leading blank lines dropped (as the site renders it)."""
+        return self.text[self.body_start :]
+
     def line_of(self, needle: str, after: str | None = None) -> int | None:
         """
         1-based line of the first ``needle`` in the YAML (after ``after``, if given).
@@ -202,6 +217,16 @@ class FrontMatter:
         if index < 0:
             return None
         return self.text.count("\n", 0, index) + 1
+
+
+def _after_blank_lines(text: str, start: int) -> int:
+    match = _BLANK_LINES.match(text, start)
+    return start if match is None else match.end()
+
+
+def drop_blank_lines(text: str) -> str:
+    """``text`` without its leading blank lines (the site renders a body so)."""
+    return text[_after_blank_lines(text, 0) :]
 
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:

@@ -5,18 +5,22 @@ Each ``data[]`` item is a startup: ``id`` is the slug, ``attributes`` holds
 ``name`` (title), ``pitch`` (mission), ``link``, ``repository``,
 ``contact``, ``sponsors``, ``phases`` (``name``, ``start``, ``end``) and
 ``events`` (``name``, ``date``, ``comment``), dates as strings and absent
-values as empty strings; ``relationships.incubator.data.id`` names the
-incubator, described in ``included[]``. Every other attribute is kept in
-``extra``. Histories go through the same reader and checks as front matter.
+values as empty strings; ``content_url_encoded_markdown`` is the page's body
+(URL-encoded); ``relationships.incubator.data.id`` names the incubator,
+described in ``included[]``. Every other attribute is kept in ``extra``.
+Histories go through the same reader and checks as front matter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
+
+import attrs
 
 from betastate._analytics.portfolio import Portfolio
 from betastate._io import frontmatter
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
     from betastate._rules.rulebook import Rulebook
 
 _RENAMED: Final = {"name": "title", "pitch": "mission"}
+_BODY: Final = "content_url_encoded_markdown"
 
 
 def load_jsonapi(
@@ -71,6 +76,7 @@ def load_jsonapi(
     for index, item in enumerate(document["data"]):
         where = f"data[{index}]"
         slug, data = _startup_data(item, where, file)
+        body = _body(data.pop(_BODY, None), f"{where}.attributes.{_BODY}", file)
         front = frontmatter.FrontMatter(file, "", data, 0, 0)
         try:
             startup, found = read_startup(front, slug, context)
@@ -78,7 +84,7 @@ def load_jsonapi(
             raise DataFileError(
                 file, None, f"{where} ({slug}): {error.problem}", error.fix
             ) from None
-        startups.append(startup)
+        startups.append(attrs.evolve(startup, body=body) if body else startup)
         findings.extend(found)
     incubators = [
         _incubator(item, f"included[{index}]", file)
@@ -150,6 +156,15 @@ def _startup_data(item: Any, where: str, file: str) -> tuple[str, dict[str, Any]
     if incubator is not None:
         data["incubator"] = incubator
     return slug, data
+
+
+def _body(value: Any, where: str, file: str) -> str:
+    """The page's markdown from the template's ``url_encode`` (``+`` for spaces)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _fail(file, where, f"expected URL-encoded text, got {value!r:.60}", "quote it")
+    return frontmatter.drop_blank_lines(urllib.parse.unquote_plus(value))
 
 
 def _list(value: Any, where: str, file: str) -> list[Any]:

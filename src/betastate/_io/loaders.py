@@ -782,6 +782,7 @@ class _Reader:
             repository=_text(data, "repository", front),
             history=history,
             extra={k: v for k, v in data.items() if k not in FIELDS},
+            body=front.body,
         )
 
 

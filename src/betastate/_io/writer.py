@@ -1,11 +1,12 @@
 """
 Writing a startup back to its markdown front matter, changing only what changed.
 
-The original text is the template: the markdown body, the key order, the
-quoting, comments and every key betastate does not model stay byte for
-byte. A key whose value changed is re-rendered on its own lines; a phase or
-event that is unchanged keeps its original lines, a new one is added in the
-file's own indentation, a removed one loses its lines. Writing an unchanged
+The original text is the template: the key order, the quoting, comments
+and every key betastate does not model stay byte for byte, and so does the
+markdown body unless the startup's ``body`` changed. A key whose value
+changed is re-rendered on its own lines; a phase or event that is
+unchanged keeps its original lines, a new one is added in the file's own
+indentation, a removed one loses its lines. Writing an unchanged
 startup returns the original text.
 """
 
@@ -100,7 +101,7 @@ def write_frontmatter(original: str, startup: Startup, *, file: str = "<text>") 
             blocks.set(key, startup.extra[key])
     blocks.set_items("phases", raw_phases, new_phases)
     blocks.set_items("events", raw_events, new_events)
-    return blocks.render()
+    return blocks.render(None if startup.body == old.body else startup.body)
 
 
 def save_startup(path: str | Path, startup: Startup) -> bool:
@@ -339,7 +340,8 @@ class _Blocks:
         else:
             self.appended.append(text)
 
-    def render(self) -> str:
+    def render(self, body: str | None = None) -> str:
+        """The text with the edited front matter, and ``body`` when it changed."""
         starts = {start: key for key, (start, _) in self.keys.items()}
         out: list[str] = []
         index = 0
@@ -355,8 +357,12 @@ class _Blocks:
             if out and not out[-1].endswith("\n"):
                 out.append("\n")
             out.extend(self.appended)
-        text = self.front.text
-        return text[: self.front.yaml_start] + "".join(out) + text[self.front.yaml_end :]
+        front = self.front
+        text = front.text
+        rest = text[front.yaml_end :] if body is None else text[front.yaml_end : front.body_start]
+        if body is not None and not rest.endswith("\n"):
+            rest += "\n"
+        return text[: front.yaml_start] + "".join(out) + rest + (body or "")
 
 
 def _indent(old: Iterable[tuple[Item, str]]) -> str:

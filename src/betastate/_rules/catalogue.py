@@ -43,6 +43,7 @@ ENGINE_RULES: Final = MappingProxyType(
         "BR-14": "the engine, for HoldCommittee (budget publication)",
         "CC-ATTEND": "the engine, for HoldCommittee (mandatory attendees)",
         "FAST-PHASE": "the engine, for AwardFast (FAST selects products in acceleration)",
+        "ST-PM": "audit (a recorded stop without a complete post-mortem)",
         "ST-SAFEGUARD": "the engine, for HoldCommittee and FileRecovery (liquidation)",
         "ST-DORMANT": "the engine, for Stop (dormancy after a liquidation)",
         "ST-TAKEOVER": "the engine, for TakeOver (nothing to take over)",

@@ -122,3 +122,104 @@ class DataFileError(BetastateError, ValueError):
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
         return f"{where}: {self.problem}. Fix: {self.fix}."
+
+
+class InvalidArgument(BetastateError, ValueError):
+    """
+    A function was called with an argument value it cannot use.
+
+    Attributes:
+        argument: The parameter's name (``months``, ``start``...).
+        value: The value given.
+        problem: What is wrong with it.
+        fix: What to pass instead.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, argument: str, value: object, problem: str, fix: str) -> None:
+        super().__init__(argument, value, problem, fix)
+        self.argument = argument
+        self.value = value
+        self.problem = problem
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.argument}={self.value!r}: {self.problem}. Fix: {self.fix}."
+
+
+class ConcurrencyConflict(BetastateError):
+    """
+    A journal's stream moved on from the version the caller expected.
+
+    Raised by :meth:`betastate.journal.Journal.apply` when
+    ``expected_version`` is not the stream's version (someone else wrote
+    in between), and by :meth:`~betastate.journal.Journal.create` when the
+    slug already has a stream (creating expects version 0). Nothing was
+    written: read the startup again, decide again, retry.
+
+    Attributes:
+        slug: The startup's slug.
+        expected: The version the caller expected.
+        actual: The stream's version when the command was decided.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, slug: str, expected: int, actual: int) -> None:
+        super().__init__(slug, expected, actual)
+        self.slug = slug
+        self.expected = expected
+        self.actual = actual
+
+    def __str__(self) -> str:
+        return (
+            f"{self.slug!r} is at version {self.actual}, not {self.expected} as expected: "
+            "it changed since it was read. Fix: read it again, decide again and retry "
+            f"with expected_version={self.actual}."
+        )
+
+
+class JournalError(BetastateError):
+    """
+    A journal cannot be opened, read or written as asked.
+
+    A wrong URL, a missing driver, a database written by a newer betastate,
+    a stored payload no upcaster can read, a command id reused for another
+    command, a database error.
+
+    Attributes:
+        journal: The journal's URL (without its password).
+        problem: What is wrong.
+        fix: What to do.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, journal: str, problem: str, fix: str) -> None:
+        super().__init__(journal, problem, fix)
+        self.journal = journal
+        self.problem = problem
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.journal}: {self.problem}. Fix: {self.fix}."
+
+
+class UnknownStartup(JournalError, LookupError):
+    """
+    A journal has no stream for the slug asked for.
+
+    Attributes:
+        slug: The slug.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, journal: str, slug: str) -> None:
+        super().__init__(
+            journal,
+            f"no startup {slug!r} in this journal",
+            "check the slug (journal.slugs() lists them) or create it with journal.create(startup)",
+        )
+        self.slug = slug
