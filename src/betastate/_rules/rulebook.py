@@ -698,7 +698,8 @@ class Rulebook:
             gates: Python gates (:func:`betastate.gate`) or
                 :class:`GateSpec` values to add or replace, by name.
             permissions: Decision → roles that may take it (replaces the
-                decision's entry).
+                decision's entry; an empty list: nobody, since every decision
+                keeps an entry).
             phases: Phase value → fields to change (``{"max_days": 730}``;
                 ``labels`` and ``badges`` are merged into the existing ones).
             add_phases: Phases to add.

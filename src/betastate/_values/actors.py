@@ -42,7 +42,7 @@ ROLE_PATTERN: Final = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 """A role name: lower-case words joined by hyphens or underscores (``service-owner``)."""
 
 
-def to_role(value: object) -> str:
+def to_role(value: Role | str) -> str:
     """
     A role name from a :class:`Role` or a string, checked to be well formed.
 
@@ -50,10 +50,11 @@ def to_role(value: object) -> str:
         TypeError: ``value`` is not a string.
         ValueError: ``value`` is not a role name (``service-owner``).
     """
-    if not isinstance(value, str):
-        msg = f"expected a role name such as 'sponsor', got {value!r} (a {type(value).__name__})"
+    given: object = value  # callers without a type checker pass anything
+    if not isinstance(given, str):
+        msg = f"expected a role name such as 'sponsor', got {given!r} (a {type(given).__name__})"
         raise TypeError(msg)
-    name = str(value)  # a Role member becomes its plain value
+    name = str(given)  # a Role member becomes its plain value
     if ROLE_PATTERN.fullmatch(name) is None:
         msg = (
             f"{value!r} is not a role name; write lower-case words joined by hyphens, "
