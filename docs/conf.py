@@ -8,7 +8,10 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
+    # The rulebook pages draw each preset (docs/diagrams/*.dot, from Rulebook.diagram).
+    "sphinx.ext.graphviz",
 ]
+graphviz_output_format = "svg"
 source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build", "*.ipynb"]
 myst_enable_extensions = ["colon_fence"]

@@ -124,6 +124,13 @@ EXPECTED = {
     "Written",
     "load_members_space",
     "to_data",
+    # Rulebooks other incubators write (issue 12).
+    "GateSpec",
+    "RoleDef",
+    "RulebookProblem",
+    "ThresholdDef",
+    "gate",
+    "lint_rulebook",
     "Affinity",
     "Asset",
     "Evidence",

@@ -111,7 +111,15 @@ class TestPostMortem:
     def test_recorded_stop(self):
         """A stop through the lifecycle gives the post-mortem's reasons, its text as evidence."""
         lifecycle = bs.Lifecycle()
-        s = bs.Startup(slug="x", title="X", history=entered((D(2024, 1, 8), "investigation")))
+        s = bs.Startup(
+            slug="x",
+            title="X",
+            # The stop is decided at the committee held that day (rule N1).
+            history=[
+                *entered((D(2024, 1, 8), "investigation")),
+                bs.CommitteeHeld(on=D(2024, 7, 1)),
+            ],
+        )
         post_mortem = bs.PostMortem(
             learnings="Appris.",
             why_we_stop="Aucun budget en 2025.",

@@ -64,6 +64,18 @@ def with_envelope(startup: bs.Startup, on: dt.date) -> bs.Startup:
     return LIFECYCLE.apply(startup, command).startup
 
 
+def held(text: str, startup: bs.Startup, on: dt.date) -> tuple[str, bs.Startup]:
+    """
+    The file and startup after recording a committee on ``on``, written with no actor.
+
+    Moves from investigation on are decided at committee (rule N1): a committee
+    held that day is what lets a bare Advance or Stop through.
+    """
+    committee = bs.CommitteeHeld(on=on)
+    startup = attrs.evolve(startup, history=(*startup.history, committee))
+    return bs.write_frontmatter(text, startup).text, startup
+
+
 def added_lines(before: str, after: str) -> list[str]:
     """The lines the change added; it must remove none."""
     diff = list(difflib.ndiff(before.splitlines(), after.splitlines()))
@@ -80,7 +92,7 @@ class TestVocabulary:
 
     def test_phase_entry(self):
         """An Advance becomes a phases item; its actor is left out."""
-        text, startup = loaded()
+        text, startup = held(*loaded(), dt.date(2024, 6, 3))
         outcome = LIFECYCLE.apply(
             startup,
             bs.Advance(on=dt.date(2024, 6, 3), to="consolidation", by=SPONSOR, criteria=CRITERIA),
@@ -163,7 +175,7 @@ class TestVocabulary:
 
     def test_stop(self):
         """A stop becomes the stop phase and an end event; the post-mortem is left out."""
-        text, startup = loaded()
+        text, startup = held(*loaded(), dt.date(2024, 6, 3))
         command = bs.Stop(on=dt.date(2024, 6, 3), by="sponsor", post_mortem=PM, comment="Arrêt")
         written = bs.write_frontmatter(text, LIFECYCLE.apply(startup, command).startup)
 
@@ -215,7 +227,7 @@ class TestVocabulary:
 
     def test_exit(self):
         """An exit becomes the exit phase; its trajectory (Perennised) is left out whole."""
-        text, startup = loaded()
+        text, startup = held(*loaded(), dt.date(2024, 6, 3))
         outcome = LIFECYCLE.apply(
             startup,
             bs.Advance(on=dt.date(2024, 6, 3), to="transfere", by="sponsor", exit_plan=PLAN),
@@ -394,6 +406,8 @@ class TestSavePolicies:
         shutil.copyfile(DATA / path.name, path)
         path.chmod(0o640)
         startup = bs.load_portfolio(folder, missions=False)["potager-numerique"]
+        text, startup = held(path.read_text(encoding="utf-8"), startup, dt.date(2024, 6, 3))
+        path.write_text(text, encoding="utf-8")
         command = bs.Stop(on=dt.date(2024, 6, 3), by=SPONSOR, post_mortem=PM)
         return path, LIFECYCLE.apply(startup, command).startup
 
@@ -417,7 +431,9 @@ class TestSavePolicies:
         first = bs.save_startup(path, stopped, left_out="sidecar")
         launched = LIFECYCLE.apply(
             bs.load_portfolio(path.parent, missions=False)[path.stem],
-            bs.Launch(on=dt.date(2024, 7, 1), by=SPONSOR),
+            bs.Launch(
+                on=dt.date(2024, 7, 1), by=bs.Actor(role="intrapreneur", name="Camille Exemple")
+            ),
         ).startup
         second = bs.save_startup(path, launched, left_out="sidecar")
 
@@ -610,8 +626,16 @@ def candidates(startup: bs.Startup, day: dt.date, rng: random.Random) -> list[An
 
 
 def random_change(startup: bs.Startup, rng: random.Random) -> tuple[Any, bs.Outcome]:
-    """The first of the shuffled candidates the engine accepts, a few days to a year later."""
+    """
+    The first of the shuffled candidates the engine accepts, a few days to a year later.
+
+    Most of the time a committee is recorded that day first, as a back-office would before a
+    bare Advance or Stop (moves from investigation on are decided at committee, N1).
+    """
     day = (startup.last_event_date or dt.date(2026, 8, 20)) + dt.timedelta(rng.randint(1, 400))
+    if rng.random() < 0.8:
+        record = bs.Record(event=bs.CommitteeHeld(on=day), by="sponsor")
+        startup = LIFECYCLE.apply(startup, record).startup
     for command in candidates(startup, day, rng):
         try:
             return command, LIFECYCLE.apply(startup, command)

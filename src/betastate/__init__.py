@@ -41,15 +41,19 @@ from betastate._io.convert import portfolio_from_json as portfolio_from_json
 from betastate._io.convert import portfolio_to_json as portfolio_to_json
 from betastate._io.convert import to_data as to_data
 from betastate._io.sample import sample_portfolio as sample_portfolio
+from betastate._rules.gates import Gate as Gate
 from betastate._rules.gates import GateContext as GateContext
+from betastate._rules.gates import GateSpec as GateSpec
 from betastate._rules.gates import Violation as Violation
-from betastate._rules.rulebook import Gate as Gate
+from betastate._rules.gates import gate as gate
 from betastate._rules.rulebook import LegacyName as LegacyName
 from betastate._rules.rulebook import PhaseDef as PhaseDef
+from betastate._rules.rulebook import RoleDef as RoleDef
 from betastate._rules.rulebook import Rulebook as Rulebook
 from betastate._rules.rulebook import RuleDef as RuleDef
 from betastate._rules.rulebook import Thresholds as Thresholds
 from betastate._rules.rulebook import TransitionDef as TransitionDef
+from betastate._rules.thresholds import ThresholdDef as ThresholdDef
 from betastate._values.actors import Actor as Actor
 from betastate._values.actors import Role as Role
 from betastate._values.events import BudgetPublished as BudgetPublished
@@ -141,6 +145,7 @@ if TYPE_CHECKING:
     from betastate._io.writer import Written as Written
     from betastate._io.writer import save_startup as save_startup
     from betastate._io.writer import write_frontmatter as write_frontmatter
+    from betastate._rules.lint import RulebookProblem as RulebookProblem
     from betastate.journal import open_journal as open_journal
 
 _LAZY: dict[str, str] = {
@@ -159,6 +164,7 @@ _LAZY: dict[str, str] = {
     "Series": "betastate._analytics.results",
     "SpendEstimate": "betastate._analytics.teams",
     "SurvivalCurve": "betastate._analytics.survival",
+    "RulebookProblem": "betastate._rules.lint",
     "audit": "betastate._engine.audit",
     "Backtest": "betastate._analytics.forecast",
     "Forecast": "betastate._analytics.forecast",
@@ -207,21 +213,43 @@ def __dir__() -> list[str]:
 
 def rulebook(source: str | Path = "betagouv", *, gates: dict[str, Gate] | None = None) -> Rulebook:
     """
-    A rulebook: ``"betagouv"`` (built in) or the path of your TOML file.
+    A rulebook: ``"betagouv"`` or ``"govuk"`` (built in) or the path of your TOML file.
 
     Args:
         source: Built-in name or path.
-        gates: Your own gates by name, for transitions that name them.
+        gates: Your own Python gates by name (made with :func:`gate`), for
+            transitions that name them.
 
     Raises:
         RulebookError: The file is missing or invalid; the message names
-            the file, the key and the fix.
+            the file, the key and the fix, and ``.problems`` lists every
+            error the checks found.
 
     .. versionadded:: 0.1.0
     """
     from betastate._rules.loading import load_rulebook  # noqa: PLC0415  (keep the namespace small)
 
     return load_rulebook(source, gates=gates)
+
+
+def lint_rulebook(
+    source: str | Path, *, gates: dict[str, Gate] | None = None
+) -> tuple[RulebookProblem, ...]:
+    """
+    Every problem of a rulebook file or built-in, errors first, without raising.
+
+    What ``betastate rules lint FILE`` prints: each problem has a code, a
+    severity, the key, a message and a fix. A file with an error-level
+    problem does not load; warnings and notes do not stop it.
+
+    Raises:
+        RulebookError: The file is missing or is not UTF-8 text.
+
+    .. versionadded:: 0.1.0
+    """
+    from betastate._rules.loading import lint_rulebook as lint  # noqa: PLC0415
+
+    return lint(source, gates=gates)
 
 
 __all__ = [
@@ -265,6 +293,7 @@ __all__ = [
     "FunnelStep",
     "Gate",
     "GateContext",
+    "GateSpec",
     "Grant",
     "GrantFunds",
     "Grouped",
@@ -305,9 +334,11 @@ __all__ = [
     "RecoveryFiled",
     "Related",
     "Role",
+    "RoleDef",
     "RuleDef",
     "Rulebook",
     "RulebookError",
+    "RulebookProblem",
     "Series",
     "Severity",
     "Spend",
@@ -323,6 +354,7 @@ __all__ = [
     "SurvivalCurve",
     "TakeOver",
     "TakenOver",
+    "ThresholdDef",
     "Thresholds",
     "Trajectory",
     "TransitionDef",
@@ -335,7 +367,9 @@ __all__ = [
     "audit",
     "exceptions",
     "from_data",
+    "gate",
     "json_schema",
+    "lint_rulebook",
     "load_jsonapi",
     "load_members_space",
     "load_portfolio",

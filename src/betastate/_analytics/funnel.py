@@ -182,6 +182,27 @@ class Funnel(Rows[FunnelStep]):
     }
 
 
+def default_steps(rulebook: Rulebook) -> list[tuple[str, tuple[str, ...]]]:
+    """
+    The funnel a rulebook gets when none is asked for.
+
+    The beta.gouv.fr steps (:data:`DEFAULT_STEPS`) when the rulebook has
+    their phases; otherwise one step per active, non-terminal phase in
+    lifecycle order, then one step of the terminal phases that are not stops
+    (the ways out), so another incubator's rulebook gets its own funnel.
+    """
+    if all(rulebook.has_phase(p) for phases in DEFAULT_STEPS.values() for p in phases):
+        return [(name, tuple(phases)) for name, phases in DEFAULT_STEPS.items()]
+    ordered = [rulebook.phase(value) for value in rulebook.phase_values]
+    pairs: list[tuple[str, tuple[str, ...]]] = [
+        (p.value, (p.value,)) for p in ordered if not p.terminal and not p.stop
+    ]
+    exits = tuple(p.value for p in ordered if p.terminal and not p.stop)
+    if exits:
+        pairs.append(("+".join(exits), exits))
+    return pairs
+
+
 def step_table(steps: Steps | None, rulebook: Rulebook) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """
     ``steps`` as ``(name, phases)`` pairs, checked against ``rulebook``.
@@ -190,7 +211,7 @@ def step_table(steps: Steps | None, rulebook: Rulebook) -> tuple[tuple[str, tupl
         InvalidArgument: a phase the rulebook lacks, a phase in two steps, or no step.
     """
     if steps is None:
-        pairs = [(name, tuple(phases)) for name, phases in DEFAULT_STEPS.items()]
+        pairs = default_steps(rulebook)
     elif isinstance(steps, Mapping):
         pairs = [(str(name), tuple(phases)) for name, phases in steps.items()]
     else:

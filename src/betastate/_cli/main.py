@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from betastate._cli import forecast, journal, lessons, lint, report, schema
+from betastate._cli import forecast, journal, lessons, lint, report, rules, schema
 from betastate._version import __version__
 
 
-SUBCOMMANDS = (report, lint, lessons, forecast, journal, schema)
+SUBCOMMANDS = (report, lint, rules, lessons, forecast, journal, schema)
 """The subcommand modules, in the order ``--help`` lists them."""
 
 

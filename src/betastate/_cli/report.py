@@ -38,11 +38,13 @@ from betastate._analytics.portfolio import Portfolio
 from betastate._analytics.tables import EXTRAS_HINT
 from betastate._cli.common import (
     ProgressBar,
+    add_rulebook_argument,
     date_arg,
     deprecated_alias,
     emit,
     error,
     load_any,
+    rulebook_of,
     source,
 )
 from betastate._values.errors import BetastateError
@@ -1095,19 +1097,16 @@ def report(
     out: list[str],
     fmt: str = "text",
     lang: Lang = "en",
+    *,
+    rulebook: Rulebook | None = None,
 ) -> dict[str, Any]:
     """The report of ``portfolio`` as of ``on`` (default: its data's date), appended to ``out``."""
-    data = build(portfolio, on)
+    data = build(portfolio, on, rulebook)
     if fmt == "json":
         out.append(render_json(data))
     elif fmt == "html":
-        out.append(
-            render_html(
-                data,
-                figures(portfolio, dt.date.fromisoformat(data["summary"]["on"]), lang=lang),
-                lang,
-            )
-        )
+        day = dt.date.fromisoformat(data["summary"]["on"])
+        out.append(render_html(data, figures(portfolio, day, rulebook, lang=lang), lang))
     else:
         out.append(render_text(data, lang))
     return data
@@ -1117,8 +1116,9 @@ def run(args: argparse.Namespace) -> int:
     """Run ``betastate report``."""
     out: list[str] = []
     try:
-        portfolio = load_any(args.path, progress=ProgressBar(), as_of=args.on)
-        data = report(portfolio, args.on, out, args.format, args.lang)
+        book = rulebook_of(args)
+        portfolio = load_any(args.path, progress=ProgressBar(), as_of=args.on, rulebook=book)
+        data = report(portfolio, args.on, out, args.format, args.lang, rulebook=book)
     except BetastateError as exc:
         return error(exc)
     for text in warning_texts(data, args.lang):
@@ -1154,4 +1154,5 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--output", "-o", type=Path, help="write to this file instead of standard output"
     )
+    add_rulebook_argument(parser)
     parser.set_defaults(run=run)
