@@ -41,8 +41,17 @@ def public_api() -> float:
     lifecycle = bs.Lifecycle()
     startup = bs.Startup(slug="bench", title="Bench")
     startup = lifecycle.apply(
-        startup, bs.Advance(on=dt.date(2025, 1, 6), to="investigation", by=bs.Role.SPONSOR)
+        startup,
+        bs.Advance(
+            on=dt.date(2025, 1, 6),
+            to="investigation",
+            by=bs.Role.SPONSOR,
+            co_deciders=["incubator"],
+        ),
     ).startup
+    # The move is decided at a committee held that day (rule N1).
+    committee = bs.Record(event=bs.CommitteeHeld(on=dt.date(2025, 3, 10)), by=bs.Role.SPONSOR)
+    startup = lifecycle.apply(startup, committee).startup
     command = bs.Advance(
         on=dt.date(2025, 3, 10),
         to="construction",
@@ -125,7 +134,9 @@ PHASE_AT_CYCLE = {0: "construction", 2: "acceleration", 5: "consolidation"}
 def product_commands(rng: random.Random, n: int, count: int) -> list[bs.Command]:
     """`count` valid commands for one product: cycles of committee, publication, grant, spending."""
     day = dt.date(2020, 1, 6) + dt.timedelta(days=rng.randint(0, 700))
-    commands: list[bs.Command] = [bs.Advance(on=day, to="investigation", by=bs.Role.SPONSOR)]
+    commands: list[bs.Command] = [
+        bs.Advance(on=day, to="investigation", by=bs.Role.SPONSOR, co_deciders=["incubator"])
+    ]
     cycle = 0
     cost = Decimal(40)
     while len(commands) < count:
@@ -194,6 +205,40 @@ def many_commands(products: int = 1_000, per_product: int = 100) -> tuple[float,
     return elapsed, len(order), warnings
 
 
+def history_scaling(short: int = 10, long: int = 1_000) -> tuple[float, float, int, int]:
+    """
+    One cycle of commands (committee, publication, grant, seven spends) applied to a startup
+    with about ``short`` events, and the same kinds of command to one with about ``long``.
+
+    Returns (seconds per cycle short, seconds per cycle long, events short, events long).
+    """
+    lifecycle = bs.Lifecycle()
+    script = product_commands(random.Random(7), 0, 1 + 10 * (long // 10 + 3))
+
+    def grown(prefix: int) -> bs.Startup:
+        startup = bs.Startup(slug="long-history", title="Long history")
+        for command in script[:prefix]:
+            startup = lifecycle.apply(startup, command).startup
+        return startup
+
+    def cycle_cost(prefix: int) -> tuple[float, int]:
+        startup = grown(prefix)
+        lifecycle.state(startup)  # as a back-office holds it: read, then decided on
+        cycle = script[prefix : prefix + 10]
+
+        def run() -> None:
+            current = startup
+            for command in cycle:  # each on the startup the one before returned
+                current = lifecycle.apply(current, command).startup
+
+        return best_per_call(run, number=200), len(startup.history)
+
+    # Prefixes end on a cycle boundary (the first Advance, then cycles of ten commands).
+    short_cost, short_events = cycle_cost(1 + 10 * max(short // 11, 1))
+    long_cost, long_events = cycle_cost(1 + 10 * (long // 11))
+    return short_cost, long_cost, short_events, long_events
+
+
 def main() -> None:
     api = public_api()
     bare = bare_trigger()
@@ -207,6 +252,11 @@ def main() -> None:
     used, events = memory_10k()
     print("Memory")
     print(f"  10,000 startups, {events:,} events: {used / 2**20:8.1f} MB   (target <= 50 MB)")
+    short_cost, long_cost, short_events, long_events = history_scaling()
+    print("A command's cost against the length of the history (one cycle of 10 commands)")
+    for events, cost in ((short_events, short_cost), (long_events, long_cost)):
+        print(f"  on {events:>5} events:            {cost / 10 * 1e6:8.1f} us a command")
+    print(f"  ratio long / short:                  {long_cost / short_cost:8.2f}x   (target <= 2x)")
     elapsed, commands, warnings = many_commands()
     per_command = elapsed / commands
     print("Committees, grants, spending, phase changes (random, all valid)")

@@ -139,10 +139,10 @@ def data_seeds() -> tuple[tuple[Any, type], ...]:
 
 @functools.cache
 def rulebook_seeds() -> tuple[str, ...]:
-    """Rulebook files: the beta.gouv.fr preset and the GOV.UK-style test rulebook."""
-    preset = Path(bs.__file__).parent / "_rules" / "presets" / "betagouv.toml"
-    govuk = PROJECT_ROOT / "tests" / "data" / "rulebooks" / "govuk.toml"
-    return _read([preset, govuk])
+    """Rulebook files: the two presets and the test rulebook of another incubator."""
+    presets = Path(bs.__file__).parent / "_rules" / "presets"
+    atelier = PROJECT_ROOT / "tests" / "data" / "rulebooks" / "atelier.toml"
+    return _read([presets / "betagouv.toml", presets / "govuk.toml", atelier])
 
 
 # -- mutations of text ---------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from itertools import pairwise
 
 from hypothesis import given
@@ -10,6 +11,8 @@ from hypothesis import strategies as st
 
 import betastate
 from betastate import CommitteeHeld, PhaseEntered, Severity, Startup
+
+from .journal_contract import long_script, replayed
 
 
 BOOK = betastate.rulebook()
@@ -174,3 +177,124 @@ class TestSeverities:
         found = betastate.audit(startup(*history), book)
 
         assert [("N8", Severity.WARNING)] == [(f.code, f.severity) for f in found]
+
+
+STANDING = {"BS-CHRONO", "BR-01", "BR-02", "ST-PM"}
+GO = dt.date(2025, 3, 10)
+COMPLETE = betastate.PostMortem(
+    learnings="Les usagers préfèrent le guichet.",
+    why_we_stop="Trop peu d'usage pour le coût.",
+    relaunch_advice="Partir des agents d'accueil.",
+    reasons=["insufficient_impact"],
+    authors=[betastate.Actor(role="intrapreneur"), betastate.Actor(role="coach")],
+)
+
+
+def funded(amount: int = 130_000) -> list[betastate.Event]:
+    """Investigation, then a committee opening a six-month envelope of `amount`."""
+    return [
+        PhaseEntered(on=dt.date(2025, 1, 6), phase="investigation"),
+        CommitteeHeld(
+            on=GO,
+            decision="continue",
+            phase_change="construction",
+            period_start=GO,
+            period_end=dt.date(2025, 9, 10),
+            grants=[betastate.Grant(source="sponsor", amount=Decimal(amount))],
+        ),
+        PhaseEntered(on=GO, phase="construction"),
+    ]
+
+
+def recorded(*events: betastate.Event) -> Startup:
+    """A history in the order given (not sorted): as an app or a database holds it."""
+    return Startup(slug="essai", title="Essai", history=events)
+
+
+def standing(startup: Startup, book: betastate.Rulebook = BOOK) -> list[tuple[str, tuple]]:
+    return [(f.code, f.dates) for f in betastate.audit(startup, book) if f.code in STANDING]
+
+
+class TestStandingInvariants:
+    """Histories written by anyone are checked for the rules commands enforce."""
+
+    def test_two_clerks_overspend(self) -> None:
+        """Two 70 k€ spends from a 130 k€ envelope: the second breaks BR-02."""
+        day = dt.date(2025, 3, 12)
+        startup = recorded(
+            *funded(),
+            betastate.Spent(on=day, amount=Decimal(70_000), label="clerc 1"),
+            betastate.Spent(on=day, amount=Decimal(70_000), label="clerc 2"),
+        )
+        (finding,) = [f for f in betastate.audit(startup) if f.code == "BR-02"]
+
+        assert Severity.ERROR == finding.severity
+        assert (day,) == finding.dates
+        assert "clerc 2" in finding.message
+        assert "140,000 € spent of 130,000 € granted" in finding.message
+
+    def test_spending_outside_any_envelope(self) -> None:
+        """Spending before any committee, or after its period, breaks BR-01."""
+        early = dt.date(2025, 2, 1)
+        late = dt.date(2025, 10, 1)
+        startup = recorded(
+            PhaseEntered(on=dt.date(2025, 1, 6), phase="investigation"),
+            betastate.Spent(on=early, amount=Decimal(10)),
+            *funded()[1:],
+            betastate.Spent(on=late, amount=Decimal(10)),
+        )
+
+        assert [("BR-01", (early,)), ("BR-01", (late,))] == standing(startup)
+
+    @given(amounts=st.lists(st.integers(1, 60_000), max_size=12))
+    def test_each_spend_beyond_the_grant(self, amounts: list[int]) -> None:
+        """BR-02 flags exactly the spends a running tally finds beyond the grant."""
+        day = dt.date(2025, 4, 1)
+        spends = [
+            betastate.Spent(on=day, amount=Decimal(a), label=str(i)) for i, a in enumerate(amounts)
+        ]
+        expected = []
+        total = 0
+        for spent in spends:
+            if total + int(spent.amount) > 130_000:
+                expected.append(("BR-02", (day,)))
+            total += int(spent.amount)
+
+        assert expected == standing(recorded(*funded(), *spends))
+
+    def test_stops_need_a_complete_post_mortem(self) -> None:
+        """A stop without a post-mortem, or with an incomplete one, breaks ST-PM."""
+        stops = [dt.date(2025, 5, 1), dt.date(2025, 6, 1), dt.date(2025, 7, 1)]
+        startup = recorded(
+            *funded(),
+            betastate.Stopped(on=stops[0]),
+            betastate.Stopped(on=stops[1], post_mortem=betastate.PostMortem(learnings="Trop tôt.")),
+            betastate.Stopped(on=stops[2], post_mortem=COMPLETE),
+        )
+        found = [f for f in betastate.audit(startup) if f.code == "ST-PM"]
+
+        assert [(stops[0],), (stops[1],)] == [f.dates for f in found]
+        assert "no post-mortem" in found[0].message
+        assert "why_we_stop, relaunch_advice, reasons, author:intrapreneur" in found[1].message
+
+    def test_events_out_of_date_order(self) -> None:
+        """An event dated before one recorded earlier breaks BS-CHRONO."""
+        startup = recorded(*funded(), betastate.Note(on=dt.date(2025, 2, 1)))
+
+        assert [("BS-CHRONO", (GO, dt.date(2025, 2, 1)))] == standing(startup)
+
+    def test_rules_turned_off(self) -> None:
+        """A rulebook that turns the rules off gets no such finding."""
+        book = BOOK.derive(severities=dict.fromkeys(STANDING, "off"))
+        startup = recorded(
+            *funded(),
+            betastate.Spent(on=GO, amount=Decimal(200_000)),
+            betastate.Stopped(on=dt.date(2025, 2, 1)),
+        )
+
+        assert [] == standing(startup, book)
+        assert {"BR-02", "ST-PM", "BS-CHRONO"} == {code for code, _ in standing(startup)}
+
+    def test_histories_made_by_commands_keep_them(self) -> None:
+        """A history built through the lifecycle breaks none of these."""
+        assert [] == standing(replayed("essai", long_script(11, 150)))

@@ -154,6 +154,24 @@ class TestHistory:
         stamp = cantine.extra["rgpd"]["validite_homologation"]
         assert dt.datetime(2023, 5, 4, 8, 0, tzinfo=dt.UTC) == stamp
 
+    def test_body(self, portfolio: Portfolio) -> None:
+        """The markdown after the front matter is the body; none at all is an empty body."""
+        text = (ROOT / "content" / "_startups" / "potager-numerique.md").read_text("utf-8")
+
+        assert text[text.index("\n---\n", 4) + 5 :] == portfolio["potager-numerique"].body
+        assert "Pas de saut de ligne final." == portfolio["cantine-verte"].body
+        assert "" == portfolio["archives-faciles"].body
+
+    def test_body_blank_lines(self, tmp_path: Path) -> None:
+        """Blank lines between the front matter and the text are not part of the body."""
+        folder = tmp_path / "_startups"
+        folder.mkdir()
+        (folder / "x.md").write_text(
+            "---\ntitle: X\nphases: []\n---\n\n  \r\n## Titre\n\ntexte\n", "utf-8"
+        )
+
+        assert "## Titre\n\ntexte\n" == betastate.load_portfolio(folder)["x"].body
+
     def test_legacy_alumni(self, portfolio: Portfolio) -> None:
         """alumni after construction (the later stage of a same-day pair) reads as abandon."""
         (finding,) = [f for f in portfolio.findings if f.code == "legacy-phase-name"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,6 +48,7 @@ def to_jsonapi(portfolio: Portfolio) -> dict[str, object]:
             "events": events,
             "phases": phases,
             "sponsors": list(startup.sponsors),
+            "content_url_encoded_markdown": urllib.parse.quote_plus(startup.body),
         }
         if startup.link is not None:
             attributes["link"] = startup.link
@@ -89,13 +91,14 @@ LOADERS: dict[str, Callable[[Path], Portfolio]] = {
 
 
 def without_phase_comments(portfolio: Portfolio) -> list[tuple[object, ...]]:
-    """What every format keeps: slug, title, sponsors, incubator and the dated history."""
+    """What every format keeps: slug, title, sponsors, incubator, body and the dated history."""
     return [
         (
             s.slug,
             s.title,
             s.sponsors,
             s.incubator,
+            s.body,
             tuple(
                 PhaseEntered(on=e.on, phase=e.phase) if isinstance(e, PhaseEntered) else e
                 for e in s.history
@@ -110,7 +113,7 @@ class TestLoaderContract:
     """Every loader gives the same products and histories, sorted by slug, with findings."""
 
     def test_same_products(self, name: str, tmp_path: Path) -> None:
-        """Slugs, titles, sponsors, incubator and histories equal the front matter's."""
+        """Slugs, titles, sponsors, incubator, bodies and histories equal the front matter's."""
         expected = without_phase_comments(front_matter(tmp_path))
 
         assert expected == without_phase_comments(LOADERS[name](tmp_path))

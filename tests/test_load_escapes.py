@@ -249,12 +249,14 @@ class TestLatestDates:
         lifecycle = bs.Lifecycle()
         startup = bs.Startup(slug="p", title="P")
 
-        verdict = lifecycle.check(
-            startup, bs.Advance(on=dt.date(2999, 1, 1), to="investigation", by="sponsor")
+        launch = bs.Advance(
+            on=dt.date(2999, 1, 1), to="investigation", by="sponsor", co_deciders=["incubator"]
         )
+
+        verdict = lifecycle.check(startup, launch)
         relaxed = bs.Lifecycle(
             bs.rulebook().derive(thresholds={"latest_date": dt.date(2999, 12, 31)})
-        ).check(startup, bs.Advance(on=dt.date(2999, 1, 1), to="investigation", by="sponsor"))
+        ).check(startup, launch)
 
         assert ["BS-DATE"] == [r.rule for r in verdict.errors]
         assert relaxed.accepted

@@ -7,8 +7,12 @@ Every exception betastate raises on purpose.
     ├── RulebookError (ValueError)      a rulebook file or override is invalid
     ├── TransitionRefused (ValueError)  a command breaks error rules
     ├── DataFileError (ValueError)      a data file cannot be read as it should
-    └── InvalidValue (ValueError)       a value or command is built from bad input
-        └── InvalidType (TypeError)     ... a value of the wrong type
+    ├── InvalidValue (ValueError)       a value, command or argument is built from bad input
+    │   ├── InvalidType (TypeError)     ... a value of the wrong type
+    │   └── InvalidArgument             ... a function's argument it cannot use
+    ├── ConcurrencyConflict             a stream moved on from the version expected
+    └── JournalError                    a journal cannot be opened, read or written
+        └── UnknownStartup (LookupError)  a journal has no stream for a slug
 
 Each carries the data needed to act on it, and its message says what to fix.
 The classes are defined with the values (``betastate._values.errors``), the
@@ -18,21 +22,29 @@ public name.
 
 from betastate._values.errors import (
     BetastateError,
+    ConcurrencyConflict,
     DataFileError,
+    InvalidArgument,
     InvalidType,
     InvalidValue,
+    JournalError,
     RulebookError,
     TransitionRefused,
+    UnknownStartup,
 )
 
 
 __all__ = [
     "BetastateError",
+    "ConcurrencyConflict",
     "DataFileError",
+    "InvalidArgument",
     "InvalidType",
     "InvalidValue",
+    "JournalError",
     "RulebookError",
     "TransitionRefused",
+    "UnknownStartup",
 ]
 
 for _name in __all__:

@@ -13,15 +13,16 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from betastate._cli import lint, report, schema
+from betastate._cli import forecast, journal, lessons, lint, report, rules, schema
 from betastate._cli.common import error, flush_stdout
+from betastate._version import __version__
 
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 
-SUBCOMMANDS = (report, lint, schema)
+SUBCOMMANDS = (report, lint, rules, lessons, forecast, journal, schema)
 """The subcommand modules, in the order ``--help`` lists them."""
 
 
@@ -36,6 +37,9 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _Parser(prog="betastate", description="The lifecycle of French startups d'État.")
+    parser.add_argument(
+        "--version", action="version", version=f"betastate {__version__}", help="print the version"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     for module in SUBCOMMANDS:
         module.register(commands)

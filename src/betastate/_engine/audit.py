@@ -18,6 +18,7 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from betastate._engine.invariants import standing
 from betastate._engine.ledger import add_months
 from betastate._engine.state import PhaseSpan, committee_interval, ordered_entries, spans_of
 from betastate._values.events import EVENT_TYPES, CommitteeHeld, Event, PhaseEnded, PhaseEntered
@@ -42,7 +43,10 @@ def audit(
     moves the rulebook lacks (``BS-MOVE``, including a first phase other
     than the rulebook's entry), moves seen only in legacy data (``N8``),
     phases longer than their maximum (``DUR-MAX``) and gaps between
-    committees longer than the cadence (``BR-04``).
+    committees longer than the cadence (``BR-04``); then the standing
+    invariants of any recorded history (``_invariants``): events out of date
+    order (``BS-CHRONO``), spending outside an envelope (``BR-01``) or beyond
+    its grant (``BR-02``), stops without a complete post-mortem (``ST-PM``).
 
     Args:
         startup: The startup whose history to check.
@@ -51,7 +55,8 @@ def audit(
             (default: running phases are not measured).
 
     Returns:
-        Findings in history order; empty if the history keeps every rule.
+        The rule findings in history order, then the invariant findings in
+        history order; empty if the history keeps every rule.
 
     .. versionadded:: 0.1.0
     """
@@ -59,7 +64,7 @@ def audit(
         from betastate._rules.loading import load_rulebook  # noqa: PLC0415  (cached built-in)
 
         rulebook = load_rulebook("betagouv")
-    return tuple(_Audit(startup, rulebook).run(on))
+    return (*_Audit(startup, rulebook).run(on), *standing(startup, rulebook))
 
 
 _CACHE: dict[int, tuple[Rulebook, dict[tuple[str | None, str], TransitionDef]]] = {}

@@ -9,7 +9,7 @@ its actor (``by``), because the rulebook says which roles may decide what.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +44,7 @@ from betastate._values.fields import (
     optional_count,
     to_member,
     to_str_tuple,
+    to_tuple,
     tuple_of,
 )
 from betastate._values.money import (
@@ -96,6 +97,14 @@ _optional_post_mortem = instance(PostMortem, optional=True)
 _optional_exit_plan = instance(ExitPlan, optional=True)
 
 
+def _co_deciders(value: Iterable[Actor | Role | str] | Actor | str) -> tuple[Actor, ...]:
+    """One actor or role, or several; anything else goes to the validator unchanged."""
+    items: Any = (value,) if isinstance(value, str | Actor) else to_tuple(value)
+    if items.__class__ is not tuple:
+        return items  # type: ignore[no-any-return]
+    return tuple(_by(item) for item in items)
+
+
 @attrs.frozen(kw_only=True)
 class Advance:
     """
@@ -113,6 +122,9 @@ class Advance:
             incubation (gate ``exit_plan``, EXIT-PLAN and BR-15).
         criteria: Consolidation entry criteria met (``ENT-CSL-1``...; gate
             ``consolidation_criteria``, N7).
+        co_deciders: Who decides it with ``by``, for a joint decision (the
+            transition's ``co_deciders``: T00 is the sponsor's engagement with
+            the selection jury or the incubator).
 
     .. versionadded:: 0.1.0
     """
@@ -121,6 +133,9 @@ class Advance:
     to: str = attrs.field(validator=check_name)
     by: Actor = attrs.field(converter=_by, validator=_check_by)
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    co_deciders: tuple[Actor, ...] = attrs.field(
+        default=(), converter=_co_deciders, validator=_check_attendees
+    )
     sponsor_budget_line: Decimal | None = attrs.field(
         default=None, converter=as_optional_amount, validator=check_optional_amount
     )
@@ -193,7 +208,10 @@ class Record:
     """
     Append a dated fact that is not a phase change (a note, a launch...).
 
-    Only the chronology rule applies.
+    The actor needs the permission of the command that decides the fact
+    (``fast`` for a FAST award, the decision's for a committee, ``record``
+    for a note); events that move money, a stop or a phase cannot be
+    recorded: they have their own commands.
 
     .. versionadded:: 0.1.0
     """

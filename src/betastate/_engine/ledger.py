@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import weakref
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
         Stopped,
         TakenOver,
     )
-    from betastate._values.startup import Startup
 
 
 @attrs.frozen(kw_only=True)
@@ -106,16 +104,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     )
 
 
-@attrs.define
-class _Open:
-    start: dt.date
-    end: dt.date
-    provisional: bool
-    opened_on: dt.date
-    grants: list[Grant]
-    spent: Decimal
-
-
 @attrs.frozen
 class Ledger:
     """
@@ -161,146 +149,142 @@ def next_period_start(ledger: Ledger, on: dt.date) -> dt.date:
     return max([on, *(e.end for e in ledger.envelopes if e.end > on)])
 
 
-class _Folder:
-    """The ledger being folded, event by event (mutable; never leaves this module)."""
+class Folder:
+    """
+    The ledger being folded, event by event.
 
-    __slots__ = ("opened", "unallocated")
+    It holds the envelopes as immutable values and replaces the one an event
+    changes, so that a copy (the engine copies the folder of a startup for
+    the startup a command derives from it) and the ledger it describes cost
+    the same whatever the length of the history.
+    """
+
+    __slots__ = ("envelopes", "granted", "latest", "spent", "unallocated")
 
     def __init__(self) -> None:
-        self.opened: list[_Open] = []
+        self.envelopes: tuple[Envelope, ...] = ()
         self.unallocated = Decimal(0)
+        self.granted = Decimal(0)
+        """Granted over every period (the ledger's ``granted``, kept as events come)."""
+        self.spent = Decimal(0)
+        """Spent, in an envelope or not (the ledger's ``spent``)."""
+        self.latest: int | None = None
+        """Index of the first envelope with the latest end."""
 
-    def copy(self) -> _Folder:
-        twin = _Folder()
-        twin.opened = [
-            _Open(o.start, o.end, o.provisional, o.opened_on, list(o.grants), o.spent)
-            for o in self.opened
-        ]
+    def copy(self) -> Folder:
+        """An independent folder in the same state."""
+        twin = Folder()
+        twin.envelopes = self.envelopes
         twin.unallocated = self.unallocated
+        twin.granted = self.granted
+        twin.spent = self.spent
+        twin.latest = self.latest
         return twin
 
-    def covering(self, day: dt.date) -> _Open | None:
-        for envelope in reversed(self.opened):
-            if envelope.start <= day < envelope.end:
-                return envelope
+    def latest_ending(self) -> Envelope | None:
+        """The envelope whose period ends last (the first of them on a tie)."""
+        return None if self.latest is None else self.envelopes[self.latest]
+
+    def covering(self, day: dt.date) -> Envelope | None:
+        """The latest-opened envelope whose period holds ``day``, if any."""
+        index = self._covering(day)
+        return None if index is None else self.envelopes[index]
+
+    def _covering(self, day: dt.date) -> int | None:
+        """Index of the latest-opened envelope whose period holds ``day``."""
+        for index in range(len(self.envelopes) - 1, -1, -1):
+            if self.envelopes[index].covers(day):
+                return index
         return None
 
+    def _replace(self, index: int, **changes: Any) -> None:
+        envelopes = self.envelopes
+        self.envelopes = (
+            *envelopes[:index],
+            attrs.evolve(envelopes[index], **changes),
+            *envelopes[index + 1 :],
+        )
+        if "end" in changes:  # rare (a stop, a takeover): find the latest end again
+            ends = [e.end for e in self.envelopes]
+            self.latest = ends.index(max(ends))
+
     def feed(self, event: Event) -> None:
-        # Dispatch on the class name: no import of the events module (which imports
-        # this one), and one dict lookup for the many events that move no money.
+        """Apply one event (events that move no money change nothing)."""
         method = _FEEDS.get(type(event).__name__)
         if method is not None:
             method(self, event)
 
     def _spent(self, event: Spent) -> None:
-        target = self.covering(event.on)
+        self.spent += event.amount
+        target = self._covering(event.on)
         if target is None:
             self.unallocated += event.amount
         else:
-            target.spent += event.amount
+            self._replace(target, spent=self.envelopes[target].spent + event.amount)
 
     def _committee(self, event: CommitteeHeld) -> None:
         if event.period_start and event.period_end:
-            self._open(event.period_start, event.period_end, event.on, event.grants)
-            self.opened[-1].provisional = event.decision == "provisional"
+            provisional = event.decision == "provisional"
+            self._open(event.period_start, event.period_end, event.on, event.grants, provisional)
 
     def _taken_over(self, event: TakenOver) -> None:
         if event.period_start and event.period_end:
-            running = self.covering(event.on)
+            running = self._covering(event.on)
             if running is not None:
-                running.end = max(running.start, event.on)
-            self._open(event.period_start, event.period_end, event.on, event.grants)
+                self._replace(running, end=max(self.envelopes[running].start, event.on))
+            self._open(event.period_start, event.period_end, event.on, event.grants, False)  # noqa: FBT003
 
     def _granted(self, event: FundsGranted) -> None:
         target = next(
-            (e for e in self.opened if e.start == event.period_start), None
-        ) or self.covering(event.on)
+            (i for i, e in enumerate(self.envelopes) if e.start == event.period_start), None
+        )
+        if target is None:
+            target = self._covering(event.on)
         if target is not None:
-            target.grants.extend(event.grants)
+            self.granted += sum((grant.amount for grant in event.grants), Decimal(0))
+            self._replace(target, grants=(*self.envelopes[target].grants, *event.grants))
 
     def _stopped(self, event: Stopped) -> None:
         # A final stop closes the running period and any later one.
         if event.procedure is not None:
-            for envelope in self.opened:
+            for index, envelope in enumerate(self.envelopes):
                 if envelope.end > event.on:
-                    envelope.end = max(envelope.start, event.on)
+                    self._replace(index, end=max(envelope.start, event.on))
 
-    def _open(self, start: dt.date, end: dt.date, on: dt.date, grants: Iterable[Grant]) -> None:
-        self.opened.append(_Open(start, end, False, on, list(grants), Decimal(0)))  # noqa: FBT003
+    def _open(
+        self,
+        start: dt.date,
+        end: dt.date,
+        on: dt.date,
+        grants: Iterable[Grant],
+        provisional: bool,
+    ) -> None:
+        opened = Envelope(
+            start=start, end=end, provisional=provisional, opened_on=on, grants=grants
+        )
+        if self.latest is None or opened.end > self.envelopes[self.latest].end:
+            self.latest = len(self.envelopes)
+        self.envelopes = (*self.envelopes, opened)
+        self.granted += opened.granted
 
     def ledger(self) -> Ledger:
-        return Ledger(
-            envelopes=tuple(
-                Envelope(
-                    start=e.start,
-                    end=e.end,
-                    provisional=e.provisional,
-                    opened_on=e.opened_on,
-                    grants=tuple(e.grants),
-                    spent=e.spent,
-                )
-                for e in self.opened
-            ),
-            unallocated=self.unallocated,
-        )
+        """The ledger folded so far."""
+        return Ledger(envelopes=self.envelopes, unallocated=self.unallocated)
 
 
-_FEEDS: dict[str, Callable[[_Folder, Any], None]] = {
-    "Spent": _Folder._spent,  # noqa: SLF001
-    "CommitteeHeld": _Folder._committee,  # noqa: SLF001
-    "TakenOver": _Folder._taken_over,  # noqa: SLF001
-    "FundsGranted": _Folder._granted,  # noqa: SLF001
-    "Stopped": _Folder._stopped,  # noqa: SLF001
+_FEEDS: dict[str, Callable[[Folder, Any], None]] = {
+    "Spent": Folder._spent,  # noqa: SLF001
+    "CommitteeHeld": Folder._committee,  # noqa: SLF001
+    "TakenOver": Folder._taken_over,  # noqa: SLF001
+    "FundsGranted": Folder._granted,  # noqa: SLF001
+    "Stopped": Folder._stopped,  # noqa: SLF001
 }
 """Event class name → how it changes the ledger (other events change nothing)."""
 
 
 def fold(events: Iterable[Event]) -> Ledger:
     """The ledger a history describes (events in recorded order)."""
-    folder = _Folder()
+    folder = Folder()
     for event in events:
         folder.feed(event)
     return folder.ledger()
-
-
-# A startup's ledger, kept while the startup lives, so that the startup a command
-# returns gets its ledger from its parent's plus the new events instead of a refold
-# of its whole history. Keyed by id(); the weak reference both checks identity and
-# drops the entry when the startup is collected.
-_FOLDED: dict[int, tuple[weakref.ref[Startup], _Folder]] = {}
-
-
-def _remember(startup: Startup, folder: _Folder) -> None:
-    key = id(startup)
-
-    def forget(_ref: weakref.ref[Startup]) -> None:
-        _FOLDED.pop(key, None)
-
-    _FOLDED[key] = (weakref.ref(startup, forget), folder)
-
-
-def _cached(startup: Startup) -> _Folder | None:
-    hit = _FOLDED.get(id(startup))
-    return hit[1] if hit is not None and hit[0]() is startup else None
-
-
-def ledger_of(startup: Startup) -> Ledger:
-    """The ledger of a startup's whole history (cached per startup)."""
-    folder = _cached(startup)
-    if folder is None:
-        folder = _Folder()
-        for event in startup.history:
-            folder.feed(event)
-        _remember(startup, folder)
-    return folder.ledger()
-
-
-def carry_ledger(parent: Startup, child: Startup, events: Iterable[Event]) -> None:
-    """``child`` is ``parent`` plus ``events``: derive its cached ledger incrementally."""
-    folder = _cached(parent)
-    if folder is None:
-        return
-    folder = folder.copy()
-    for event in events:
-        folder.feed(event)
-    _remember(child, folder)

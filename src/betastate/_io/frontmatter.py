@@ -16,6 +16,7 @@ import errno
 import functools
 import gc
 import os
+import re
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -33,6 +34,8 @@ MAX_EXPANDED_NODES: Final = 100_000
 """Node count, aliases expanded, above which a document is an alias bomb."""
 
 DELIMITER: Final = "---"
+BOM: Final = "\ufeff"
+_BLANK_LINES: Final = re.compile(r"(?:[ \t]*\r?\n)*")
 _CACHE_SIZE: Final = 100_000
 _CACHED_LENGTH: Final = 200
 _ISO_DATE_LENGTH: Final = 10
@@ -232,6 +235,19 @@ class FrontMatter:
         """The front matter's YAML source."""
         return self.text[self.yaml_start : self.yaml_end]
 
+    @property
+    def body_start(self) -> int:
+        """Offset of the markdown body: after the closing ``---`` line and blank lines."""
+        line_end = self.text.find("\n", self.yaml_end)
+        if not self.text or line_end < 0:
+            return len(self.text)
+        return _after_blank_lines(self.text, line_end + 1)
+
+    @property
+    def body(self) -> str:
+        """The markdown body, leading blank lines dropped (as the site renders it)."""
+        return self.text[self.body_start :]
+
     def line_of(self, needle: str, after: str | None = None) -> int | None:
         """
         1-based line of the first ``needle`` in the YAML (after ``after``, if given).
@@ -274,6 +290,16 @@ class FrontMatter:
 
 _COUNTED: Final = 32
 _LINES_CACHED: Final = 10_000
+
+
+def _after_blank_lines(text: str, start: int) -> int:
+    match = _BLANK_LINES.match(text, start)
+    return start if match is None else match.end()
+
+
+def drop_blank_lines(text: str) -> str:
+    """``text`` without its leading blank lines (the site renders a body so)."""
+    return text[_after_blank_lines(text, 0) :]
 
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -400,7 +426,8 @@ def split(text: str, name: str) -> tuple[int, int]:
         DataFileError: The text does not start with a front matter block.
     """
     first_end = text.find("\n")
-    if text[: first_end if first_end >= 0 else len(text)].rstrip() != DELIMITER:
+    # A UTF-8 byte-order mark before the opening line is kept in the text, not read as YAML.
+    if text[: first_end if first_end >= 0 else len(text)].removeprefix(BOM).rstrip() != DELIMITER:
         raise DataFileError(
             name,
             1,

@@ -31,19 +31,31 @@ class RulebookError(BetastateError, ValueError):
         key: The TOML key path (``transitions[3].dest``).
         problem: What is wrong.
         fix: What to change.
+        problems: Every error-level problem the checks found, the first one
+            included (``betastate rules lint FILE`` lists them); empty when
+            the error is about one key only.
 
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, file: str, key: str, problem: str, fix: str) -> None:
+    def __init__(
+        self, file: str, key: str, problem: str, fix: str, *, problems: Sequence[Any] = ()
+    ) -> None:
         super().__init__(file, key, problem, fix)
         self.file = file
         self.key = key
         self.problem = problem
         self.fix = fix
+        self.problems: tuple[Any, ...] = tuple(problems)
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.key}: {self.problem}. Fix: {self.fix}."
+        more = len(self.problems) - 1
+        also = (
+            f" ({more} more problem{'s' if more > 1 else ''}: betastate rules lint lists them)"
+            if more > 0
+            else ""
+        )
+        return f"{self.file}: {self.key}: {self.problem}. Fix: {self.fix}.{also}"
 
 
 class TransitionRefused(BetastateError, ValueError):
@@ -138,7 +150,7 @@ class InvalidValue(BetastateError, ValueError):
     """
 
     def __init__(self, owner: str, field: str, value: object, problem: str, fix: str) -> None:
-        super().__init__(owner, field, problem, fix)
+        super().__init__(owner, field, value, problem, fix)
         self.owner = owner
         self.field = field
         self.value = value
@@ -182,3 +194,118 @@ class DataFileError(BetastateError, ValueError):
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
         return f"{where}: {self.problem}. Fix: {self.fix}."
+
+
+class InvalidArgument(InvalidValue):
+    """
+    A function was called with an argument value it cannot use.
+
+    An :class:`InvalidValue` whose field is the function's parameter, so
+    that one ``except InvalidValue`` catches every bad value given to
+    betastate, whether built into a value or passed to a function.
+
+    Attributes:
+        argument: The parameter's name (``months``, ``start``...), also
+            :attr:`field`.
+        value: The value given.
+        problem: What is wrong with it.
+        fix: What to pass instead.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, argument: str, value: object, problem: str, fix: str) -> None:
+        super().__init__("", argument, value, problem, fix)
+        self.args = (argument, value, problem, fix)
+        self.argument = argument
+
+    def __str__(self) -> str:
+        return f"{self.argument}={_short_repr(self.value)}: {self.problem}. Fix: {self.fix}."
+
+
+def _short_repr(value: object) -> str:
+    """``repr(value)``, cut like :func:`show` does, without the type."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _BITS:
+        return f"<an int of {value.bit_length():,} bits>"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001  (a user object's repr may fail: say what it is)
+        return f"<{type(value).__name__} object>"
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
+
+
+class ConcurrencyConflict(BetastateError):
+    """
+    A journal's stream moved on from the version the caller expected.
+
+    Raised by :meth:`betastate.journal.Journal.apply` when
+    ``expected_version`` is not the stream's version (someone else wrote
+    in between), and by :meth:`~betastate.journal.Journal.create` when the
+    slug already has a stream (creating expects version 0). Nothing was
+    written: read the startup again, decide again, retry.
+
+    Attributes:
+        slug: The startup's slug.
+        expected: The version the caller expected.
+        actual: The stream's version when the command was decided.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, slug: str, expected: int, actual: int) -> None:
+        super().__init__(slug, expected, actual)
+        self.slug = slug
+        self.expected = expected
+        self.actual = actual
+
+    def __str__(self) -> str:
+        return (
+            f"{self.slug!r} is at version {self.actual}, not {self.expected} as expected: "
+            "it changed since it was read. Fix: read it again, decide again and retry "
+            f"with expected_version={self.actual}."
+        )
+
+
+class JournalError(BetastateError):
+    """
+    A journal cannot be opened, read or written as asked.
+
+    A wrong URL, a missing driver, a database written by a newer betastate,
+    a stored payload no upcaster can read, a command id reused for another
+    command, a database error.
+
+    Attributes:
+        journal: The journal's URL (without its password).
+        problem: What is wrong.
+        fix: What to do.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, journal: str, problem: str, fix: str) -> None:
+        super().__init__(journal, problem, fix)
+        self.journal = journal
+        self.problem = problem
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.journal}: {self.problem}. Fix: {self.fix}."
+
+
+class UnknownStartup(JournalError, LookupError):
+    """
+    A journal has no stream for the slug asked for.
+
+    Attributes:
+        slug: The slug.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, journal: str, slug: str) -> None:
+        super().__init__(
+            journal,
+            f"no startup {slug!r} in this journal",
+            "check the slug (journal.slugs() lists them) or create it with journal.create(startup)",
+        )
+        self.slug = slug

@@ -168,6 +168,9 @@ class Startup:
         repository: Source code URL.
         history: Dated events (see :data:`betastate.Event`).
         extra: Every other key of the source record, kept as read.
+        body: The page's markdown text (after the front matter, leading blank
+            lines dropped, as the site renders it): context, problem, what
+            was built and, for a stopped product, often why it stopped.
 
     .. versionadded:: 0.1.0
     """
@@ -189,25 +192,68 @@ class Startup:
     extra: Mapping[str, Any] = attrs.field(
         factory=dict, converter=freeze_mapping, validator=check_free, hash=False
     )
+    body: str = attrs.field(default="", repr=False, validator=check_text)
+    # Facts derived from the history, computed on first use and carried to the startups
+    # the engine derives from this one (see `_extend`): a memo, never part of the value.
+    _memo: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, hash=False, repr=False)
 
     @history.validator
     def _check_history(self, _attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
-        for index, event in enumerate(value):
-            if not isinstance(event, EVENT_TYPES):
-                msg = (
-                    f"history[{index}] of startup {self.slug!r} must be a betastate event "
-                    f"(got {event!r} that is a {type(event).__name__}); "
-                    "build events with betastate.PhaseEntered(...) and friends."
-                )
-                raise TypeError(msg)
+        _check_events(self.slug, value, 0)
 
     @property
     def last_event_date(self) -> dt.date | None:
         """The date of the latest event, or ``None`` for an empty history."""
-        return max((event.on for event in self.history), default=None)
+        memo = self._memo
+        if "last" not in memo:
+            memo["last"] = max((event.on for event in self.history), default=None)
+        last: dt.date | None = memo["last"]
+        return last
+
+    def _extend(self, events: tuple[Event, ...]) -> Startup:
+        """
+        This startup with ``events`` appended: the engine's path, checking only the new events.
+
+        The rest of the startup is already a valid value; ``attrs.evolve``
+        would check the whole history again, and the cost of a command would
+        grow with it.
+        """
+        _check_events(self.slug, events, len(self.history))
+        new = object.__new__(Startup)
+        for name in _FIELDS:
+            object.__setattr__(new, name, getattr(self, name))
+        object.__setattr__(new, "history", self.history + events)
+        last = self.last_event_date
+        for event in events:
+            if last is None or event.on > last:
+                last = event.on
+        object.__setattr__(new, "_memo", {"last": last})
+        return new
 
     def _repr_html_(self) -> str:
         # The one upward import of this layer: a notebook hook (ARCHITECTURE.md).
         from betastate._analytics.views import startup_html  # noqa: PLC0415
 
         return startup_html(self)
+
+
+_FIELDS: tuple[str, ...] = tuple(
+    field.name for field in attrs.fields(Startup) if field.init and field.name != "history"
+)
+"""The fields a derived startup keeps as they are."""
+
+
+def _check_events(slug: str, events: tuple[Any, ...], offset: int) -> None:
+    for index, event in enumerate(events, start=offset):
+        if not isinstance(event, EVENT_TYPES):
+            msg = (
+                f"history[{index}] of startup {slug!r} must be a betastate event "
+                f"(got {event!r} that is a {type(event).__name__}); "
+                "build events with betastate.PhaseEntered(...) and friends."
+            )
+            raise TypeError(msg)
+
+
+def memo_of(startup: Startup) -> dict[str, Any]:
+    """The memo of derived facts a startup carries (for the engine's folds)."""
+    return startup._memo  # noqa: SLF001
