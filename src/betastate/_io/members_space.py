@@ -152,6 +152,8 @@ def _parse(text: str, file: str) -> list[Any]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataFileError(file, exc.lineno, f"not JSON: {exc.msg}", "write valid JSON") from None
+    except ValueError as exc:  # an integer too long for Python
+        raise DataFileError(file, None, f"not JSON: {exc}", "write valid JSON") from None
     except RecursionError:
         raise DataFileError(file, None, "JSON nested too deeply", "flatten the document") from None
     if not isinstance(document, list):
@@ -255,11 +257,11 @@ def _day(value: Any, where: str, file: str, slug: str, found: list[Finding]) -> 
             if len(text) == len("YYYY-MM-DD"):
                 return dt.date.fromisoformat(text)
             moment = dt.datetime.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
             local = moment.astimezone(_paris()) if moment.tzinfo is not None else moment
             midnight = {local.time(), moment.astimezone(dt.UTC).time() if moment.tzinfo else None}
+        except (ValueError, OverflowError):  # not ISO, or a time zone past the calendar's ends
+            pass
+        else:
             if dt.time(0) not in midnight:
                 found.append(
                     Finding(
