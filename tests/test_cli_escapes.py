@@ -2,27 +2,59 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+import betastate as bs
 
 from .utils import invented_checkout, unprivileged_command
 
 
 CHECKOUT = invented_checkout()
+PRESET = Path(bs.__file__).parent / "_rules" / "presets" / "govuk.toml"
 SUBCOMMANDS = {
     "schema": ["schema"],
     "report": ["report", "--format", "json"],
     "lint": ["lint", str(CHECKOUT)],
     "lint-json": ["lint", str(CHECKOUT), "--format", "json"],
+    "rules-list": ["rules", "list"],
+    "rules-lint": ["rules", "lint", str(PRESET), "--fail-on", "never"],
+    "rules-diagram": ["rules", "diagram"],
+    "lessons": ["lessons"],
+    "forecast": ["forecast", "--start", "2024-01-01", "--runs", "20", "--months", "6"],
+    "journal-show": ["journal", "show", "{journal}", "{slug}"],
 }
 """Every subcommand (lint in both formats: its JSON is the largest output)."""
 TIMEOUT = 120
 """Seconds any one process may take (a hang fails the test instead of stalling the suite)."""
+
+
+@functools.cache
+def _journal() -> tuple[str, str]:
+    """A SQLite journal holding the invented checkout, and one of its slugs (made once)."""
+    folder = Path(tempfile.mkdtemp(prefix="betastate-cli-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    url = f"sqlite:///{folder / 'journal.db'}"
+    result = betastate("journal", "import", str(CHECKOUT), url, stdout=subprocess.DEVNULL)
+    assert 0 == result.returncode, result.stderr
+    return url, bs.load_portfolio(CHECKOUT).startups[0].slug
+
+
+def command(name: str) -> list[str]:
+    """The arguments of subcommand ``name``, with a journal made for those that read one."""
+    args = SUBCOMMANDS[name]
+    if "{journal}" in args:
+        url, slug = _journal()
+        args = [arg.replace("{journal}", url).replace("{slug}", slug) for arg in args]
+    return args
 
 
 def betastate(
@@ -57,7 +89,7 @@ class TestClosedPipe:
         read, write = os.pipe()
         os.close(read)
         try:
-            result = betastate(*SUBCOMMANDS[name], stdout=write)
+            result = betastate(*command(name), stdout=write)
         finally:
             os.close(write)
 
@@ -68,7 +100,7 @@ class TestClosedPipe:
     def test_reader_reads_one_line(self, name: str) -> None:
         """Like `| head -1`: the reader takes one line and closes the pipe."""
         with subprocess.Popen(
-            [sys.executable, "-m", "betastate", *SUBCOMMANDS[name]],
+            [sys.executable, "-m", "betastate", *command(name)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -92,7 +124,7 @@ class TestUnwritableOutput:
     def test_stdout_is_dev_full(self, name: str) -> None:
         """`> /dev/full`: every subcommand says it cannot write, in one line."""
         with Path("/dev/full").open("w") as full:
-            result = betastate(*SUBCOMMANDS[name], stdout=full)
+            result = betastate(*command(name), stdout=full)
 
         assert "No space left on device" in one_error_line(result)
 
