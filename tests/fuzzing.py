@@ -100,6 +100,13 @@ def jsonapi_seeds() -> tuple[dict[str, Any], ...]:
 
 
 @functools.cache
+def members_space_seeds() -> tuple[list[Any], ...]:
+    """Answers of the members' space (GET /api/protected/startups): the invented one."""
+    path = PROJECT_ROOT / "tests" / "data" / "members_space" / "startups.json"
+    return (json.loads(path.read_text(encoding="utf-8")),)
+
+
+@functools.cache
 def data_seeds() -> tuple[tuple[Any, type], ...]:
     """betastate JSON data with the kind it describes."""
     sample = bs.sample_portfolio()
@@ -515,7 +522,7 @@ def _import(tally: Tally, target: str, load: Callable[[], bs.Portfolio]) -> bs.P
 
 
 def run_product(tally: Tally, data: bytes, folder: Path) -> None:
-    """One product file in a ``_startups`` folder: both modes, then the writer."""
+    """One product file in a ``_startups`` folder: both modes, then the writer on what loaded."""
     path = folder / "produit.md"
     path.write_bytes(data)
 
@@ -534,7 +541,7 @@ def run_product(tally: Tally, data: bytes, folder: Path) -> None:
     reported = [f for f in portfolio.findings if f.code == "invalid-file" and f.file == str(path)]
     if ("produit" in portfolio) == bool(reported):
         tally.unreported["front matter"] += 1
-    if "produit" in portfolio and tally.measure:
+    if "produit" in portfolio:
         text, startup = data.decode("utf-8"), portfolio["produit"]
         tally.run(
             "writer",
@@ -654,6 +661,19 @@ def run_jsonapi(tally: Tally, data: bytes, folder: Path) -> None:
         len(data),
         lambda counts: _allowed(
             counts, "JSON:API", lambda: bs.load_jsonapi(path), bs.DataFileError
+        ),
+    )
+
+
+def run_members_space(tally: Tally, data: bytes, folder: Path) -> None:
+    """The members' space's answer: a DataFileError or a portfolio."""
+    path = folder / "members.json"
+    path.write_bytes(data)
+    tally.run(
+        "members' space",
+        len(data),
+        lambda counts: _allowed(
+            counts, "members' space", lambda: bs.load_members_space(path), bs.DataFileError
         ),
     )
 
