@@ -22,7 +22,7 @@ from betastate._engine.invariants import standing
 from betastate._engine.ledger import add_months
 from betastate._engine.state import PhaseSpan, committee_interval, ordered_entries, spans_of
 from betastate._values.events import EVENT_TYPES, CommitteeHeld, Event, PhaseEnded, PhaseEntered
-from betastate._values.fields import date_fields, dated_fields
+from betastate._values.fields import date_fields, dated_fields, require, require_date
 from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Startup
 
@@ -60,6 +60,8 @@ def audit(
 
     .. versionadded:: 0.1.0
     """
+    require(startup, Startup, "startup", "a betastate.Startup")
+    require_date(on, "on")
     if rulebook is None:
         from betastate._rules.loading import load_rulebook  # noqa: PLC0415  (cached built-in)
 

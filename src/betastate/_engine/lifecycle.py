@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -42,6 +43,7 @@ from betastate._values.events import (
     ProductLaunched,
     Stopped,
 )
+from betastate._values.fields import require, require_date
 from betastate._values.reasons import Reason, Severity
 from betastate._values.startup import Startup
 from betastate._values.stopping import StopProcedure
@@ -245,6 +247,7 @@ class Lifecycle:
     __slots__ = ("_machine", "_triggers", "rulebook")
 
     def __init__(self, rulebook: Rulebook | str = "betagouv") -> None:
+        require(rulebook, (Rulebook, str, os.PathLike), "rulebook", "a Rulebook, a name or a path")
         self.rulebook: Rulebook = (
             rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook)
         )
@@ -282,6 +285,8 @@ class Lifecycle:
         re-entry, stops, data-only moves); gates that need evidence on the
         command (a budget line...) are listed in ``Move.gates``.
         """
+        require(startup, Startup, "startup", "a betastate.Startup")
+        require_date(on, "on")
         day = on or startup.last_event_date or dt.datetime.now(tz=dt.UTC).date()
         state = project(startup, self.rulebook, day)
         open_moves: list[Move] = []
@@ -330,10 +335,13 @@ class Lifecycle:
         the first listed wins under the site's rule, the later stage under
         ``"rank"``).
         """
+        require(startup, Startup, "startup", "a betastate.Startup")
+        require_date(on, "on")
         return project(startup, self.rulebook, on)
 
     def phase(self, startup: Startup) -> str | None:
         """The current phase (latest start; same-day ties by the rulebook's tie rule)."""
+        require(startup, Startup, "startup", "a betastate.Startup")
         return phase_of(startup, self.rulebook)
 
     # -- machinery ----------------------------------------------------------
@@ -341,6 +349,8 @@ class Lifecycle:
     def _run(
         self, startup: Startup, command: Command
     ) -> tuple[list[Reason], list[Reason], tuple[Event, ...]]:
+        if startup.__class__ is not Startup:
+            require(startup, Startup, "startup", "a betastate.Startup")
         handler = _HANDLERS.get(type(command)) or _committee_handlers().get(type(command))
         if handler is None:
             raise InvalidType(

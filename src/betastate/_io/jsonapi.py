@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +35,7 @@ import attrs
 from betastate._analytics.portfolio import Portfolio
 from betastate._io import frontmatter
 from betastate._values.errors import DataFileError, InvalidValue
+from betastate._values.fields import require
 from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Incubator, Startup
 
@@ -108,6 +110,7 @@ def load_jsonapi(
         from betastate._rules.loading import load_rulebook  # noqa: PLC0415
 
         rulebook = load_rulebook("betagouv")
+    require(path, (str, os.PathLike), "path", "a file path (a str or a Path)")
     file = str(path)
     text = frontmatter.read_text(Path(path), max_bytes)
     document = _parse(text, file)
@@ -143,8 +146,8 @@ def load_jsonapi(
             findings=findings,
             source=file,
         )
-    except ValueError as exc:
-        raise DataFileError(file, None, str(exc), "give each startup its own id") from None
+    except InvalidValue as exc:
+        raise DataFileError(file, None, exc.problem, "give each startup its own id") from None
 
 
 def _parse(text: str, file: str) -> dict[str, Any]:

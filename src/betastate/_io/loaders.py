@@ -24,7 +24,7 @@ from betastate._analytics.portfolio import Portfolio
 from betastate._engine.audit import _Audit
 from betastate._engine.state import tie_key
 from betastate._io import frontmatter
-from betastate._values.errors import DataFileError, InvalidValue, show
+from betastate._values.errors import DataFileError, InvalidArgument, InvalidValue, show
 from betastate._values.events import (
     CommitteeHeld,
     Event,
@@ -36,6 +36,7 @@ from betastate._values.events import (
     ProductLaunched,
     Stopped,
 )
+from betastate._values.fields import require
 from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Incubator, Member, Mission, Organisation, Startup
 
@@ -185,8 +186,8 @@ def load_portfolio(
     .. versionadded:: 0.1.0
     """
     if mode not in ("import", "strict"):
-        msg = f"mode must be 'import' or 'strict', got {mode!r}"
-        raise ValueError(msg)
+        raise InvalidArgument("mode", mode, "not a loading mode", "use 'import' or 'strict'")
+    require(path, (str, os.PathLike), "path", "a folder path (a str or a Path)")
     if rulebook is None:
         from betastate._rules.loading import load_rulebook  # noqa: PLC0415  (cached built-in)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -35,6 +36,7 @@ from betastate._rules.rulebook import (
 )
 from betastate._rules.thresholds import ThresholdDef
 from betastate._values.errors import RulebookError
+from betastate._values.fields import require
 from betastate._values.reasons import Severity
 
 
@@ -350,6 +352,7 @@ def unchecked_thresholds(**values: Any) -> Thresholds:
 
 def _read(source: str | Path) -> tuple[str, str]:
     """(text, origin) of a built-in name or a file path."""
+    require(source, (str, os.PathLike), "source", "a built-in name or a TOML file path")
     if isinstance(source, str) and source in BUILTIN_RULEBOOKS:
         return _builtin_text(source), f"<builtin {source}>"
     from pathlib import Path  # noqa: PLC0415  (import time)

@@ -23,7 +23,7 @@ import attrs
 from betastate._rules import thresholds as _types
 from betastate._rules.gates import Gate, GateSpec, build_gate
 from betastate._rules.thresholds import ThresholdDef
-from betastate._values.errors import InvalidValue, RulebookError
+from betastate._values.errors import InvalidValue, RulebookError, show
 from betastate._values.fields import tuple_of_str
 from betastate._values.money import to_money
 from betastate._values.reasons import Severity
@@ -975,6 +975,10 @@ def _override(where: str, key: str, current: T, changes: Mapping[str, Any]) -> T
 
 
 def _derive_thresholds(where: str, current: Thresholds, changes: Mapping[str, Any]) -> Thresholds:
+    if not isinstance(changes, Mapping):
+        raise RulebookError(
+            where, "thresholds", f"expected a mapping, got {show(changes)}", "pass {name: value}"
+        )
     builtin: dict[str, Any] = {}
     declared = dict(current.declared)
     for key, value in changes.items():

@@ -81,6 +81,24 @@ def fail_value(
     raise InvalidValue(_owner(inst), attribute.name, value, problem, fix)
 
 
+def require(value: object, kind: type | tuple[type, ...], name: str, what: str) -> None:
+    """
+    Refuse a function's argument ``name`` unless it is a ``kind``: an :class:`InvalidType`.
+
+    For the doors of the API (a startup, a path, a date given to a
+    function), so that a wrong type is a betastate error naming the
+    argument, not an ``AttributeError`` from deep inside.
+    """
+    if not isinstance(value, kind):
+        raise InvalidType("", name, value, f"expected {what}", f"pass {what}")
+
+
+def require_date(value: object, name: str) -> None:
+    """An optional date argument (``on``): ``None`` or a ``datetime.date``, never a datetime."""
+    if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+        raise InvalidType("", name, value, "expected a datetime.date or None", _date_fix(value))
+
+
 # -- dates -----------------------------------------------------------------------------
 
 
