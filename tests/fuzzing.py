@@ -417,6 +417,7 @@ class Tally:
     escapes: Counter[tuple[str, str]] = dataclasses.field(default_factory=Counter)
     aborted: Counter[str] = dataclasses.field(default_factory=Counter)
     unreported: Counter[str] = dataclasses.field(default_factory=Counter)
+    differs: Counter[str] = dataclasses.field(default_factory=Counter)
     slow: Counter[str] = dataclasses.field(default_factory=Counter)
     peak: dict[str, int] = dataclasses.field(default_factory=dict)
     slowest: dict[str, float] = dataclasses.field(default_factory=dict)
@@ -466,6 +467,10 @@ class Tally:
         lines += [f"{n} import-mode loads of {t} aborted" for t, n in self.aborted.items()]
         lines += [
             f"{n} files of {t} neither loaded nor reported" for t, n in self.unreported.items()
+        ]
+        lines += [
+            f"{n} inputs of {t} stored other than the engine decided"
+            for t, n in self.differs.items()
         ]
         lines += [f"{n} inputs of {t} over 1 s" for t, n in self.slow.items() if t not in besides]
         lines += [
@@ -709,6 +714,61 @@ def run_rulebook(tally: Tally, data: bytes, folder: Path) -> None:
         len(data),
         lambda counts: _allowed(counts, "rulebook", lambda: bs.rulebook(path), bs.RulebookError),
     )
+
+
+JOURNAL_STARTUP = bs.Startup(slug="guichet", title="Guichet")
+"""The startup journal inputs apply to: new, so that the seed commands are accepted."""
+
+
+@functools.cache
+def journal_seeds() -> tuple[Any, ...]:
+    """Command data the engine accepts on :data:`JOURNAL_STARTUP` (mutations make the rest)."""
+    day = dt.date(2025, 3, 10)
+    commands = [
+        bs.Advance(on=day, to="investigation", by="sponsor", co_deciders=["incubator"]),
+        bs.Advance(
+            on=day,
+            to="investigation",
+            by=bs.Actor(role="sponsor", name="Direction", organisation="/organisations/x"),
+            co_deciders=[bs.Actor(role="incubator")],
+            comment="Lancement",
+        ),
+    ]
+    return tuple(bs.to_data(command) for command in commands)
+
+
+def run_journal(tally: Tally, data: Any) -> None:
+    """
+    Command data decoded then applied through a journal: only betastate errors.
+
+    What the journal stores must read back as the startup the engine made:
+    a journal never persists what the engine did not accept.
+    """
+
+    def attempt(counts: Tally) -> None:
+        command = _allowed(
+            counts, "journal", lambda: bs.from_data(data, bs.Command), bs.DataFileError
+        )
+        if command is None:
+            return
+        startup = JOURNAL_STARTUP
+        with bs.open_journal("sqlite://") as journal:
+            journal.create(startup)
+            outcome = _allowed(
+                counts,
+                "journal",
+                lambda: bs.Lifecycle().apply(startup, command),
+                bs.BetastateError,
+            )
+            stored = _allowed(
+                counts, "journal", lambda: journal.apply(startup.slug, command), bs.BetastateError
+            )
+            if (outcome is None) != (stored is None) or (
+                outcome is not None and journal.get(startup.slug) != outcome.startup
+            ):
+                counts.differs["journal"] += 1
+
+    tally.run("journal", 0, attempt)
 
 
 def workdir() -> Path:

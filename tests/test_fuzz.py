@@ -24,11 +24,13 @@ import betastate as bs
 
 from . import fuzzing
 from .fuzzing import (
+    JSON_VALUES,
     PYTHON_VALUES,
     Tally,
     checkouts,
     data_seeds,
     dumps,
+    journal_seeds,
     jsonapi_seeds,
     members_space_seeds,
     mutated_data,
@@ -97,6 +99,13 @@ def any_data() -> st.SearchStrategy[tuple[Any, type]]:
     )
 
 
+def commands() -> st.SearchStrategy[Any]:
+    seeds = journal_seeds()
+    return st.sampled_from(seeds) | st.sampled_from(seeds).flatmap(
+        lambda seed: mutated_data(seed, JSON_VALUES)
+    )
+
+
 def rulebook_texts() -> st.SearchStrategy[bytes]:
     return mutated_text(rulebook_seeds())
 
@@ -156,6 +165,14 @@ class TestQuickProfile:
         fuzzing.run_from_data(tally, *case)
         check(tally)
 
+    @quick(200)
+    @given(data=commands())
+    def test_journal(self, data: Any) -> None:
+        """Command data through a journal: betastate errors only; it stores what the engine made."""
+        tally = Tally()
+        fuzzing.run_journal(tally, data)
+        check(tally)
+
     @quick(300)
     @given(data=rulebook_texts())
     def test_rulebook(self, data: bytes) -> None:
@@ -170,6 +187,7 @@ LONG_PROFILE = {
     "checkout": 8_000,
     "JSON:API": 15_000,
     "members' space": 5_000,
+    "journal": 3_000,
     "betastate JSON": 15_000,
     "from_data": 20_000,
     "rulebook": 10_000,
@@ -217,6 +235,11 @@ class TestLongProfile:
         def members_space(data: bytes) -> None:
             fuzzing.run_members_space(tally, data, WORKDIR)
 
+        @profile("journal")
+        @given(data=commands())
+        def journal(data: Any) -> None:
+            fuzzing.run_journal(tally, data)
+
         @profile("betastate JSON")
         @given(data=betastate_texts())
         def betastate_json(data: bytes) -> None:
@@ -238,6 +261,7 @@ class TestLongProfile:
                 checkout,
                 jsonapi,
                 members_space,
+                journal,
                 betastate_json,
                 from_data,
                 rulebook,
