@@ -141,7 +141,8 @@ def product_commands(rng: random.Random, n: int, count: int) -> list[bs.Command]
     cost = Decimal(40)
     while len(commands) < count:
         day += dt.timedelta(days=rng.randint(1, 5))
-        cost -= Decimal(rng.randint(1, 3))
+        # Cost per use improves every cycle (BR-10) and stays positive over long histories.
+        cost -= Decimal(rng.randint(1, 3)) / 100
         commands.append(
             bs.HoldCommittee(
                 on=day,
