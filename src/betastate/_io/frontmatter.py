@@ -345,8 +345,11 @@ def _read_all(fd: int, size: int, max_bytes: int) -> bytes:
 
     A file that grows while it is read is read until its end or the limit.
     """
-    chunks = [os.read(fd, size + 1)]
-    total = len(chunks[0])
+    first = os.read(fd, size + 1)
+    if len(first) <= size:  # a regular file reads short only at its end: nothing grew
+        return first
+    chunks = [first]
+    total = len(first)
     while chunks[-1] and total <= max_bytes:
         chunks.append(os.read(fd, max(size, _CHUNK)))
         total += len(chunks[-1])
