@@ -168,7 +168,8 @@ class TestFast:
 
         assert "BR-12" == reason.rule
         assert "60%" in reason.message
-        assert "100,000.00 €" in reason.fix
+        assert "100,000 €" in reason.fix
+        assert "100000.00" == reason.values["ceiling"]
 
     def test_fast_above_the_edition_cap_is_refused(self):
         """BR-12: above 200 k€ for a 2025 edition is refused; edition 13 allowed 300 k€."""

@@ -136,7 +136,8 @@ class TestPeriod:
 
         assert "BR-03" == reason.rule
         assert "9 months" in reason.message
-        assert "override" in reason.fix
+        assert "override" in reason.hint
+        assert "/months" == reason.field
 
     def test_nine_months_with_override(self):
         """With an override the same 9 months are accepted."""
@@ -337,7 +338,7 @@ class TestBudgetPublication:
 
         (reason,) = [w for w in outcome.warnings if w.rule == "BR-14"]
         assert "never" in reason.message
-        assert "PublishBudget" in reason.fix
+        assert "PublishBudget" in reason.hint
 
     def test_recent_publication_is_silent(self):
         """No BR-14 after a publication within 7 months; an old one warns again."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
-from betastate._engine.commands import Advance, Command, Launch, Record
+from betastate._engine.commands import Advance, Command, HoldCommittee, Launch, Record, Stop
 from betastate._engine.state import (
     StartupState,
     append,
@@ -31,7 +31,7 @@ from betastate._rules.catalogue import RECORD_PERMISSIONS
 from betastate._rules.gates import GateContext, Violation
 from betastate._rules.loading import load_rulebook
 from betastate._rules.rulebook import Rulebook, TransitionDef
-from betastate._values.errors import TransitionRefused
+from betastate._values.errors import InvalidArgument, TransitionRefused
 from betastate._values.events import (
     CommitteeHeld,
     Event,
@@ -45,6 +45,7 @@ from betastate._values.events import (
 from betastate._values.reasons import Reason, Severity
 from betastate._values.startup import Startup
 from betastate._values.stopping import StopProcedure
+from betastate._values.texts import LANGUAGES, Lang, phrase
 
 
 if TYPE_CHECKING:
@@ -191,7 +192,17 @@ def _sort(
             continue
         rule = rulebook.rule(violation.rule)
         source = rule.source if rule is not None else ""
-        reason = Reason(violation.rule, severity, violation.message, violation.fix, source)
+        reason = Reason(
+            violation.rule,
+            severity,
+            violation.message,
+            violation.fix,
+            source,
+            field=violation.field,
+            values=violation.values,
+            hint=violation.hint,
+            text=violation.text,
+        )
         (errors if severity is Severity.ERROR else warnings).append(reason)
 
 
@@ -207,14 +218,17 @@ def check_permission(
     role = command.by.role
     if rulebook.may(role, decision):
         return []
-    allowed = rulebook.permissions[decision]
-    who = f"have one of {', '.join(allowed)} take it" if allowed else "nobody may take it"
     return [
-        Violation(
+        Violation.of(
             "BS-ROLE",
-            f"{startup.slug!r}: the {role} may not take the decision {decision!r} "
-            f"({what or type(command).__name__} on {command.on.isoformat()}).",
-            f"{who} (rulebook [permissions] {decision}).",
+            "BS-ROLE.decision",
+            field="/by",
+            slug=startup.slug,
+            role=role,
+            decision=decision,
+            what=what or type(command).__name__,
+            on=command.on,
+            allowed=list(rulebook.permissions[decision]) or ["nobody"],
         )
     ]
 
@@ -228,6 +242,18 @@ def _name(command: object) -> str:
     return type(command).__name__
 
 
+_FIELD_ALIASES: dict[type, dict[str, str | None]] = {
+    HoldCommittee: {"/to": "/phase_change"},
+    Stop: {"/to": None},
+    Record: {"/on": "/event/on"},
+}
+"""Where a field of the move a command decides through lives on the command itself."""
+
+
+def _field_names(kind: type) -> frozenset[str]:
+    return frozenset(attrs.fields_dict(kind)) if attrs.has(kind) else frozenset()
+
+
 class Lifecycle:
     """
     Applies commands to startups under a rulebook.
@@ -238,13 +264,20 @@ class Lifecycle:
 
     Args:
         rulebook: A :class:`Rulebook`, or a built-in name or TOML path.
+        lang: The language of the reasons it gives (``"en"`` or ``"fr"``);
+            :meth:`Reason.translated` shows one again in the other.
 
     .. versionadded:: 0.1.0
     """
 
-    __slots__ = ("_machine", "_triggers", "rulebook")
+    __slots__ = ("_machine", "_triggers", "lang", "rulebook")
 
-    def __init__(self, rulebook: Rulebook | str = "betagouv") -> None:
+    def __init__(self, rulebook: Rulebook | str = "betagouv", *, lang: Lang = "en") -> None:
+        if lang not in LANGUAGES:
+            raise InvalidArgument(
+                "lang", lang, "not a language of betastate's texts", "use 'en' or 'fr'"
+            )
+        self.lang: Lang = lang
         self.rulebook: Rulebook = (
             rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook)
         )
@@ -353,7 +386,29 @@ class Lifecycle:
         self._chronology(startup, command, errors, warnings)
         self._actors(startup, command, errors, warnings)
         events = handler(self, startup, command, errors, warnings)
-        return errors, warnings, events
+        return self._finish(command, errors), self._finish(command, warnings), events
+
+    def _finish(self, command: Any, reasons: list[Reason]) -> list[Reason]:
+        """
+        Reasons as the caller reads them: pointing at its command's fields, in its language.
+
+        Committees and stops decide their move through an :class:`Advance`;
+        a pointer at that move's fields is mapped to the command's own
+        (``/to`` is a committee's ``/phase_change``), or dropped.
+        """
+        aliases = _FIELD_ALIASES.get(type(command), {})
+        names = _field_names(type(command))
+        finished: list[Reason] = []
+        for reason in reasons:
+            field = reason.field
+            if field is not None:
+                field = aliases.get(field, field)
+                if field is not None and field.split("/")[1] not in names:
+                    field = None
+            if field != reason.field:
+                reason = attrs.evolve(reason, field=field)  # noqa: PLW2901
+            finished.append(reason.translated(self.lang) if self.lang != reason.lang else reason)
+        return finished
 
     def _actors(
         self, startup: Startup, command: Any, errors: list[Reason], warnings: list[Reason]
@@ -370,13 +425,17 @@ class Lifecycle:
             _sort(
                 book,
                 [
-                    Violation(
+                    Violation.of(
                         "BS-ACTOR",
-                        f"{_name(command)} for {startup.slug!r} on {command.on.isoformat()} "
-                        f"names the role{'s' if len(unknown) > 1 else ''} "
-                        f"{', '.join(map(repr, unknown))}, which rulebook {book.name!r} "
-                        "does not declare.",
-                        f"use one of {', '.join(book.role_values)}, or declare it in [[roles]].",
+                        "BS-ACTOR",
+                        field="/by/role" if command.by.role in unknown else None,
+                        hint="declare the role in the rulebook's [[roles]]",
+                        command=_name(command),
+                        slug=startup.slug,
+                        on=command.on,
+                        roles=unknown,
+                        rulebook=book.name,
+                        declared=list(book.role_values),
                     )
                 ],
                 errors,
@@ -397,12 +456,14 @@ class Lifecycle:
             _sort(
                 self.rulebook,
                 [
-                    Violation(
+                    Violation.of(
                         "BS-CHRONO",
-                        f"{_name(command)} for {startup.slug!r} is dated "
-                        f"{command.on.isoformat()}, before its last event on "
-                        f"{last.isoformat()}; histories are never reordered.",
-                        f"date the command on or after {last.isoformat()}.",
+                        "BS-CHRONO",
+                        field="/on",
+                        command=_name(command),
+                        slug=startup.slug,
+                        on=command.on,
+                        last=last,
                     )
                 ],
                 errors,
@@ -427,71 +488,70 @@ class Lifecycle:
         """
         rulebook = self.rulebook
         slug, target = startup.slug, command.to
-        day = command.on.isoformat()
-        where = f"from {phase}" if phase is not None else "as its first phase"
+        where = phrase("from-phase", phase=phase) if phase is not None else phrase("as-first-phase")
+        on: dict[str, Any] = {"slug": slug, "target": target, "on": command.on}
         violations: list[Violation] = []
         if not rulebook.has_phase(target):
             violations.append(
-                Violation(
+                Violation.of(
                     "BS-PHASE",
-                    f"{slug!r} cannot enter {target!r} on {day}: "
-                    f"rulebook {rulebook.name!r} has no such phase.",
-                    f"use one of {', '.join(rulebook.phase_values)}.",
+                    "BS-PHASE",
+                    field="/to",
+                    rulebook=rulebook.name,
+                    phases=list(rulebook.phase_values),
+                    **on,
                 )
             )
             _sort(rulebook, violations, errors, warnings)
             return
         if phase is not None and rulebook.has_phase(phase) and rulebook.phase(phase).stop:
-            violations.append(
-                Violation(
-                    "N6",
-                    f"{slug!r} is in {phase} (a stop) and cannot move to {target} on "
-                    f"{day}: nothing leaves a stop.",
-                    "record a takeover before the stop is final, or start a new product.",
-                )
-            )
+            violations.append(Violation.of("N6", "N6", field="/to", phase=phase, **on))
         if transition is None:
             allowed = [t.dest for t in rulebook.transitions_from(phase) if not t.data_only]
             violations.append(
-                Violation(
+                Violation.of(
                     "BS-MOVE",
-                    f"{slug!r} cannot move to {target} {where} on "
-                    f"{day}: rulebook {rulebook.name!r} has no such transition.",
-                    f"move to one of {', '.join(allowed)}."
-                    if allowed
-                    else f"no move leaves {phase}: it ends the lifecycle.",
+                    "BS-MOVE" if allowed else "BS-MOVE.terminal",
+                    field="/to",
+                    where=where,
+                    rulebook=rulebook.name,
+                    allowed=allowed,
+                    phase=phase,
+                    **on,
                 )
             )
         else:
             if not transition.internal and target in fold_of(startup).entered:
                 violations.append(
-                    Violation(
-                        "N4",
-                        f"{slug!r} already went through {target}; a status appears at most "
-                        f"once in a history ({transition.id}, {where} on {day}).",
-                        "record a pivot in the current phase instead, or keep the earlier entry.",
+                    Violation.of(
+                        "N4", "N4", field="/to", transition=transition.id, where=where, **on
                     )
                 )
             kept = None if transition.internal else tie_loser(startup, rulebook, command.on, target)
             if kept is not None:
                 violations.append(
-                    Violation(
+                    Violation.of(
                         "BS-TIE",
-                        f"{slug!r} cannot enter {target} on {command.on.isoformat()}: {kept} "
-                        f"also starts that day and rulebook {rulebook.name!r}'s "
-                        f"{rulebook.tie!r} tie rule would keep {kept} current.",
-                        f"date the move after {command.on.isoformat()}, or use a rulebook "
-                        "whose tie rule lets it win (derive(tie='rank')).",
+                        "BS-TIE",
+                        field="/on",
+                        hint="derive(tie='rank') lets a later stage win a same-day tie",
+                        kept=kept,
+                        rulebook=rulebook.name,
+                        tie=rulebook.tie,
+                        **on,
                     )
                 )
             if transition.data_only:
                 violations.append(
-                    Violation(
+                    Violation.of(
                         "N8",
-                        f"{slug!r} cannot move from {phase} to {target} on "
-                        f"{day}: {transition.id} is seen only in legacy "
-                        "data and the strict rulebook refuses it.",
-                        "derive a rulebook with severities={'N8': 'warning'} to allow it.",
+                        "N8",
+                        field="/to",
+                        hint="derive a rulebook with severities={'N8': 'warning'}",
+                        phase=phase,
+                        transition=transition.id,
+                        rulebook=rulebook.name,
+                        **on,
                     )
                 )
             violations += self._deciders(startup, command, transition, where)
@@ -501,18 +561,21 @@ class Lifecycle:
                 and not committee_held_on(startup, command.on)
             ):
                 violations.append(
-                    Violation(
+                    Violation.of(
                         "N1",
-                        f"{slug!r}: the move {where} to {target} ({transition.id}) on {day} is "
-                        "decided at an investment committee, and no committee was held that day.",
-                        "decide it with betastate.HoldCommittee(..., phase_change="
-                        f"{target!r}), or record the committee of {day} first.",
+                        "N1",
+                        field="/on",
+                        hint=f"decide it with betastate.HoldCommittee(..., phase_change={target!r})"
+                        ", or record betastate.CommitteeHeld(on=...) first",
+                        where=where,
+                        transition=transition.id,
+                        **on,
                     )
                 )
         _sort(rulebook, violations, errors, warnings)
 
     def _deciders(
-        self, startup: Startup, command: Advance, transition: TransitionDef, where: str
+        self, startup: Startup, command: Advance, transition: TransitionDef, where: Any
     ) -> list[Violation]:
         """
         BS-ROLE for a move: a decider decides it, with a co-decider when it is joint.
@@ -521,37 +584,38 @@ class Lifecycle:
         attendees count as co-deciders); the actor must be one of the parties.
         """
         role = command.by.role
-        day = command.on.isoformat()
         parties = {role, *(actor.role for actor in command.co_deciders)}
         deciders, co_deciders = transition.deciders, transition.co_deciders
-        move = f"the move {where} to {command.to} ({transition.id}) on {day}"
+        move: dict[str, Any] = {
+            "slug": startup.slug,
+            "role": role,
+            "where": where,
+            "target": command.to,
+            "transition": transition.id,
+            "on": command.on,
+            "deciders": list(deciders),
+        }
         if role not in deciders and role not in co_deciders:
-            return [
-                Violation(
-                    "BS-ROLE",
-                    f"{startup.slug!r}: the {role} may not decide {move}.",
-                    f"have one of {', '.join(deciders)} decide it.",
-                )
-            ]
+            return [Violation.of("BS-ROLE", "BS-ROLE.move", field="/by", **move)]
         if not parties & set(deciders):
             return [
-                Violation(
+                Violation.of(
                     "BS-ROLE",
-                    f"{startup.slug!r}: {move} is decided by {' or '.join(deciders)}, "
-                    f"with the {role}; none of them takes part.",
-                    f"have one of {', '.join(deciders)} decide it, with "
-                    f"co_deciders=[betastate.Actor(role={role!r})].",
+                    "BS-ROLE.with",
+                    field="/by",
+                    hint=f"co_deciders=[betastate.Actor(role={role!r})] with a decider as by",
+                    **move,
                 )
             ]
         if co_deciders and not parties & set(co_deciders):
             return [
-                Violation(
+                Violation.of(
                     "BS-ROLE",
-                    f"{startup.slug!r}: {move} is a joint decision of the "
-                    f"{' or '.join(deciders)} with the {' or '.join(co_deciders)}; the {role} "
-                    "decides it alone.",
-                    f"name who decides with it: co_deciders=[betastate.Actor(role="
-                    f"{co_deciders[0]!r})] (one of {', '.join(co_deciders)}).",
+                    "BS-ROLE.alone",
+                    field="/co_deciders",
+                    hint=f"co_deciders=[betastate.Actor(role={co_deciders[0]!r})]",
+                    co_deciders=list(co_deciders),
+                    **move,
                 )
             ]
         return []
@@ -667,22 +731,22 @@ def _handle_record(
     )
     if event.by is not None and event.by.role != command.by.role:
         violations.append(
-            Violation(
+            Violation.of(
                 "BS-ROLE",
-                f"{startup.slug!r}: the {command.by.role} records a {type(event).__name__} on "
-                f"{event.on.isoformat()} attributed to the {event.by.role}.",
-                "a record is attributed to who records it: have the "
-                f"{event.by.role} record it, or leave the event's by empty.",
+                "BS-ROLE.attributed",
+                field="/event/by",
+                hint="leave the event's by empty: the record is attributed to its recorder",
+                slug=startup.slug,
+                role=command.by.role,
+                event=type(event).__name__,
+                on=event.on,
+                author=event.by.role,
             )
         )
     earlier = fold_of(startup).national_impact
     if isinstance(event, NationalImpactDesignated) and earlier is not None:
         violations.append(
-            Violation(
-                "NI-ONCE",
-                f"{startup.slug!r} was already designated on {earlier.isoformat()}.",
-                "keep the first designation.",
-            )
+            Violation.of("NI-ONCE", "NI-ONCE", field="/event", slug=startup.slug, earlier=earlier)
         )
     lifecycle.file(violations, errors, warnings)
     return (event if event.by is not None else attrs.evolve(event, by=command.by),)
