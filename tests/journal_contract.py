@@ -86,10 +86,19 @@ def spend(amount: int | Decimal, label: str = "") -> bs.Spend:
     return bs.Spend(on=DAY, by=CLERK, amount=Decimal(amount), label=label)
 
 
+LONG_START = dt.date(2017, 1, 9)
+"""Where long scripts begin: about 150 days a cycle of ten, so 150 commands end by 2024."""
+
+
 def long_script(seed: int, count: int) -> list[bs.Command]:
-    """`count` valid commands for one product: committees, publications, grants, spending."""
+    """
+    `count` valid commands for one product: committees, publications, grants, spending.
+
+    They start in 2017 so that even long scripts stay in the past: a command dated more than
+    a year after today is refused (BS-HORIZON).
+    """
     rng = random.Random(seed)
-    day = START
+    day = LONG_START
     script: list[bs.Command] = [
         bs.Advance(on=day, to="investigation", by=SPONSOR, co_deciders=[bs.Role.INCUBATOR])
     ]

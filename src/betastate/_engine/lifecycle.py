@@ -266,13 +266,22 @@ class Lifecycle:
         rulebook: A :class:`Rulebook`, or a built-in name or TOML path.
         lang: The language of the reasons it gives (``"en"`` or ``"fr"``);
             :meth:`Reason.translated` shows one again in the other.
+        clock: What "today" is (default: today's date in UTC): the default
+            date of :meth:`state` and the horizon of rule BS-HORIZON.
 
     .. versionadded:: 0.1.0
     """
 
-    __slots__ = ("_machine", "_triggers", "lang", "rulebook")
+    __slots__ = ("_clock", "_machine", "_triggers", "lang", "rulebook")
 
-    def __init__(self, rulebook: Rulebook | str = "betagouv", *, lang: Lang = "en") -> None:
+    def __init__(
+        self,
+        rulebook: Rulebook | str = "betagouv",
+        *,
+        lang: Lang = "en",
+        clock: Callable[[], dt.date] | None = None,
+    ) -> None:
+        self._clock = clock
         if lang not in LANGUAGES:
             raise InvalidArgument(
                 "lang", lang, "not a language of betastate's texts", "use 'en' or 'fr'"
@@ -309,13 +318,13 @@ class Lifecycle:
 
     def moves(self, startup: Startup, on: dt.date | None = None) -> tuple[Move, ...]:
         """
-        Moves open to ``startup`` on ``on`` (default: its last event's date).
+        Moves open to ``startup`` on ``on`` (default: its :meth:`as_of` date).
 
         A move is listed when no structural rule refuses it (chronology,
         re-entry, stops, data-only moves); gates that need evidence on the
         command (a budget line...) are listed in ``Move.gates``.
         """
-        day = on or startup.last_event_date or dt.datetime.now(tz=dt.UTC).date()
+        day = on or self.as_of(startup) or self.today()
         state = project(startup, self.rulebook, day)
         open_moves: list[Move] = []
         for transition in self.rulebook.transitions_from(state.phase):
@@ -356,14 +365,37 @@ class Lifecycle:
 
     def state(self, startup: Startup, on: dt.date | None = None) -> StartupState:
         """
-        The startup as it stood on ``on`` (default: after every event).
+        The startup as it stood on ``on`` (default: :meth:`as_of`, today for an active one).
 
         The phase on a date is the one with the latest start on or before it;
         same-day phases follow the rulebook's tie rule (:attr:`Rulebook.tie`:
         the first listed wins under the site's rule, the later stage under
-        ``"rank"``).
+        ``"rank"``). Committees due and overdue are reckoned on that date:
+        one is overdue exactly when the date is past the due date the state
+        reports.
         """
-        return project(startup, self.rulebook, on)
+        return project(startup, self.rulebook, on if on is not None else self.as_of(startup))
+
+    def as_of(self, startup: Startup) -> dt.date | None:
+        """
+        The date a startup's state is read on when none is given: one definition for all.
+
+        For a startup still running (its phase is not terminal), today, or
+        its last event's date if that is later: a back-office reads it as it
+        stands now, so a committee that is due shows as overdue. For a
+        startup whose lifecycle has ended (or that has not started), its
+        last event's date: nothing more is due.
+        """
+        last = startup.last_event_date
+        phase = phase_of(startup, self.rulebook)
+        if phase is None or self.rulebook.is_terminal(phase):
+            return last
+        today = self.today()
+        return today if last is None or today > last else last
+
+    def today(self) -> dt.date:
+        """Today, as this lifecycle's clock says (UTC unless a clock was given)."""
+        return self._clock() if self._clock is not None else dt.datetime.now(tz=dt.UTC).date()
 
     def phase(self, startup: Startup) -> str | None:
         """The current phase (latest start; same-day ties by the rulebook's tie rule)."""
@@ -452,23 +484,38 @@ class Lifecycle:
         self, startup: Startup, command: Any, errors: list[Reason], warnings: list[Reason]
     ) -> None:
         last = startup.last_event_date
+        violations: list[Violation] = []
         if last is not None and command.on < last:
-            _sort(
-                self.rulebook,
-                [
-                    Violation.of(
-                        "BS-CHRONO",
-                        "BS-CHRONO",
-                        field="/on",
-                        command=_name(command),
-                        slug=startup.slug,
-                        on=command.on,
-                        last=last,
-                    )
-                ],
-                errors,
-                warnings,
+            violations.append(
+                Violation.of(
+                    "BS-CHRONO",
+                    "BS-CHRONO",
+                    field="/on",
+                    command=_name(command),
+                    slug=startup.slug,
+                    on=command.on,
+                    last=last,
+                )
             )
+        today = self.today()
+        days = self.rulebook.thresholds.horizon_days
+        latest = today + dt.timedelta(days=days)
+        if command.on > latest:
+            violations.append(
+                Violation.of(
+                    "BS-HORIZON",
+                    "BS-HORIZON",
+                    field="/on",
+                    hint="the threshold horizon_days sets how far ahead a command may be dated",
+                    command=_name(command),
+                    slug=startup.slug,
+                    on=command.on,
+                    days=days,
+                    today=today,
+                    latest=latest,
+                )
+            )
+        _sort(self.rulebook, violations, errors, warnings)
 
     def _structural(
         self,

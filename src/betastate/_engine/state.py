@@ -590,6 +590,7 @@ def _committees_due(
         notice = dt.timedelta(days=rulebook.thresholds.exhaustion_notice_days_min)
         candidates.append(latest.exhaustion(max(day, latest.start)) - notice)
     due = min(candidates)
-    if held and day > add_months(baseline, months) and add_months(baseline, months) not in overdue:
-        overdue.append(add_months(baseline, months))
+    if day > due and due not in overdue:
+        # Overdue from the very due date the state reports, in any phase with a cadence.
+        overdue.append(due)
     return due, tuple(sorted(overdue))

@@ -17,6 +17,7 @@ from typing import Final
 ENGINE_RULES: Final = MappingProxyType(
     {
         "BS-CHRONO": "the engine, for every command (a command dated before the last event)",
+        "BS-HORIZON": "the engine, for every command (a date too far after today)",
         "BS-ACTOR": "the engine, for every command (an actor whose role the rulebook lacks)",
         "BS-ROLE": "the engine, for every command (deciders of a move, [permissions])",
         "BS-PHASE": "the engine, for a phase change (a phase the rulebook lacks) and audit",

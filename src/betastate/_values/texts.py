@@ -882,10 +882,7 @@ TEXTS: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = MappingProxyType(
         },
         "ST-PM": {
             "en": (
-                (
-                    "'{slug}' cannot stop ({target}) on {on:date} with {seen}: missing "
-                    "{parts:list}."
-                ),
+                ("'{slug}' cannot stop ({target}) on {on:date} with {seen}: missing {parts:list}."),
                 (
                     "Write the post-mortem whole: what was learnt, why the product stops, advice "
                     "for a relaunch, the reasons, and its authors ({authors:and})."

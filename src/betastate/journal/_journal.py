@@ -170,6 +170,7 @@ class Journal:
         snapshot_every: Write a stream's snapshot once this many events
             follow the last one (and at least a quarter of what it holds).
         cache: How many startups to keep decided in memory.
+        clock: What "today" is for its lifecycle (default: today in UTC).
 
     Attributes:
         lifecycle: The :class:`betastate.Lifecycle` commands go through.
@@ -188,6 +189,7 @@ class Journal:
         upcasters: Mapping[str, Mapping[int, Upcaster]] | None = None,
         snapshot_every: int = 100,
         cache: int = 10_000,
+        clock: Callable[[], dt.date] | None = None,
     ) -> None:
         if isinstance(snapshot_every, bool) or not isinstance(snapshot_every, int):
             msg = f"snapshot_every must be a whole number of events, got {snapshot_every!r}"
@@ -196,7 +198,7 @@ class Journal:
             msg = f"snapshot_every must be at least 1, got {snapshot_every}"
             raise ValueError(msg)
         self._recorder = recorder
-        self.lifecycle = Lifecycle(rulebook)
+        self.lifecycle = Lifecycle(rulebook, clock=clock)
         self.url = recorder.url
         self.findings: tuple[Finding, ...] | None = None
         self._upcasters = {name: dict(steps) for name, steps in (upcasters or {}).items()}
