@@ -86,7 +86,7 @@ def spend(amount: int | Decimal, label: str = "") -> bs.Spend:
     return bs.Spend(on=DAY, by=CLERK, amount=Decimal(amount), label=label)
 
 
-LONG_START = dt.date(2017, 1, 9)
+LONG_START = dt.date(2004, 1, 5)
 """Where long scripts begin: about 150 days a cycle of ten, so 150 commands end by 2024."""
 
 
@@ -94,8 +94,9 @@ def long_script(seed: int, count: int) -> list[bs.Command]:
     """
     `count` valid commands for one product: committees, publications, grants, spending.
 
-    They start in 2017 so that even long scripts stay in the past: a command dated more than
-    a year after today is refused (BS-HORIZON).
+    Committees meet every three to four weeks and the script starts in 2004, so that even
+    3,000 commands stay in the past: a command dated more than a year after today is refused
+    (BS-HORIZON).
     """
     rng = random.Random(seed)
     day = LONG_START
@@ -131,9 +132,9 @@ def long_script(seed: int, count: int) -> list[bs.Command]:
                 amount=Decimal(rng.randint(50_000, 500_000)) / 100,
                 label=f"bon de commande {cycle}-{offset}",
             )
-            for offset in sorted(rng.randint(2, 140) for _ in range(7))
+            for offset in sorted(rng.randint(2, 20) for _ in range(7))
         )
-        day += dt.timedelta(days=rng.randint(141, 150))
+        day += dt.timedelta(days=rng.randint(21, 25))
         cycle += 1
     return script[:count]
 

@@ -1008,7 +1008,7 @@ def _stop_entry(
     startup: Startup, book: Rulebook, on: dt.date | None
 ) -> tuple[PhaseEntered, str | None] | None:
     """The last stop phase entered on or before ``on``, with the phase it left."""
-    entries = [e for e in ordered_entries(startup.history, book) if on is None or e.on <= on]
+    entries = [e for e in ordered_entries(startup.in_force, book) if on is None or e.on <= on]
     for index in range(len(entries) - 1, -1, -1):
         entry = entries[index]
         if book.has_phase(entry.phase) and book.phase(entry.phase).stop:
@@ -1055,7 +1055,7 @@ def lesson(
     if found is None:
         return None
     entry, stage = found
-    events = [e for e in startup.history if on is None or e.on <= on]
+    events = [e for e in startup.in_force if on is None or e.on <= on]
     stops = [e for e in events if isinstance(e, Stopped)]
     post_mortem = next((s.post_mortem for s in reversed(stops) if s.post_mortem), None)
     last_stop = stops[-1] if stops else None

@@ -738,7 +738,7 @@ def handle_spend(
     ledger = (
         ledger_of(startup)
         if last is None or command.on >= last
-        else fold(e for e in startup.history if e.on <= command.on)
+        else fold(e for e in startup.in_force if e.on <= command.on)
     )
     violations = _permission(lifecycle, startup, command, "spend")
     envelope = ledger.covering(command.on)

@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
-from betastate._engine.commands import Advance, Command, HoldCommittee, Launch, Record, Stop
+from betastate._engine.commands import (
+    Advance,
+    Command,
+    HoldCommittee,
+    Launch,
+    Record,
+    Retract,
+    Stop,
+)
 from betastate._engine.state import (
     StartupState,
     append,
@@ -27,7 +35,7 @@ from betastate._engine.state import (
     project,
     tie_loser,
 )
-from betastate._rules.catalogue import RECORD_PERMISSIONS
+from betastate._rules.catalogue import RECORD_PERMISSIONS, RETRACT_PERMISSIONS
 from betastate._rules.gates import GateContext, Violation
 from betastate._rules.loading import load_rulebook
 from betastate._rules.rulebook import Rulebook, TransitionDef
@@ -40,6 +48,7 @@ from betastate._values.events import (
     PhaseEntered,
     Pivoted,
     ProductLaunched,
+    Retracted,
     Stopped,
 )
 from betastate._values.reasons import Reason, Severity
@@ -240,6 +249,22 @@ def committee_held_on(startup: Startup, day: dt.date) -> bool:
 
 def _name(command: object) -> str:
     return type(command).__name__
+
+
+def _last_but(startup: Startup, command: Any) -> dt.date | None:
+    """
+    The date a command must not precede (BS-CHRONO): the last event in force.
+
+    A retraction is checked without the event it retracts, so that an event
+    dated far ahead by mistake can be retracted today.
+    """
+    if not isinstance(command, Retract):
+        return startup.last_event_date
+    gone = {*startup.retracted, command.version}
+    return max(
+        (e.on for i, e in enumerate(startup.history, start=1) if i not in gone),
+        default=None,
+    )
 
 
 _FIELD_ALIASES: dict[type, dict[str, str | None]] = {
@@ -483,7 +508,7 @@ class Lifecycle:
     def _chronology(
         self, startup: Startup, command: Any, errors: list[Reason], warnings: list[Reason]
     ) -> None:
-        last = startup.last_event_date
+        last = _last_but(startup, command)
         violations: list[Violation] = []
         if last is not None and command.on < last:
             violations.append(
@@ -799,6 +824,81 @@ def _handle_record(
     return (event if event.by is not None else attrs.evolve(event, by=command.by),)
 
 
+def _handle_retract(
+    lifecycle: Lifecycle,
+    startup: Startup,
+    command: Retract,
+    errors: list[Reason],
+    warnings: list[Reason],
+) -> tuple[Event, ...]:
+    """
+    Retract: the event at ``version`` was recorded in error; it stays and counts for nothing.
+
+    Needs the permission of the command that decides the retracted event
+    (``spend`` for a Spent, a committee decision's for a CommitteeHeld...),
+    and ``retract`` for a phase entry or a pivot: a retraction never undoes
+    more than its author may do.
+    """
+    book = lifecycle.rulebook
+    violations: list[Violation] = []
+    version, count = command.version, len(startup.history)
+    where: dict[str, Any] = {"slug": startup.slug, "version": version}
+    if not 1 <= version <= count:
+        violations.append(
+            Violation.of("BS-RETRACT", "BS-RETRACT.none", field="/version", events=count, **where)
+        )
+    else:
+        target = startup.history[version - 1]
+        violations += check_permission(
+            book,
+            startup,
+            command,
+            retract_permission(target),
+            what=f"Retract of a {type(target).__name__}",
+        )
+        if isinstance(target, Retracted):
+            violations.append(
+                Violation.of("BS-RETRACT", "BS-RETRACT.retraction", field="/version", **where)
+            )
+        elif version in startup.retracted:
+            earlier = next(
+                e for e in startup.history if isinstance(e, Retracted) and e.version == version
+            )
+            violations.append(
+                Violation.of(
+                    "BS-RETRACT",
+                    "BS-RETRACT.twice",
+                    field="/version",
+                    event=type(target).__name__,
+                    event_on=target.on,
+                    retracted_on=earlier.on,
+                    **where,
+                )
+            )
+    lifecycle.file(violations, errors, warnings)
+    return (
+        Retracted(
+            on=command.on,
+            version=version,
+            reason=command.reason,
+            comment=command.comment,
+            by=command.by,
+        ),
+    )
+
+
+def retract_permission(event: Event) -> str:
+    """
+    The permission retracting ``event`` needs: its own command's.
+
+    A committee's is its decision's (``committee`` without one); a phase entry,
+    a pivot or a retraction needs ``retract``.
+    """
+    if isinstance(event, CommitteeHeld):
+        return event.decision.value if event.decision is not None else "committee"
+    return RETRACT_PERMISSIONS.get(type(event).__name__, "retract")
+
+
 Handler = Callable[[Lifecycle, Startup, Any, list[Reason], list[Reason]], tuple[Event, ...]]
 """
 Turns one command into events, filing violations into errors and warnings.
@@ -811,6 +911,7 @@ _HANDLERS: dict[type, Handler] = {
     Advance: lambda lc, s, c, e, w: lc._advance(s, c, e, w),  # noqa: SLF001
     Launch: _handle_launch,
     Record: _handle_record,
+    Retract: _handle_retract,
 }
 """Command type → handler. New commands register here."""
 

@@ -370,7 +370,7 @@ def _event_within(spec: GateSpec, name: str) -> Check:
         days = int(_number(spec, ctx.rulebook, spec.days))
         day: dt.date = ctx.command.on
         earliest = day - dt.timedelta(days=days)
-        for event in reversed(ctx.startup.history):
+        for event in reversed(ctx.startup.in_force):
             if earliest <= event.on <= day and _matches(event, spec):
                 return
         yield Violation.of(
@@ -427,7 +427,7 @@ def _committee_held(spec: GateSpec, name: str) -> Check:
     def check(ctx: GateContext) -> Iterator[Violation]:
         day: dt.date = ctx.command.on
         if ctx.at_committee or any(
-            isinstance(e, CommitteeHeld) and e.on == day for e in ctx.startup.history
+            isinstance(e, CommitteeHeld) and e.on == day for e in ctx.startup.in_force
         ):
             return
         yield Violation.of(

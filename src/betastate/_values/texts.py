@@ -353,7 +353,7 @@ TEXTS: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = MappingProxyType(
         "BS-RETRACT.twice": {
             "en": (
                 (
-                    "'{slug}': event {version:n} ({event} of {event_on:date}) was already "
+                    "'{slug}': event {version:n} ({event} on {event_on:date}) was already "
                     "retracted on {retracted_on:date}."
                 ),
                 "Nothing to do: a retracted event already counts for nothing.",

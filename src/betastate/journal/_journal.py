@@ -430,7 +430,10 @@ class Journal:
 
     def get(self, slug: str, on: dt.date | None = None) -> Startup:
         """
-        The startup as stored (``on``: with only the events dated on or before it).
+        The startup as stored, or as the record stands on a date.
+
+        With ``on``, only the events in force dated on or before it: retracted
+        events and their retractions are left out.
 
         Raises:
             UnknownStartup: The journal has no such slug.
@@ -854,7 +857,9 @@ def _check_id(value: object) -> None:
 def _until(startup: Startup, on: dt.date | None) -> Startup:
     if on is None:
         return startup
-    return attrs.evolve(startup, history=tuple(e for e in startup.history if e.on <= on))
+    # The corrected record on that date: retracted events and the retractions left out
+    # (a retraction names a place, and places move once later events are dropped).
+    return attrs.evolve(startup, history=tuple(e for e in startup.in_force if e.on <= on))
 
 
 def _versions(versions: list[int], what: str) -> str:
