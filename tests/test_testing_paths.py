@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -24,9 +25,11 @@ def replay(rulebook: str, commands) -> tuple[bs.Startup, list[str]]:
         before = lifecycle.phase(startup)
         outcome = lifecycle.apply(startup, command)  # raises if refused
         startup = outcome.startup
-        for event in outcome.events:
-            if isinstance(event, bs.PhaseEntered | bs.Pivoted):
-                fired.append(lifecycle.rulebook.transition(before, event.phase).id)
+        fired.extend(
+            lifecycle.rulebook.transition(before, event.phase).id
+            for event in outcome.events
+            if isinstance(event, bs.PhaseEntered | bs.Pivoted)
+        )
     return startup, fired
 
 
@@ -90,7 +93,9 @@ class TestShortestPaths:
         days = sorted({c.on for c in path.commands})
 
         assert dt.date(2024, 9, 2) == days[0]
-        assert [dt.timedelta(days=10)] * (len(days) - 1) == [b - a for a, b in zip(days, days[1:])]
+        assert [dt.timedelta(days=10)] * (len(days) - 1) == [
+            b - a for a, b in itertools.pairwise(days)
+        ]
 
     def test_names(self):
         """A path reads as the phase it reaches and its triggers, in ASCII for test ids."""

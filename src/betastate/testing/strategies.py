@@ -23,7 +23,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
-from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast, overload
 
 import attrs
 from hypothesis import reject
@@ -98,6 +98,7 @@ __all__ = [
     "startups",
     "texts",
     "valid_commands",
+    "value_types",
     "values",
 ]
 
@@ -557,7 +558,15 @@ _FALLBACK_SPECS: Final = (GateSpec(kind="committee_held", rule="FAB-COMITE"),)
 _FALLBACK_DEFS: Final = (ThresholdDef(type="days", value="30", min=1, max=365),)
 
 
-def values(kind: type[T] | Any) -> SearchStrategy[T]:
+@overload
+def values(kind: type[T]) -> SearchStrategy[T]: ...
+
+
+@overload
+def values(kind: Any) -> SearchStrategy[Any]: ...
+
+
+def values(kind: Any) -> SearchStrategy[Any]:
     """
     Any value of the public betastate type ``kind``, well formed but not checked by a rulebook.
 
@@ -574,9 +583,9 @@ def values(kind: type[T] | Any) -> SearchStrategy[T]:
     .. versionadded:: 0.1.0
     """
     if kind is Event:
-        return cast("SearchStrategy[T]", _any_event)
+        return _any_event
     if kind is Command:
-        return cast("SearchStrategy[T]", _any_command)
+        return _any_command
     table = _values()
     if kind not in table:
         msg = (
@@ -584,7 +593,7 @@ def values(kind: type[T] | Any) -> SearchStrategy[T]:
             "types, betastate.Event and betastate.Command"
         )
         raise TypeError(msg)
-    return cast("SearchStrategy[T]", table[kind])
+    return table[kind]
 
 
 def value_types() -> tuple[type, ...]:
