@@ -25,8 +25,10 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import run_state_machine_as_test
 
 import betastate as bs
+from betastate import testing as bt
 from betastate.journal import CREATE, IMPORT, Journal, RecordedEvent
 
 
@@ -145,6 +147,26 @@ def replayed(slug: str, commands: list[bs.Command]) -> bs.Startup:
     for command in commands:
         startup = LIFECYCLE.apply(startup, command).startup
     return startup
+
+
+class JournalAdapter(bt.Adapter):
+    """A journal as the system under test of betastate.testing.LifecycleMachine."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+
+    def create(self, startup: bs.Startup) -> None:
+        self.journal.create(startup)
+
+    def apply(self, slug: str, command: bs.Command) -> bs.Outcome:
+        return self.journal.apply(slug, command)
+
+    def startup(self, slug: str) -> bs.Startup:
+        self.journal._cache.clear()  # read what is stored, not what the journal remembers
+        return self.journal.get(slug)
+
+    def close(self) -> None:
+        self.journal.close()
 
 
 def errors(findings: tuple[bs.Finding, ...] | None) -> list[bs.Finding]:
@@ -868,6 +890,29 @@ class JournalContract:
                 check_stream(journal.records(slug))
 
         check()
+
+    def test_lifecycle_machine(self, url: str) -> None:
+        """Random valid, refused and arbitrary commands: the journal answers as the lifecycle."""
+        url = self.unsynced(url)
+
+        class Machine(bt.LifecycleMachine):
+            def __init__(self) -> None:
+                super().__init__()
+                run = uuid.uuid4().hex[:8]  # each run its own streams in a shared database
+                self.slugs = (f"alpha-{run}", f"beta-{run}")
+
+            def adapter(self) -> bt.Adapter:
+                return JournalAdapter(bs.open_journal(url, snapshot_every=4))
+
+        run_state_machine_as_test(
+            Machine,
+            settings=settings(
+                settings.default,
+                max_examples=max(3, settings.default.max_examples // 10),
+                stateful_step_count=10,
+                database=None,
+            ),
+        )
 
     # -- contention ----------------------------------------------------------------------------
 

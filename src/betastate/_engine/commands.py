@@ -384,10 +384,10 @@ class Retract:
 
     The history is never rewritten (a journal's stream is append-only): a
     :class:`betastate.Retracted` event is added, and every projection then
-    ignores the event at ``version``. It needs the ``retract`` permission and,
-    for an event a command decides, that command's permission too. A
-    retraction may be dated before the retracted event (a note mistakenly
-    dated 2205 is retracted today).
+    ignores the event at ``version``. It needs the permission of the command
+    that records the event (``spend`` for a :class:`betastate.Spent`), or
+    ``retract`` for a phase entry or a pivot. A retraction may be dated before
+    the retracted event (a note mistakenly dated 2205 is retracted today).
 
     Attributes:
         version: The event's place in the history, from 1 (its version in a
