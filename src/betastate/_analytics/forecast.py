@@ -1049,7 +1049,7 @@ def _simulate_block(plan: _Plan, tables: _Tables, layout: _Layout, runs: int, se
         keep = np.take(going_on, nxt)
         keep &= inside
         slot = code & layout.slot_mask
-        slot += np.take(month_offset, day.astype(np.int32).astype(np.int64))
+        slot += np.take(month_offset, day.astype(np.int64))
         left.append(slot)
         nxt -= code & layout.phase_mask
         entered.append(slot + nxt)
@@ -1115,13 +1115,19 @@ def _tally(  # noqa: PLR0917  (the end of _simulate_block)
     pb, sg, gb = layout.phase_bits, layout.shift_group, layout.group_bits
     n_phases, n_groups, months = layout.n_phases, layout.n_groups, layout.months
     slots = delta.reshape(runs, 1 << gb, 1 << (sg - pb), 1 << pb)
-    cube = np.cumsum(slots[:, :n_groups, : months + 1, :n_phases], axis=2)
+    # The counts at the start plus the changes up to each month (a cumulative sum
+    # over months, in place on a contiguous copy: over 4 times faster than on a view).
+    cube = slots[:, :n_groups, : months + 1, :n_phases].astype(np.int32)
     if plan.by_group:
-        group_counts = (cube + plan.base_group_counts[None, :, None, :]).astype(np.int16)
-        counts = group_counts.sum(axis=1, dtype=np.int32)
+        cube[:, :, 0, :] += plan.base_group_counts.astype(np.int32)
+        np.cumsum(cube, axis=2, out=cube)
+        group_counts = cube.astype(np.int16)
+        counts = cube.sum(axis=1, dtype=np.int32)
     else:
+        cube[:, 0, 0, :] += plan.base_counts.astype(np.int32)
+        np.cumsum(cube, axis=2, out=cube)
         group_counts = None
-        counts = (cube[:, 0] + plan.base_counts).astype(np.int32)
+        counts = cube[:, 0]
     # Products live at the start: their phase ``within`` months later in each run;
     # the others (terminal at the start) stay where they are.
     n_live = len(plan.live_product)
