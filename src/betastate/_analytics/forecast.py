@@ -643,6 +643,7 @@ def _stays(
     since: Any,
     *,
     given: tuple[Any, Any] | None = None,
+    out: tuple[Any, Any] | None = None,
 ) -> tuple[Any, Any]:
     """
     The day of each item's next change and where its next phase's alias table starts.
@@ -650,10 +651,11 @@ def _stays(
     ``draw`` holds the items' 64-bit draws (the uniform ``u`` is their top
     53 bits, as numpy's), ``row`` their rows of the tables and ``since``
     the day their stays began (floats). ``given`` holds, for stays already
-    under way at the start, the survival reached and the duration bin of the
-    time spent (``None``: the stays start now). The stay is interpolated in
-    the table of its parameter set and phase, or inverted exactly in the far
-    tail (survival under 1/16). A change after the horizon is dated
+    under way at the start, the survival reached and, per live product, the
+    duration bin of the time spent (``None``: the stays start now); ``out``
+    the arrays to write the days and slots into (``None``: new ones). The
+    stay is interpolated in the table of its parameter set and phase, or
+    inverted exactly in the far tail (survival under 1/16). A change after the horizon is dated
     ``horizon + 1``, the "later" month; days are floats holding whole numbers.
     """
     np = _numpy()
@@ -662,33 +664,38 @@ def _stays(
         # Survival 1 - u; the cell is the top 8 bits, what is left of u * GRID the next 45.
         tail = np.flatnonzero(draw >= TAIL_DRAW)
         level = 1.0 - (draw[tail] >> 11).view(np.int64) * 2.0**-53
-        scaled = (draw >> 11).view(np.int64)
-        scaled &= (1 << (53 - GRID_BITS)) - 1
-        scaled = scaled.astype(np.float64)
-        scaled *= 2.0 ** (GRID_BITS - 53)
+        bits = (draw >> 11).view(np.int64)
+        bits &= (1 << (53 - GRID_BITS)) - 1
+        # Converted and scaled in one pass (exactly: 45-bit integers, a power of two).
+        scaled = np.multiply(bits, 2.0 ** (GRID_BITS - 53), dtype=np.float64)
         flat = row << GRID_BITS
         flat |= (draw >> 56).view(np.int64)
     else:
         # S(T) = (1 - u) S(elapsed): the time left given the time spent. The level
         # itself is kept for the tail, where 1 - level would round to 1.
         alive, known_bin = given
-        level = (draw >> 11).view(np.int64).astype(np.float64)
-        level *= -(2.0**-53)
+        level = np.multiply((draw >> 11).view(np.int64), -(2.0**-53), dtype=np.float64)
         level += 1.0
         level *= alive
         tail = np.flatnonzero(level <= EXACT / GRID)
         scaled = 1.0 - level
         level = level[tail]
-        start = known_bin[tail]
+        start = known_bin[tail % len(known_bin)]  # items are runs of the live products
         scaled *= GRID
-        cell = np.minimum(scaled.astype(np.int32), GRID - 1)
-        scaled -= cell.astype(np.float64)
-        flat = row * GRID
-        flat += cell.astype(np.int64)
+        cell = scaled.astype(np.int64)
+        np.minimum(cell, GRID - 1, out=cell)
+        scaled -= cell  # small integers: converted exactly inside the subtraction
+        flat = row << GRID_BITS
+        flat += cell
     cells = np.take(tables.grid, flat, axis=0)
-    spent = cells[:, 1] * scaled
+    if out is None:
+        spent = cells[:, 1] * scaled
+        slot = cells[:, 2].view(np.int64)
+    else:
+        spent, slot = out
+        np.multiply(cells[:, 1], scaled, out=spent)
+        slot[...] = cells[:, 2].view(np.int64)
     spent += cells[:, 0]
-    slot = cells[:, 2].view(np.int64)
     if len(tail):
         # A stay in the far tail lasts at least the stay at survival 1/16: only
         # those that may end by the horizon need their exact length.
@@ -764,7 +771,7 @@ class _Layout:
     live_code: Any  # per live product: its group and phase, in code bits
     live_since: Any  # per live product: the day its phase started (<= 0), as a float
     alive: Any  # per parameter set and live product: survival reached at the start
-    start_bin: Any  # ... and the duration bin its far tail is searched from
+    start_bin: Any  # per live product: the duration bin its far tail is searched from
     arrivals: _Arrivals | None  # new products repeated from the entry window's months
 
     @property
@@ -908,7 +915,7 @@ def _layout(plan: _Plan, tables: _Tables) -> _Layout:
         live_code=(group << shift_group) | plan.live_phase,
         live_since=plan.live_since.astype(np.float64),
         alive=alive,
-        start_bin=np.broadcast_to(at, alive.shape),
+        start_bin=at,
         arrivals=_arrivals(plan, going_on, phase_bits, shift_group),
     )
 
@@ -1092,18 +1099,28 @@ def _first_changes(
     n = len(code)
     draw = raw(2 * n)
     row = code & layout.row_mask
-    day_known, slot_known = _stays(
+    # Both kinds of items write their days and slots in place: no concatenation.
+    day = np.empty(n)
+    slot = np.empty(n, dtype=np.int64)
+    _stays(
         tables,
         layout,
         draw[:n_known],
         row[:n_known],
         np.tile(layout.live_since, runs),
-        given=(layout.alive[set_of_run].reshape(-1), layout.start_bin[set_of_run].reshape(-1)),
+        given=(layout.alive[set_of_run].reshape(-1), layout.start_bin),
+        out=(day[:n_known], slot[:n_known]),
     )
-    day_new, slot_new = _stays(tables, layout, draw[n_known:n], row[n_known:], new_since)
-    day = np.concatenate([day_known, day_new])
+    _stays(
+        tables,
+        layout,
+        draw[n_known:n],
+        row[n_known:],
+        new_since,
+        out=(day[n_known:], slot[n_known:]),
+    )
     np.maximum(day, 1.0, out=day)  # a change on the start day itself would be known
-    nxt = _next_phases(tables, layout.phase_bits, draw[n:], np.concatenate([slot_known, slot_new]))
+    nxt = _next_phases(tables, layout.phase_bits, draw[n:], slot)
     return code, day, nxt
 
 
