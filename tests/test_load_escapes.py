@@ -249,16 +249,18 @@ class TestLatestDates:
         lifecycle = bs.Lifecycle()
         startup = bs.Startup(slug="p", title="P")
 
+        # Before the range (a date after it is also past BS-HORIZON's days after today).
         launch = bs.Advance(
-            on=dt.date(2999, 1, 1), to="investigation", by="sponsor", co_deciders=["incubator"]
+            on=dt.date(1999, 1, 1), to="investigation", by="sponsor", co_deciders=["incubator"]
         )
 
         verdict = lifecycle.check(startup, launch)
         relaxed = bs.Lifecycle(
-            bs.rulebook().derive(thresholds={"latest_date": dt.date(2999, 12, 31)})
+            bs.rulebook().derive(thresholds={"earliest_date": dt.date(1990, 1, 1)})
         ).check(startup, launch)
 
-        assert ["BS-DATE"] == [r.rule for r in verdict.errors]
+        assert [("BS-DATE", "/on")] == [(r.rule, r.field) for r in verdict.errors]
+        assert "1999-01-01" in verdict.errors[0].message
         assert relaxed.accepted
 
 

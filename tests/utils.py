@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,3 +99,8 @@ def unprivileged_command() -> list[str]:
         pytest.skip(message)
     caps = "-dac_override,-dac_read_search"
     return [setpriv, "--inh-caps", caps, "--bounding-set", caps, "--"]
+
+
+def current(lifecycle: Any, startup: Any) -> Any:
+    """The state after every event (``Lifecycle.state`` reads an active startup today)."""
+    return lifecycle.state(startup, on=startup.last_event_date)

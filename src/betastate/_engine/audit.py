@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING
 from betastate._engine.invariants import standing
 from betastate._engine.ledger import add_months
 from betastate._engine.state import PhaseSpan, committee_interval, ordered_entries, spans_of
-from betastate._values.events import EVENT_TYPES, CommitteeHeld, Event, PhaseEnded, PhaseEntered
+from betastate._values.events import (
+    EVENT_TYPES,
+    CommitteeHeld,
+    Event,
+    PhaseEnded,
+    PhaseEntered,
+    Retracted,
+)
 from betastate._values.fields import date_fields, dated_fields, require, require_date
 from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Startup
@@ -47,6 +54,8 @@ def audit(
     invariants of any recorded history (``_invariants``): events out of date
     order (``BS-CHRONO``), spending outside an envelope (``BR-01``) or beyond
     its grant (``BR-02``), stops without a complete post-mortem (``ST-PM``).
+    Retracted events count for nothing: each retraction is reported as an
+    ``info`` finding (``BS-RETRACT``) instead.
 
     Args:
         startup: The startup whose history to check.
@@ -66,7 +75,41 @@ def audit(
         from betastate._rules.loading import load_rulebook  # noqa: PLC0415  (cached built-in)
 
         rulebook = load_rulebook("betagouv")
-    return (*_Audit(startup, rulebook).run(on), *standing(startup, rulebook))
+    return (
+        *_Audit(startup, rulebook).run(on),
+        *standing(startup, rulebook),
+        *retractions(startup),
+    )
+
+
+def retractions(startup: Startup) -> list[Finding]:
+    """
+    One ``info`` finding (``BS-RETRACT``) per retraction, naming what it retracts.
+
+    The retracted events count for nothing in the other checks; these
+    findings keep them in sight.
+    """
+    out: list[Finding] = []
+    for place, event in enumerate(startup.history, start=1):
+        if isinstance(event, Retracted) and 1 <= event.version <= len(startup.history):
+            target = startup.history[event.version - 1]
+            why = f": {event.reason}" if event.reason else ""
+            message = (
+                f"event {event.version} ({type(target).__name__} on {target.on}) was retracted "
+                f"on {event.on} (event {place}){why}; it counts for nothing"
+            )
+            out.append(
+                Finding(
+                    "BS-RETRACT",
+                    Severity.INFO,
+                    startup.slug,
+                    message,
+                    None,
+                    None,
+                    (target.on, event.on),
+                )
+            )
+    return out
 
 
 _CACHE: dict[int, tuple[Rulebook, dict[tuple[str | None, str], TransitionDef]]] = {}
@@ -109,7 +152,7 @@ class _Audit:
         self.found.append(Finding(rule, severity, self.startup.slug, message, file, line, dates))
 
     def run(self, on: dt.date | None) -> list[Finding]:
-        history = self.startup.history
+        history = self.startup.in_force
         entries = ordered_entries(history, self.book)
         spans = spans_of(history, self.book)
         self.dates(history)
@@ -228,7 +271,7 @@ class _Audit:
                 )
 
     def committees(self, spans: tuple[PhaseSpan, ...]) -> None:
-        held = [e for e in self.startup.history if isinstance(e, CommitteeHeld)]
+        held = [e for e in self.startup.in_force if isinstance(e, CommitteeHeld)]
         if len(held) <= 1:
             return
         starts = [span.start for span in spans]  # spans are in date order

@@ -39,6 +39,7 @@ from betastate._values.fields import (
     count,
     dated_fields,
     fail_type,
+    fail_value,
     instance,
     member,
     optional_count,
@@ -168,8 +169,9 @@ _OWN_COMMAND = {
     "Perennised": "HoldCommittee(..., exit_plan=...)",
     "RecoveryFiled": "FileRecovery",
     "DossierUpdated": "UpdateDossier",
+    "Retracted": "Retract",
 }
-"""Events that change money or a stop: only their own command may add them."""
+"""Events that change money, a stop or what counts: only their own command may add them."""
 
 
 def _not_a_phase_change(inst: Record, attribute: attrs.Attribute[Event], event: Event) -> None:
@@ -454,6 +456,57 @@ class PublishBudget:
     comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
+def _place(inst: Retract, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        fail_type(
+            inst,
+            attribute,
+            value,
+            "not an event's place in the history",
+            "count from 1, the first event, as a journal's versions do",
+        )
+    if value < 1:
+        fail_value(
+            inst,
+            attribute,
+            value,
+            "not an event's place in the history",
+            "count from 1, the first event, as a journal's versions do",
+        )
+
+
+def _why(inst: Retract, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        fail_value(inst, attribute, value, "a retraction says why", "write why it was wrong")
+
+
+@attrs.frozen(kw_only=True)
+class Retract:
+    """
+    Say an earlier event was recorded in error: it stays in the history, counting for nothing.
+
+    The history is never rewritten (a journal's stream is append-only): a
+    :class:`betastate.Retracted` event is added, and every projection then
+    ignores the event at ``version``. It needs the permission of the command
+    that records the event (``spend`` for a :class:`betastate.Spent`), or
+    ``retract`` for a phase entry or a pivot. A retraction may be dated before
+    the retracted event (a note mistakenly dated 2205 is retracted today).
+
+    Attributes:
+        version: The event's place in the history, from 1 (its version in a
+            journal's stream).
+        reason: Why it was wrong.
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    version: int = attrs.field(validator=_place)
+    reason: str = attrs.field(validator=_why)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+
+
 Command = (
     Advance
     | Launch
@@ -468,6 +521,7 @@ Command = (
     | UpdateDossier
     | DesignateNationalImpact
     | PublishBudget
+    | Retract
 )
 """Any command :meth:`betastate.Lifecycle.apply` accepts."""
 
@@ -499,4 +553,5 @@ COMMAND_TYPES: tuple[type, ...] = (
     UpdateDossier,
     DesignateNationalImpact,
     PublishBudget,
+    Retract,
 )

@@ -300,6 +300,7 @@ class Thresholds:
     # The dates a history may hold (rule BS-DATE), within the values' hard bounds.
     earliest_date: dt.date = dt.date(2000, 1, 1)
     latest_date: dt.date = dt.date(2100, 12, 31)
+    horizon_days: int = 366
 
     def fast_cap_for(self, edition: int | None) -> Decimal:
         """The FAST co-financing cap of ``edition`` (``fast_cap`` unless listed)."""

@@ -126,6 +126,9 @@ BUILTIN_TYPES: Final[Mapping[str, ThresholdType]] = MappingProxyType(
         ),
         "earliest_date": _t("date", None, None, "BS-DATE", title="earliest date a history holds"),
         "latest_date": _t("date", None, None, "BS-DATE", title="latest date a history holds"),
+        "horizon_days": _t(
+            "days", 0, 36600, "BS-HORIZON", title="a command dated at most this long after today"
+        ),
     }
 )
 """Kind, range and rules of each built-in threshold."""
