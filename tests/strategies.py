@@ -29,3 +29,8 @@ phase_names = st.sampled_from([p.value for p in bs.Phase])
 def portfolios() -> st.SearchStrategy[bs.Portfolio]:
     """Portfolios with distinct slugs, records and findings."""
     return bts.values(bs.Portfolio)
+
+
+# Every event and every command (the JSON Schema tests take all of them, Retract included).
+all_events = bts.values(bs.Event)
+commands = bts.values(bs.Command)

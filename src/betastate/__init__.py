@@ -57,6 +57,7 @@ from betastate._rules.rulebook import TransitionDef as TransitionDef
 from betastate._rules.thresholds import ThresholdDef as ThresholdDef
 from betastate._values.actors import Actor as Actor
 from betastate._values.actors import Role as Role
+from betastate._values.errors import Problem as Problem
 from betastate._values.events import BudgetPublished as BudgetPublished
 from betastate._values.events import CommitteeHeld as CommitteeHeld
 from betastate._values.events import Decision as Decision
@@ -101,6 +102,7 @@ from betastate.exceptions import BetastateError as BetastateError
 from betastate.exceptions import ConcurrencyConflict as ConcurrencyConflict
 from betastate.exceptions import DataFileError as DataFileError
 from betastate.exceptions import InvalidArgument as InvalidArgument
+from betastate.exceptions import InvalidData as InvalidData
 from betastate.exceptions import InvalidType as InvalidType
 from betastate.exceptions import InvalidValue as InvalidValue
 from betastate.exceptions import JournalError as JournalError
@@ -305,6 +307,7 @@ __all__ = [
     "ImpactReading",
     "Incubator",
     "InvalidArgument",
+    "InvalidData",
     "InvalidType",
     "InvalidValue",
     "JournalError",
@@ -333,6 +336,7 @@ __all__ = [
     "Pivoted",
     "Portfolio",
     "PostMortem",
+    "Problem",
     "ProductLaunched",
     "PublishBudget",
     "Reason",

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from betastate._cli import forecast, journal, lessons, lint, report, rules, schema
+from betastate._cli import forecast, journal, lessons, lint, report, rules, schema, serve
 from betastate._cli.common import error, flush_stdout
 from betastate._version import __version__
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 
-SUBCOMMANDS = (report, lint, rules, lessons, forecast, journal, schema)
+SUBCOMMANDS = (report, lint, rules, lessons, forecast, journal, schema, serve)
 """The subcommand modules, in the order ``--help`` lists them."""
 
 
