@@ -48,7 +48,7 @@ from betastate._values.actors import ROLE_PATTERN, Actor, to_actor, to_role
 from betastate._values.errors import BetastateError, InvalidArgument, Problem
 from betastate._values.events import EVENT_TYPES, CommitteeHeld
 from betastate._values.reasons import Reason
-from betastate._values.stopping import DOSSIER_ITEM_IDS, known_dossier_items
+from betastate._values.stopping import DOSSIER_ITEM_IDS, check_dossier_items
 
 
 if TYPE_CHECKING:
@@ -103,11 +103,12 @@ NON_NEGATIVE_MONEY: Final = _money_schema(
 )
 POSITIVE_MONEY: Final = _money_schema("Money (above zero)", POSITIVE_PATTERN, {"minimum": 1})
 
-_MONEY_BY_CONVERTER: Final = {
-    _money.positive_money: POSITIVE_MONEY,
-    _money.non_negative_money: NON_NEGATIVE_MONEY,
+_MONEY_BY_VALIDATOR: Final[dict[object, dict[str, Any]]] = {
+    _money.check_positive_amount: POSITIVE_MONEY,
+    _money.check_amount: NON_NEGATIVE_MONEY,
+    _money.check_optional_amount: NON_NEGATIVE_MONEY,
 }
-"""Field converters that narrow an amount (the others accept any exact amount)."""
+"""Field validators that narrow an amount (the others accept any exact amount)."""
 
 _FREE_DATETIME: Final[dict[str, Any]] = {
     "title": "Timestamp",
@@ -318,7 +319,7 @@ class _Builder:
             return self.actor_or_role()
         if converter is _commands._co_deciders:  # noqa: SLF001  (a list of actors or roles)
             return {"type": "array", "items": self.actor_or_role()}
-        if converter is known_dossier_items:
+        if field.validator is check_dossier_items:
             return {"type": "array", "items": self.define("DossierItem", _dossier_items)}
         if field.validator is _commands._place:  # noqa: SLF001  (a retracted event's version)
             return {"type": "integer", "minimum": 1}
@@ -326,7 +327,7 @@ class _Builder:
             return {"title": "Text (not blank)", "type": "string", "pattern": r"\S"}
         if cls is _commands.Record and field.name == "event":
             return self.define("RecordableEvent", self._recordable)
-        money = _MONEY_BY_CONVERTER.get(converter, MONEY)
+        money = _MONEY_BY_VALIDATOR.get(field.validator, MONEY)
         node = self.of(kind, money=money)
         low = _min_length(field.validator)
         if low is not None:
