@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 import functools
 import json
+import re
 import subprocess
 import sys
 import typing
@@ -469,19 +470,19 @@ class TestProblems:
         with pytest.raises(bs.InvalidData) as caught:
             bs.from_data(document, bs.Startup)
 
-        assert ["/history/1/on", "/history/1/amount", "/extra/a~0b/$date", "/colour"] == [
+        assert ["/slug", "/history/1/on", "/history/1/amount", "/extra/a~0b/$date", "/colour"] == [
             p.path for p in caught.value.problems
         ]
         assert isinstance(caught.value, bs.BetastateError)
         assert isinstance(caught.value, ValueError)
 
     def test_empty_slug(self):
-        """A slug must not be empty (the class's `min_len`), and the schema says so."""
+        """A slug must not be empty (the site's file-name pattern), and the schema says so."""
         with pytest.raises(bs.InvalidData) as caught:
             bs.from_data({"slug": "", "title": "T"}, bs.Startup)
 
         assert ["/slug"] == [p.path for p in caught.value.problems]
-        assert 1 == bs.json_schema(bs.Startup)["properties"]["slug"]["minLength"]
+        assert re.search(bs.json_schema(bs.Startup)["properties"]["slug"]["pattern"], "") is None
 
     def test_by_takes_the_role_shorthand(self):
         """`"by": "sponsor"` in JSON works as `by="sponsor"` does in Python."""

@@ -47,15 +47,31 @@ MAX_MONTHS: Final = 1200
 MAX_DEPTH: Final = 64
 """How deeply free data (``extra``) may nest; real front matter nests three levels."""
 
-SLUG: Final = re.compile(r"\w[\w.\-\u0300-\u036f]{0,199}", re.UNICODE)
+_SLUG_CHAR: Final = r"0-9A-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+SLUG_PATTERN: Final = rf"[{_SLUG_CHAR}][{_SLUG_CHAR}.\-\u0300-\u036f]{{0,199}}"
 """
 The site's file-name pattern for slugs and ids (``content/_startups/<slug>.md``).
 
-A letter, digit or underscore, then up to 199 more of those, dots, hyphens
-or combining accents: every file name of the real snapshot matches
-(``1000.jours``, ``auxAJ``, ``données-et-territoires``,
-``dinum_produits_interministeriels``); a path separator, a space, a
-leading dot or a blank never does.
+A letter, digit or underscore (ASCII or accented Latin), then up to 199
+more of those, dots, hyphens or combining accents: every file name of the
+real snapshot matches (``1000.jours``, ``auxAJ``, ``données-et-territoires``,
+``dinum_produits_interministeriels``); a path separator, a space, a leading
+dot or a blank never does. Explicit ranges, not ``\\w``, so that every
+regular-expression engine (Python's, a JSON Schema validator's in
+JavaScript) reads the pattern the same way.
+"""
+
+SLUG: Final = re.compile(SLUG_PATTERN)
+""":data:`SLUG_PATTERN`, compiled."""
+
+NOT_BLANK_PATTERN: Final = (
+    r"[^\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+"""
+A character that is not a space, as ``str.isspace`` says (a non-blank text has one).
+
+Spelled out rather than ``\\S``: JavaScript's ``\\s`` counts ``U+FEFF`` as a space
+and not ``U+001C``..``U+001F``, Python's the other way round.
 """
 
 _DATE: Final = dt.date
@@ -223,6 +239,10 @@ def check_flag(inst: object, attribute: attrs.Attribute[Any], value: Any) -> Non
         fail_type(inst, attribute, value, "expected True or False", "pass a bool")
 
 
+COUNT_BOUNDS: Final[dict[object, tuple[int, int | None]]] = {}
+"""Each validator :func:`count` and :func:`optional_count` made → its ``(low, high)`` (schemas)."""
+
+
 def count(
     low: int = 0, high: int | None = None
 ) -> Callable[[object, attrs.Attribute[Any], Any], None]:
@@ -235,6 +255,7 @@ def count(
         if value < low or (high is not None and value > high):
             fail_value(inst, attribute, value, f"must be {span}", f"pass a whole number {span}")
 
+    COUNT_BOUNDS[check] = (low, high)
     return check
 
 
@@ -251,6 +272,7 @@ def optional_count(
             return
         check(inst, attribute, value)
 
+    COUNT_BOUNDS[check_optional] = (low, high)
     return check_optional
 
 
