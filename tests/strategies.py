@@ -135,3 +135,140 @@ def portfolios(draw: st.DrawFn) -> bs.Portfolio:
         members=draw(st.lists(members, max_size=2)),
         findings=draw(st.lists(findings, max_size=3)),
     )
+
+
+# -- every event and command, for the JSON Schema tests ------------------------------------------
+
+positive_money = st.decimals(
+    min_value=Decimal("0.01"), max_value=Decimal(10_000_000), places=2, allow_nan=False
+)
+grants = st.builds(
+    bs.Grant,
+    source=st.sampled_from(list(bs.FundingSource)),
+    amount=positive_money,
+    funder=optional_texts,
+    edition=st.none() | st.integers(1, 30),
+    label=texts,
+)
+grant_lists = st.lists(grants, max_size=2).map(tuple)
+text_lists = st.lists(texts, max_size=2).map(tuple)
+post_mortems = st.builds(
+    bs.PostMortem,
+    learnings=texts,
+    why_we_stop=texts,
+    relaunch_advice=texts,
+    reasons=st.lists(st.sampled_from(list(bs.StopReason)), max_size=2).map(tuple),
+    authors=st.lists(actors, max_size=2).map(tuple),
+    published_url=optional_texts,
+)
+exit_plans = st.builds(
+    bs.ExitPlan,
+    trajectory=st.sampled_from(list(bs.Trajectory)),
+    host=texts,
+    annual_running_cost=st.none() | money,
+    legal_form=optional_texts,
+)
+dossier_items = st.lists(
+    st.sampled_from([item for item, _ in bs.DOSSIER_ITEMS]), max_size=3, unique=True
+).map(tuple)
+deciders = roles | actors  # a command's `by`: a role (the shorthand) or an actor
+
+all_events = events | st.one_of(
+    st.builds(
+        bs.FundsGranted,
+        on=dates,
+        grants=grant_lists,
+        period_start=st.none() | dates,
+        comment=optional_texts,
+        by=optional_actors,
+    ),
+    st.builds(bs.Spent, on=dates, amount=positive_money, label=texts, by=optional_actors),
+    st.builds(bs.LiquidationDecided, on=dates, safeguard_until=dates, comment=optional_texts),
+    st.builds(bs.RecoveryFiled, on=dates, approached=text_lists, by=optional_actors),
+    st.builds(
+        bs.TakenOver,
+        on=dates,
+        sponsor=texts,
+        resumes=st.none() | phase_names,
+        period_start=st.none() | dates,
+        period_end=st.none() | dates,
+        grants=grant_lists,
+        override=optional_texts,
+    ),
+    st.builds(bs.DossierUpdated, on=dates, done=dossier_items, by=optional_actors),
+    st.builds(bs.Perennised, on=dates, plan=exit_plans, comment=optional_texts),
+    st.builds(bs.BudgetPublished, on=dates, url=optional_texts, by=optional_actors),
+    st.builds(
+        bs.Stopped,
+        on=dates,
+        post_mortem=st.none() | post_mortems,
+        procedure=st.none() | st.sampled_from(list(bs.StopProcedure)),
+        dormant=st.booleans(),
+    ),
+)
+
+_NOT_RECORDABLE = {"PhaseEntered", "Pivoted", "FundsGranted", "Spent", "TakenOver"}
+_NOT_RECORDABLE |= {"LiquidationDecided", "Stopped", "Perennised", "RecoveryFiled"}
+_NOT_RECORDABLE |= {"DossierUpdated"}
+recordable_events = all_events.filter(
+    lambda e: (
+        type(e).__name__ not in _NOT_RECORDABLE
+        and not (isinstance(e, bs.CommitteeHeld) and (e.grants or e.period_start))
+    )
+)
+
+commands = st.one_of(
+    st.builds(
+        bs.Advance,
+        on=dates,
+        to=phase_names,
+        by=deciders,
+        comment=optional_texts,
+        sponsor_budget_line=st.none() | money,
+        post_mortem=st.none() | post_mortems,
+        exit_plan=st.none() | exit_plans,
+        criteria=text_lists,
+    ),
+    st.builds(bs.Launch, on=dates, by=deciders, comment=optional_texts),
+    st.builds(bs.Record, event=recordable_events, by=deciders),
+    st.builds(
+        bs.HoldCommittee,
+        on=dates,
+        by=deciders,
+        decision=st.sampled_from(list(bs.Decision)),
+        attendees=st.lists(actors, max_size=3).map(tuple),
+        phase_change=st.none() | phase_names,
+        months=st.none() | st.integers(0, 24),
+        grants=grant_lists,
+        override=optional_texts,
+        next_on=st.none() | dates,
+        objectives=text_lists,
+        impact=st.none() | impact_readings,
+        sponsor_budget_line=st.none() | money,
+        post_mortem=st.none() | post_mortems,
+        procedure=st.sampled_from(list(bs.StopProcedure)),
+        safeguard_until=st.none() | dates,
+        criteria=text_lists,
+        exit_plan=st.none() | exit_plans,
+        comment=optional_texts,
+    ),
+    st.builds(bs.GrantFunds, on=dates, by=deciders, grants=grant_lists, comment=optional_texts),
+    st.builds(bs.Spend, on=dates, by=deciders, amount=positive_money, label=texts),
+    st.builds(bs.AwardFast, on=dates, by=deciders, edition=st.integers(1, 30), cofinancing=money),
+    st.builds(bs.FileRecovery, on=dates, by=deciders, approached=text_lists),
+    st.builds(
+        bs.TakeOver,
+        on=dates,
+        by=deciders,
+        sponsor=texts,
+        grants=grant_lists,
+        months=st.none() | st.integers(0, 24),
+        override=optional_texts,
+    ),
+    st.builds(
+        bs.Stop, on=dates, by=deciders, post_mortem=st.none() | post_mortems, dormant=st.booleans()
+    ),
+    st.builds(bs.UpdateDossier, on=dates, by=deciders, done=dossier_items),
+    st.builds(bs.DesignateNationalImpact, on=dates, by=deciders, criteria=text_lists),
+    st.builds(bs.PublishBudget, on=dates, by=deciders, url=optional_texts),
+)

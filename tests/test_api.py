@@ -50,6 +50,8 @@ EXPECTED = {
     "Forecast",
     "Backtest",
     "InvalidArgument",
+    "InvalidData",
+    "Problem",
     "SCHEMA_VERSION",
     "Actor",
     "Advance",

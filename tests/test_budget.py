@@ -376,13 +376,13 @@ class TestRoundTripEverything:
     def test_events_round_trip(self, event):
         """Every committee, money and stop event survives the converter, also as an Event."""
         assert event == bs.from_data(bs.to_data(event), type(event))
-        assert event == bs.from_data(bs.to_data(event), bs.Event)  # type: ignore[arg-type]
+        assert event == bs.from_data(bs.to_data(event), bs.Event)
 
     @given(commands)
     def test_commands_round_trip(self, command):
         """Every new command survives the converter, as itself and as a Command."""
         assert command == bs.from_data(bs.to_data(command), type(command))
-        assert command == bs.from_data(bs.to_data(command), bs.Command)  # type: ignore[arg-type]
+        assert command == bs.from_data(bs.to_data(command), bs.Command)
 
     @given(st.lists(grants, max_size=4), money)
     def test_envelope_and_ledger_round_trip(self, grant_list, spent):

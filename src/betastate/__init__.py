@@ -52,6 +52,7 @@ from betastate._rules.rulebook import Thresholds as Thresholds
 from betastate._rules.rulebook import TransitionDef as TransitionDef
 from betastate._values.actors import Actor as Actor
 from betastate._values.actors import Role as Role
+from betastate._values.errors import Problem as Problem
 from betastate._values.events import BudgetPublished as BudgetPublished
 from betastate._values.events import CommitteeHeld as CommitteeHeld
 from betastate._values.events import Decision as Decision
@@ -95,6 +96,7 @@ from betastate.exceptions import BetastateError as BetastateError
 from betastate.exceptions import ConcurrencyConflict as ConcurrencyConflict
 from betastate.exceptions import DataFileError as DataFileError
 from betastate.exceptions import InvalidArgument as InvalidArgument
+from betastate.exceptions import InvalidData as InvalidData
 from betastate.exceptions import JournalError as JournalError
 from betastate.exceptions import RulebookError as RulebookError
 from betastate.exceptions import TransitionRefused as TransitionRefused
@@ -242,6 +244,7 @@ __all__ = [
     "ImpactReading",
     "Incubator",
     "InvalidArgument",
+    "InvalidData",
     "JournalError",
     "Launch",
     "Ledger",
@@ -265,6 +268,7 @@ __all__ = [
     "Pivoted",
     "Portfolio",
     "PostMortem",
+    "Problem",
     "ProductLaunched",
     "PublishBudget",
     "Reason",

@@ -7,12 +7,15 @@ Every exception betastate raises on purpose.
     ├── RulebookError (ValueError)      a rulebook file or override is invalid
     ├── TransitionRefused (ValueError)  a command breaks error rules
     ├── DataFileError (ValueError)      a data file cannot be read as it should
+    ├── InvalidData (ValueError)        data (JSON) does not describe the value asked for
     ├── InvalidArgument (ValueError)    a function was called with a value it cannot use
     ├── ConcurrencyConflict             a stream moved on from the version expected
     └── JournalError                    a journal cannot be opened, read or written
         └── UnknownStartup (LookupError)  a journal has no stream for a slug
 
-Each carries the data needed to act on it, and its message says what to fix.
+Each carries the data needed to act on it, and its message says what to fix;
+``betastate.to_data(error)`` gives it as a JSON body (the HTTP service's),
+whose schema is ``betastate.json_schema(betastate.BetastateError)``.
 The classes are defined with the values (``betastate._values.errors``), the
 lowest layer, so that every layer may raise them; this module is their
 public name.
@@ -23,6 +26,7 @@ from betastate._values.errors import (
     ConcurrencyConflict,
     DataFileError,
     InvalidArgument,
+    InvalidData,
     JournalError,
     RulebookError,
     TransitionRefused,
@@ -35,6 +39,7 @@ __all__ = [
     "ConcurrencyConflict",
     "DataFileError",
     "InvalidArgument",
+    "InvalidData",
     "JournalError",
     "RulebookError",
     "TransitionRefused",

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+import typing
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 import attrs
 
@@ -31,12 +32,13 @@ from betastate._values import money as _money
 from betastate._values import reasons as _reasons
 from betastate._values import startup as _startup
 from betastate._values import stopping as _stopping
-from betastate._values.errors import DataFileError
+from betastate._values.errors import BetastateError, DataFileError, InvalidData
 from betastate._values.events import Event
 
 
 if TYPE_CHECKING:
     import cattrs
+    from typing_extensions import TypeForm
 
 T = TypeVar("T")
 
@@ -129,7 +131,7 @@ def make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
     converter.register_structure_hook(dt.date, _structure_date)
-    converter.register_unstructure_hook(Decimal, str)
+    converter.register_unstructure_hook(Decimal, _decimal_text)
     converter.register_structure_hook(Decimal, _structure_decimal)
     for kind in (str, int, bool):
         converter.register_structure_hook(kind, _strict(kind))
@@ -141,10 +143,64 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook_func(
         lambda t: t == free, lambda v, _t: MappingProxyType(_decode_free(v))
     )
+    _register_contract(converter)  # before the unions, which take the Actor hook as it is
     configure_tagged_union(Event, converter, tag_name="_type")
     configure_tagged_union(_commands.Command, converter, tag_name="_type")
     _register_rulebook(converter)
     return converter
+
+
+def _decimal_text(value: Decimal) -> str:
+    """Fixed-point text (``1000``, never ``1E+3``): what the schema's pattern reads."""
+    return format(value, "f")
+
+
+def _fixed_tuple(kind: Any) -> bool:
+    """``tuple[int, Decimal]`` (not ``tuple[int, ...]``)."""
+    origin: Any = typing.get_origin(kind)
+    return origin is tuple and ... not in typing.get_args(kind)
+
+
+def _register_contract(converter: cattrs.Converter) -> None:
+    """
+    What the JSON Schemas promise: tags everywhere, the ``by`` shorthand, lists, timestamps.
+
+    Events and commands carry their ``_type`` wherever they appear (a
+    ``last_committee`` too, not only in unions); ``"by": "sponsor"`` is the
+    JSON form of ``by=Role.SPONSOR``; fixed-length tuples are lists; journal
+    records hold timestamps and UUIDs.
+    """
+    import uuid  # noqa: PLC0415  (import time)
+
+    tagged = frozenset((*_events.EVENT_TYPES, *_commands.COMMAND_TYPES))
+
+    def tagged_unstructure(cls: type) -> Any:
+        plain: Callable[[Any], Any] = converter.gen_unstructure_attrs_fromdict(cls)
+        return lambda value: {**plain(value), "_type": cls.__name__}
+
+    def tagged_structure(cls: type) -> Any:
+        plain: Callable[[Any, type], Any] = converter.gen_structure_attrs_fromdict(cls)
+
+        def structure(value: Any, kind: type) -> Any:
+            if isinstance(value, dict) and "_type" in value:
+                value = {key: item for key, item in value.items() if key != "_type"}
+            return plain(value, kind)
+
+        return structure
+
+    converter.register_unstructure_hook_factory(lambda t: t in tagged, tagged_unstructure)
+    converter.register_structure_hook_factory(lambda t: t in tagged, tagged_structure)
+
+    actor = converter.gen_structure_attrs_fromdict(_actors.Actor)
+    converter.register_structure_hook(
+        _actors.Actor, lambda v, t: _actors.Actor(role=v) if isinstance(v, str) else actor(v, t)
+    )
+    converter.register_structure_hook(dt.datetime, lambda v, _t: dt.datetime.fromisoformat(v))
+    converter.register_unstructure_hook_func(  # tuple[int, int]: a list, as JSON has
+        _fixed_tuple, lambda v: [converter.unstructure(item) for item in v]
+    )
+    converter.register_unstructure_hook(uuid.UUID, str)
+    converter.register_structure_hook(uuid.UUID, lambda v, _t: uuid.UUID(v))
 
 
 _MODULES: Final = (
@@ -244,8 +300,17 @@ def to_data(value: Any) -> Any:
     Any betastate value as JSON-safe data (dicts, lists, strings, numbers).
 
     Events and commands carry their ``_type`` tag, so ``from_data(data, Event)``
-    knows which class to rebuild.
+    knows which class to rebuild; so do the events and commands of a list or
+    tuple (``to_data([event, event])``). A betastate error becomes its JSON
+    body (``json_schema(BetastateError)``): its code, message, fix and what
+    it carries (problems, reasons, versions).
     """
+    if isinstance(value, list | tuple):
+        return [to_data(item) for item in value]
+    if isinstance(value, BetastateError):
+        from betastate._io.problems import error_data  # noqa: PLC0415  (it imports this module)
+
+        return error_data(value)
     if isinstance(value, _events.EVENT_TYPES):
         return converter().unstructure(value, unstructure_as=_events.Event)
     if isinstance(value, _commands.COMMAND_TYPES):
@@ -253,46 +318,32 @@ def to_data(value: Any) -> Any:
     return converter().unstructure(value)
 
 
-def _describe(error: BaseException, kind: type | None) -> str:
-    """Keep our hooks' messages (they show the bad value); cattrs' wording otherwise."""
-    import cattrs  # noqa: PLC0415
-
-    if isinstance(error, TypeError | ValueError) and str(error).startswith("expected"):
-        return str(error)
-    return cattrs.v.format_exception(error, kind)
-
-
-def from_data(data: Any, kind: type[T]) -> T:
+@overload
+def from_data(data: Any, kind: type[T]) -> T: ...
+@overload
+def from_data(data: Any, kind: TypeForm[T]) -> T: ...
+def from_data(data: Any, kind: Any) -> Any:
     """
     Rebuild a betastate value of type ``kind`` from JSON-safe data.
 
+    ``kind`` is a class (``betastate.Startup``), a union (``betastate.Command``,
+    ``betastate.Event``: the ``_type`` tag picks the class), or ``list[...]``
+    and ``tuple[..., ...]`` of those. The data is first checked against
+    ``json_schema(kind)``: it is accepted exactly when it validates.
+
     Raises:
-        DataFileError: The data does not describe a ``kind``; the message
-            lists every problem with its path.
+        InvalidData: The data does not describe a ``kind``; ``problems``
+            lists every problem with its JSON Pointer, a message and a fix.
     """
     import cattrs  # noqa: PLC0415  (already loaded by converter())
 
-    unions: dict[object, str] = {_events.Event: "Event", _commands.Command: "Command"}
-    name = unions.get(kind) or getattr(kind, "__name__", str(kind))
-    tagged = (*_events.EVENT_TYPES, *_commands.COMMAND_TYPES)
-    if isinstance(data, dict) and "_type" in data and kind in tagged:
-        if data["_type"] != name:
-            raise DataFileError(
-                "<data>", None, f"expected a {name}, got _type={data['_type']!r}", "fix _type"
-            )
-        data = {key: value for key, value in data.items() if key != "_type"}
+    from betastate._io.problems import checked, invalid  # noqa: PLC0415  (it imports this module)
+
+    data = checked(data, kind)
     try:
         return converter().structure(data, kind)
-    except cattrs.BaseValidationError as exc:
-        problems = cattrs.transform_error(exc, path="$", format_exception=_describe)
-        raise DataFileError(
-            "<data>",
-            None,
-            f"not a valid {name}: " + "; ".join(problems[:10]),
-            "fix the listed keys (betastate schema prints the expected format)",
-        ) from None
-    except (ValueError, TypeError, KeyError) as exc:
-        raise DataFileError("<data>", None, f"not a valid {name}: {exc}", "fix the value") from None
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+        raise invalid(exc, kind) from None
 
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:
@@ -335,5 +386,7 @@ def portfolio_from_json(text: str | bytes, *, file: str = "<json>") -> _portfoli
     body = {k: v for k, v in payload.items() if k != "betastate"}
     try:
         return from_data(body, _portfolio.Portfolio)
-    except DataFileError as exc:
-        raise DataFileError(file, None, exc.problem, exc.fix) from None
+    except InvalidData as exc:
+        shown = "; ".join(str(problem) for problem in exc.problems[:10])
+        more = f" (and {len(exc.problems) - 10} more)" if len(exc.problems) > 10 else ""  # noqa: PLR2004
+        raise DataFileError(file, None, f"not a valid portfolio: {shown}{more}", exc.fix) from exc

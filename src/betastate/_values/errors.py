@@ -6,8 +6,10 @@ It lives in the lowest layer so that every layer can raise its errors.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 
 if TYPE_CHECKING:
@@ -112,6 +114,63 @@ class DataFileError(BetastateError, ValueError):
         return f"{where}: {self.problem}. Fix: {self.fix}."
 
 
+@attrs.frozen
+class Problem:
+    """
+    One thing wrong in a document given to :func:`betastate.from_data`.
+
+    Attributes:
+        path: Where, as a JSON Pointer (RFC 6901) into the document: ``""``
+            is the document itself, ``/history/3/on`` the date of its fourth
+            event.
+        message: What is wrong, with the value found.
+        fix: What to write instead.
+
+    .. versionadded:: 0.1.0
+    """
+
+    path: str
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.path or '(the document)'}: {self.message}. Fix: {self.fix}."
+
+
+class InvalidData(BetastateError, ValueError):
+    """
+    Data does not describe the betastate value asked for (JSON in, values out).
+
+    Raised by :func:`betastate.from_data` and by the HTTP service (a 422
+    response carries the same problems). Files get a
+    :class:`DataFileError` instead, naming the file, with this error as its
+    cause.
+
+    Attributes:
+        kind: The name of the type asked for (``Command``, ``Startup``...).
+        problems: Every problem found, each with its JSON Pointer, a message
+            and a fix.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, kind: str, problems: Iterable[Problem]) -> None:
+        self.kind = kind
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(kind, self.problems)
+
+    @property
+    def fix(self) -> str:
+        """What to do: fix each problem (``betastate schema TYPE`` prints the format)."""
+        return f"fix each problem listed (betastate schema {self.kind} prints the expected format)"
+
+    def __str__(self) -> str:
+        count = len(self.problems)
+        lines = [f"not a valid {self.kind} ({count} problem{'s' if count != 1 else ''}):"]
+        lines.extend(f"- {problem}" for problem in self.problems)
+        return "\n".join(lines)
+
+
 class InvalidArgument(BetastateError, ValueError):
     """
     A function was called with an argument value it cannot use.
@@ -211,3 +270,6 @@ class UnknownStartup(JournalError, LookupError):
             "check the slug (journal.slugs() lists them) or create it with journal.create(startup)",
         )
         self.slug = slug
+
+
+attrs.resolve_types(Problem)
