@@ -296,7 +296,7 @@ class _Builder:
         converter: Any = field.converter  # a function (or none): compared by identity
         if converter is to_actor:
             return {
-                "description": 'An actor, or only its role: "sponsor" stands for {"role": "sponsor"}.',
+                "description": 'An actor, or its role alone ("sponsor" is {"role": "sponsor"}).',
                 "anyOf": [self.of(Role), self.of(Actor)],
             }
         if converter is known_dossier_items:
