@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from betastate._cli import forecast, journal, lessons, lint, report, schema
+from betastate._cli import forecast, journal, lessons, lint, report, schema, serve
 
 
-SUBCOMMANDS = (report, lint, lessons, forecast, journal, schema)
+SUBCOMMANDS = (report, lint, lessons, forecast, journal, schema, serve)
 """The subcommand modules, in the order ``--help`` lists them."""
 
 
