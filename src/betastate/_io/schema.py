@@ -123,8 +123,8 @@ HTTP_ERROR_CODES: Final = (
     "method-not-allowed",
     "startup-exists",
     "bad-request",
+    "idempotency-key-reused",
     "too-large",
-    "unsupported-media-type",
     "internal",
 )
 """Codes only the HTTP service gives (no exception of the library has them)."""

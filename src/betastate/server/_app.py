@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Final
@@ -58,6 +59,8 @@ MAX_BODY: Final = 1 << 20
 """Largest request body accepted by default (1 MiB): a command is a few hundred bytes."""
 
 _ROLES: Final = frozenset(role.value for role in Role)
+_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_VERSION: Final = re.compile(r'"([0-9]+)"|([0-9]+)')
 
 
 class _Failure(Exception):
@@ -322,7 +325,7 @@ def _date(request: Request, name: str) -> dt.date | None:
     if text is None:
         return None
     try:
-        if len(text) != 10:  # noqa: PLR2004  (YYYY-MM-DD; fromisoformat takes other forms)
+        if not _DATE.fullmatch(text):  # fromisoformat also takes 20250101 and 2025-W01-1
             raise ValueError(text)  # noqa: TRY301
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -352,15 +355,15 @@ def _if_match(request: Request) -> int | None:
             "a weak ETag never matches a command's precondition",
             'send the ETag as it came ("7")',
         )
-    value = value.strip('"')
-    if not value.isascii() or not value.isdigit():
+    match = _VERSION.fullmatch(value)
+    if match is None:
         raise _failure(
             400,
             "bad-request",
             f"If-Match: {text!r} is not a version",
             'send the ETag you read ("7") or the version (7)',
         )
-    return int(value)
+    return int(match.group(1) or match.group(2))
 
 
 def _idempotency_key(request: Request) -> str | None:

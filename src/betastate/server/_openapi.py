@@ -207,7 +207,7 @@ def _paths() -> dict[str, Any]:
                 'The version read (its ETag, "7", or 7): the command is refused with 412 if '
                 "the startup changed since."
             ),
-            "schema": {"type": "string", "pattern": r'^(W/)?"?[0-9]+"?$|^\*$'},
+            "schema": {"type": "string", "pattern": r'^(W/)?("[0-9]+"|[0-9]+)$|^\*$'},
         },
         {
             "name": "Idempotency-Key",
