@@ -95,6 +95,15 @@ class TestStartups:
         assert "/startups/gu" == response.headers["location"]
         assert '"0"' == response.headers["etag"]
 
+    def test_location_of_any_slug(self, client, sponsor):
+        """A slug in any script gets a Location header (percent-encoded), not a failure."""
+        response = client.post(
+            "/startups", json={"slug": "é/\U0007de9a", "title": "G"}, headers=sponsor
+        )
+
+        assert 201 == response.status_code
+        assert "/startups/%C3%A9%2F%F1%BD%BA%9A" == response.headers["location"]
+
     def test_create_twice(self, client, sponsor):
         """A slug that exists is a 409 startup-exists; the first stays."""
         created(client, sponsor, "gu")

@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import re
+import urllib.parse
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Final
@@ -466,7 +467,7 @@ def _routes(service: _Service) -> list[Route]:  # noqa: C901  (one small handler
         service.authenticate(request)
         data = await service.body(request, "Startup")
         slug, version = await run_in_threadpool(service.create, data)
-        headers = {**_etag(version), "Location": f"/startups/{slug}"}
+        headers = {**_etag(version), "Location": f"/startups/{urllib.parse.quote(slug, safe='')}"}
         return _json(201, {"slug": slug, "version": version}, headers)
 
     async def view(request: Request) -> Response:
