@@ -13,7 +13,6 @@ import datetime as dt
 import signal
 import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -49,7 +48,7 @@ POST_MORTEM = bs.PostMortem(
 
 
 def in_construction(slug: str) -> bs.Startup:
-    """A startup in construction with a funded envelope (decided in process, as the server would)."""
+    """A startup in construction with an envelope (decided in process, as the server would)."""
     lifecycle = bs.Lifecycle()
     startup = bs.Startup(slug=slug, title="Guichet")
     for command in (
@@ -127,7 +126,7 @@ class TestProcess:
 
 class TestAuthMatrix:
     def test_every_role_and_command_as_in_process(self, live):
-        """Over HTTP, each role × command is allowed or refused exactly as Lifecycle.check says."""
+        """Over HTTP, each role x command is allowed or refused exactly as Lifecycle.check says."""
         server, keys, journal = live
         lifecycle = bs.Lifecycle(journal.rulebook)
         outcomes: collections.Counter[str] = collections.Counter()
@@ -166,7 +165,7 @@ class TestAuthMatrix:
                         assert len(startup.history) == journal.version(slug), where
                         outcomes["forbidden" if status == 403 else "refused"] += 1
 
-        print(f"\nauth matrix: {len(bs.Role)} roles × {len(COMMANDS)} commands: {dict(outcomes)}")
+        print(f"\nauth matrix: {len(bs.Role)} roles x {len(COMMANDS)} commands: {dict(outcomes)}")  # noqa: T201  (the figures, shown with -s)
         # The matrix tells roles apart: some pairs pass, some fail on the role alone.
         assert outcomes["allowed"] > 0
         assert outcomes["forbidden"] > 0
@@ -207,7 +206,7 @@ class TestSchemathesis:
                     suppress_health_check=list(HealthCheck),
                 )
                 @given(case=operation.as_strategy(generation_mode=mode))
-                def run(case: Any) -> None:
+                def run(case: Any, mode: GenerationMode = mode) -> None:
                     if "slug" in (case.path_parameters or {}):
                         # Existing startups most of the time: unknown slugs only give 404s.
                         slug = str(case.path_parameters["slug"])
@@ -231,7 +230,7 @@ class TestSchemathesis:
 
         total = sum(statuses.values())
         server_errors = sum(n for status, n in statuses.items() if status >= 500)
-        print(
+        print(  # noqa: T201  (the figures, shown with -s)
             f"\nschemathesis: {total} requests, statuses {dict(sorted(statuses.items()))}, "
             f"no negative data for {skipped}"
         )
@@ -248,7 +247,7 @@ RETRY_EVERY = 10
 
 class TestLoad:
     def test_eight_clients_two_workers(self, tmp_path):
-        """8 clients × 250 commands, 2 workers, a SQLite file: nothing lost, nothing twice, no 5xx."""
+        """8 clients x 250 commands, 2 workers, a SQLite file: none lost, none twice, no 5xx."""
         keys_file = tmp_path / "keys.toml"
         roles = ["intrapreneur", "coach", "team-member", "incubator"]
         keys = keys_for(keys_file, roles)
@@ -291,7 +290,7 @@ class TestLoad:
         mismatches = [command for _, found in results for command in found]
         sent = CLIENTS * COMMANDS_EACH
         retries = CLIENTS * len(range(0, COMMANDS_EACH, RETRY_EVERY))
-        print(
+        print(  # noqa: T201  (the figures, shown with -s)
             f"\nload: {sent} commands (+{retries} retries) in {elapsed:.1f} s "
             f"({(sent + retries) / elapsed:.0f} requests/s), statuses {dict(statuses)}"
         )
