@@ -164,6 +164,39 @@ class TestSurface:
         assert [] == undocumented
 
 
+class TestServerSurface:
+    def test_all_is_pinned(self):
+        """`betastate.server.__all__` is exactly the HTTP service's surface."""
+        import betastate.server as server  # noqa: PLC0415  (an extra)
+
+        expected = {"ApiKey", "Keys", "add_key", "create_app", "openapi", "serve"}
+
+        assert expected == set(server.__all__)
+        assert [] == [n for n in server.__all__ if not getattr(server, n).__doc__]
+        assert all(getattr(server, n).__module__ == "betastate.server" for n in server.__all__)
+
+    def test_documented(self):
+        """docs/api.md documents every name of `betastate.server`."""
+        import betastate.server as server  # noqa: PLC0415
+
+        page = (Path(__file__).parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+
+        assert [] == [n for n in server.__all__ if f"betastate.server.{n}" not in page]
+
+    def test_not_loaded_by_betastate(self):
+        """`import betastate` loads neither the server nor its web framework."""
+        code = (
+            "import sys, betastate; "
+            "print(','.join(m for m in ('betastate.server', 'starlette', 'uvicorn') "
+            "if m in sys.modules))"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+
+        assert "" == result.stdout.strip()
+
+
 class TestReference:
     def test_every_public_name_is_in_the_api_page(self):
         """docs/api.md documents every name of `__all__`."""
