@@ -27,6 +27,7 @@ from .http_kit import live_server
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "http.md"
 WILDCARD = "..."
+BASH = shutil.which("bash") or "/bin/bash"
 
 
 def examples(text: str) -> list[tuple[str, str]]:
@@ -126,8 +127,8 @@ class TestHttpPage:
         with live_server(url, keys, tmp_path) as server:
             env["BETASTATE"] = server.url
             for command, expected in pairs:
-                result = subprocess.run(  # noqa: S603  (the page's own commands)
-                    ["bash", "-c", command.replace("curl ", f"{curl} ", 1)],
+                result = subprocess.run(
+                    [BASH, "-c", command.replace("curl ", f"{curl} ", 1)],
                     env=env,
                     capture_output=True,
                     text=True,
