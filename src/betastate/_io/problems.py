@@ -59,12 +59,18 @@ def checked(data: Any, kind: Any) -> Any:
         InvalidData: Every problem found.
     """
     schema = _schema(kind)
-    checker = _Checker(schema["$defs"])
+    checker = _checker(kind)
     problems: list[Problem] = []
-    value = checker.check(schema, data, (), problems, type_name(kind))
+    value = checker.check(schema, data, (), problems, type_name(kind))  # a trial needs no list
     if problems:
         raise InvalidData(type_name(kind), problems)
     return value
+
+
+@functools.cache
+def _checker(kind: Any) -> _Checker:
+    """One checker per schema (it keeps what it works out about the schema's nodes)."""
+    return _Checker(_schema(kind)["$defs"])
 
 
 def invalid(error: BaseException, kind: Any) -> InvalidData:
@@ -145,23 +151,6 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _is(kind: str, value: Any) -> bool:  # noqa: PLR0911  (one answer per JSON type)
-    """Whether ``value`` is a JSON ``kind`` (an integral float is an ``integer``)."""
-    if kind == "object":
-        return isinstance(value, dict)
-    if kind == "array":  # a tuple is Python's way to write one (JSON text only has lists)
-        return isinstance(value, list | tuple)
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "null":
-        return value is None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    return kind == "number" or isinstance(value, int) or value.is_integer()
-
-
 def _equal(a: Any, b: Any) -> bool:
     """JSON equality: ``1 == 1.0`` but ``true != 1``."""
     if isinstance(a, bool) or isinstance(b, bool):
@@ -186,20 +175,74 @@ def _show(value: Any) -> str:
     return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + '..."'
 
 
+class _Invalid(Exception):
+    """A trial branch failed: no need to say why (raised only when nobody collects problems)."""
+
+
+_INVALID: Final = _Invalid()
+
+_Where = tuple[Any, ...]
+"""A place in a document as a linked list, ``(parent, token)``: O(1) per step down."""
+
+
+def _at(where: _Where) -> str:
+    tokens: list[str | int] = []
+    while where:
+        where, token = where
+        tokens.append(token)
+    return pointer(tuple(reversed(tokens)))
+
+
+def _is_integral(value: Any) -> bool:
+    return type(value) is int or (type(value) is float and value.is_integer())
+
+
+_TYPE_CHECKS: Final[dict[str, Callable[[Any], bool]]] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list | tuple),  # a tuple: Python's way to write one
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "integer": lambda v: not isinstance(v, bool) and _is_integral(v),
+    "number": lambda v: not isinstance(v, bool) and isinstance(v, int | float),
+}
+
+
 class _Checker:
-    """Validates documents against one schema's definitions, collecting problems."""
+    """
+    Validates documents against one schema's definitions.
+
+    With a list of problems, it collects every problem; with ``None`` (a
+    trial: an ``anyOf`` branch, an ``if``), it stops at the first failure,
+    which costs nothing to describe.
+    """
 
     def __init__(self, defs: dict[str, Any]) -> None:
         self.defs = defs
+        # An enum of strings, by node: a set to look a string up in (the schema lives on).
+        self.strings: dict[int, frozenset[str] | None] = {}
+
+    def in_enum(self, node: dict[str, Any], value: Any) -> bool:
+        options: list[Any] = node["enum"]
+        key = id(node)
+        if key not in self.strings:
+            text = all(isinstance(option, str) for option in options)
+            self.strings[key] = frozenset(options) if text else None
+        strings = self.strings[key]
+        if strings is not None:
+            return isinstance(value, str) and value in strings
+        return any(_equal(value, option) for option in options)
 
     def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
-        target: dict[str, Any] = self.defs[node["$ref"].rsplit("/", 1)[-1]]
+        target: dict[str, Any] = self.defs[node["$ref"][8:]]  # "#/$defs/<name>"
         return target
 
     def valid(self, node: dict[str, Any], value: Any) -> bool:
-        scratch: list[Problem] = []
-        self.check(node, value, (), scratch, "")
-        return not scratch
+        try:
+            self.check(node, value, (), None, "")
+        except _Invalid:
+            return False
+        return True
 
     def describe(self, node: dict[str, Any]) -> str:  # noqa: C901, PLR0911  (a phrase per kind of node)
         """What a node expects, in words."""
@@ -207,7 +250,7 @@ class _Checker:
         if title in _DESCRIBED:
             return _DESCRIBED[title]
         if "$ref" in node:
-            name = node["$ref"].rsplit("/", 1)[-1]
+            name = node["$ref"][8:]
             target = self.defs[name]
             if "enum" in target:
                 return self.describe(target)
@@ -233,87 +276,103 @@ class _Checker:
             return _JSON_TYPES[kinds]
         return "a value of the documented form"
 
-    def check(  # noqa: C901, PLR0912  (one branch per keyword)
-        self, node: dict[str, Any], value: Any, path: _Path, problems: list[Problem], owner: str
-    ) -> Any:
-        """``value`` (normalised) after checking it; problems go to ``problems``."""
-        if "$ref" in node:
-            name = node["$ref"].rsplit("/", 1)[-1]
-            value = self.check(self.resolve(node), value, path, problems, name)
-            if len(node) == 1:
-                return value
-        if "discriminator" in node:
-            return self.tagged(node, value, path, problems)
-        kinds = node.get("type")
-        if kinds is not None:
-            allowed = kinds if isinstance(kinds, list) else [kinds]
-            if not any(_is(kind, value) for kind in allowed):
-                self.wrong(node, value, path, problems)
-                return value
-            if "integer" in allowed and isinstance(value, float) and not isinstance(value, bool):
-                value = int(value)
-        if "const" in node and not _equal(value, node["const"]):
-            self.wrong(node, value, path, problems)
-        if "enum" in node and not any(_equal(value, option) for option in node["enum"]):
-            self.wrong(node, value, path, problems, fix=f"use {self.describe(node)}")
-        if isinstance(value, str):
-            self.string(node, value, path, problems)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            self.number(node, value, path, problems)
-        elif isinstance(value, dict):
-            value = self.mapping(node, value, path, problems, owner)
-        elif isinstance(value, list | tuple):
-            value = self.array(node, list(value), path, problems)
-        if "anyOf" in node:
-            value = self.any_of(node, value, path, problems, owner)
-        for part in node.get("allOf", ()):
-            value = self.check(part, value, path, problems, owner)
-        if "not" in node and self.valid(node["not"], value):
-            problems.append(
-                Problem(
-                    pointer(path),
-                    f"{_show(value)} is not allowed here",
-                    "give it another shape (a lone $date or $datetime key is a date)",
-                )
-            )
-        if "if" in node:
-            branch = node.get("then") if self.valid(node["if"], value) else node.get("else")
-            if branch is not None:
-                value = self.check(branch, value, path, problems, owner)
-        return value
+    def fail(self, problems: list[Problem] | None, where: _Where, message: str, fix: str) -> None:
+        if problems is None:
+            raise _INVALID
+        problems.append(Problem(_at(where), message, fix))
 
     def wrong(
         self,
         node: dict[str, Any],
         value: Any,
-        path: _Path,
-        problems: list[Problem],
+        where: _Where,
+        problems: list[Problem] | None,
         fix: str | None = None,
     ) -> None:
+        if problems is None:
+            raise _INVALID
         expected = self.describe(node)
-        problems.append(
-            Problem(
-                pointer(path),
-                f"expected {expected}, got {_show(value)}",
-                fix or f"write {expected}",
-            )
+        self.fail(
+            problems, where, f"expected {expected}, got {_show(value)}", fix or f"write {expected}"
         )
 
+    def check(  # noqa: C901, PLR0912  (one branch per keyword)
+        self,
+        node: dict[str, Any],
+        value: Any,
+        where: _Where,
+        problems: list[Problem] | None,
+        owner: str,
+    ) -> Any:
+        """``value`` (normalised) after checking it; problems go to ``problems``."""
+        ref = node.get("$ref")
+        if ref is not None:
+            value = self.check(self.defs[ref[8:]], value, where, problems, ref[8:])
+            if len(node) == 1:
+                return value
+        if "discriminator" in node:
+            return self.tagged(node, value, where, problems)
+        kinds = node.get("type")
+        if kinds is not None:
+            if isinstance(kinds, list):
+                fits = any(_TYPE_CHECKS[kind](value) for kind in kinds)
+            else:
+                fits = _TYPE_CHECKS[kinds](value)
+            if not fits:
+                self.wrong(node, value, where, problems)
+                return value
+            if type(value) is float and (kinds == "integer" or "integer" in kinds):
+                value = int(value)
+        if "const" in node and not _equal(value, node["const"]):
+            self.wrong(node, value, where, problems)
+        if "enum" in node and not self.in_enum(node, value):
+            self.wrong(node, value, where, problems, fix=f"use {self.describe(node)}")
+        if isinstance(value, str):
+            if len(node) > 1 or "type" not in node:
+                self.string(node, value, where, problems)
+        elif isinstance(value, dict):
+            value = self.mapping(node, value, where, problems, owner)
+        elif isinstance(value, list | tuple):
+            value = self.array(node, value, where, problems)
+        elif "minimum" in node and _TYPE_CHECKS["number"](value) and value < node["minimum"]:
+            low = node["minimum"]
+            self.fail(
+                problems,
+                where,
+                f"expected at least {low}, got {_show(value)}",
+                f"write {low} or more",
+            )
+        if "anyOf" in node:
+            value = self.any_of(node, value, where, problems, owner)
+        for part in node.get("allOf", ()):
+            value = self.check(part, value, where, problems, owner)
+        if "not" in node and self.valid(node["not"], value):
+            self.fail(
+                problems,
+                where,
+                f"{_show(value)} is not allowed here",
+                "give it another shape (a lone $date or $datetime key is a date)",
+            )
+        if "if" in node:
+            branch = node.get("then") if self.valid(node["if"], value) else node.get("else")
+            if branch is not None:
+                value = self.check(branch, value, where, problems, owner)
+        return value
+
     def string(
-        self, node: dict[str, Any], value: str, path: _Path, problems: list[Problem]
+        self, node: dict[str, Any], value: str, where: _Where, problems: list[Problem] | None
     ) -> None:
         low = node.get("minLength")
         if low is not None and len(value) < low:
-            problems.append(
-                Problem(
-                    pointer(path),
-                    "must not be empty" if low == 1 else f"must have at least {low} characters",
-                    f"write at least {low} character{'s' if low != 1 else ''}",
-                )
+            self.fail(
+                problems,
+                where,
+                "must not be empty" if low == 1 else f"must have at least {low} characters",
+                f"write at least {low} character{'s' if low != 1 else ''}",
             )
         pattern = node.get("pattern")
         if pattern is not None and not _regex(pattern).search(value):
-            self.wrong(node, value, path, problems)
+            self.wrong(node, value, where, problems)
             return
         form = node.get("format")
         if form in _FORMATS:
@@ -329,169 +388,156 @@ class _Checker:
                     "date-time": "a real time",
                     "uuid": "a UUID",
                 }
-                problems.append(
-                    Problem(
-                        pointer(path),
-                        f"{_show(value)} is not {what[form]}",
-                        f"write {self.describe(node)}",
-                    )
+                self.fail(
+                    problems,
+                    where,
+                    f"{_show(value)} is not {what[form]}",
+                    f"write {self.describe(node)}",
                 )
-
-    def number(
-        self, node: dict[str, Any], value: float, path: _Path, problems: list[Problem]
-    ) -> None:
-        low = node.get("minimum")
-        if low is not None and value < low:
-            problems.append(
-                Problem(
-                    pointer(path),
-                    f"expected at least {low}, got {_show(value)}",
-                    f"write {low} or more",
-                )
-            )
 
     def mapping(
         self,
         node: dict[str, Any],
         value: dict[str, Any],
-        path: _Path,
-        problems: list[Problem],
+        where: _Where,
+        problems: list[Problem] | None,
         owner: str,
     ) -> dict[str, Any]:
         properties: dict[str, Any] = node.get("properties", {})
         for name in node.get("required", ()):
             if name not in value:
                 expected = self.describe(properties[name]) if name in properties else "a value"
-                problems.append(
-                    Problem(
-                        pointer((*path, name)),
-                        f"the field {_q(name)} is missing",
-                        f"add {_q(name)}: {expected}",
-                    )
+                self.fail(
+                    problems,
+                    (where, name),
+                    f"the field {_q(name)} is missing",
+                    f"add {_q(name)}: {expected}",
                 )
-        extra = node.get("additionalProperties", True)
         count = node.get("maxProperties")
         if count is not None and len(value) > count:
-            problems.append(
-                Problem(pointer(path), f"expected at most {count} fields", "remove the others")
-            )
+            self.fail(problems, where, f"expected at most {count} fields", "remove the others")
+        extra = node.get("additionalProperties", True)
+        if not properties and extra is True:
+            return value
         changed: dict[str, Any] | None = None
         for key, item in value.items():
-            if key in properties:
-                new = self.check(properties[key], item, (*path, key), problems, owner)
-            elif extra is False:
-                fields = ", ".join(name for name in properties if name != "_type")
-                where = f"{owner} has" if owner else "the fields are"
-                problems.append(
-                    Problem(
-                        pointer((*path, key)),
+            schema = properties.get(key)
+            if schema is None:
+                if extra is False:
+                    fields = ", ".join(name for name in properties if name != "_type")
+                    known = f"{owner} has" if owner else "the fields are"
+                    self.fail(
+                        problems,
+                        (where, key),
                         f"unknown field {_q(key)}",
-                        f"remove it; {where} {fields}",
+                        f"remove it; {known} {fields}",
                     )
-                )
-                continue
-            elif isinstance(extra, dict):
-                new = self.check(extra, item, (*path, key), problems, owner)
-            else:
-                continue
+                    continue
+                if extra is True:
+                    continue
+                schema = extra
+            new = self.check(schema, item, (where, key), problems, owner)
             if new is not item:
                 changed = changed if changed is not None else dict(value)
                 changed[key] = new
         return value if changed is None else changed
 
     def array(
-        self, node: dict[str, Any], value: list[Any], path: _Path, problems: list[Problem]
-    ) -> list[Any]:
+        self,
+        node: dict[str, Any],
+        value: list[Any] | tuple[Any, ...],
+        where: _Where,
+        problems: list[Problem] | None,
+    ) -> list[Any] | tuple[Any, ...]:
         low, high = node.get("minItems"), node.get("maxItems")
         if low is not None and len(value) < low:
-            problems.append(
-                Problem(
-                    pointer(path),
-                    f"expected at least {low} items, got {len(value)}",
-                    "add the missing ones",
-                )
+            self.fail(
+                problems,
+                where,
+                f"expected at least {low} items, got {len(value)}",
+                "add the missing ones",
             )
         if high is not None and len(value) > high:
             fix = "remove them" if high == 0 else f"keep at most {high}"
-            problems.append(
-                Problem(pointer(path), f"expected at most {high} items, got {len(value)}", fix)
-            )
-        if node.get("uniqueItems"):
-            seen: list[Any] = []
-            for index, item in enumerate(value):
-                if any(_equal(item, other) for other in seen):
-                    problems.append(
-                        Problem(pointer((*path, index)), "this item appears twice", "keep it once")
-                    )
-                seen.append(item)
+            self.fail(problems, where, f"expected at most {high} items, got {len(value)}", fix)
         prefix: list[dict[str, Any]] = node.get("prefixItems", [])
         items = node.get("items")
+        if items is None and not prefix:
+            return value
         changed: list[Any] | None = None
         for index, item in enumerate(value):
             schema = prefix[index] if index < len(prefix) else items
             if schema is None:
                 continue
-            new = self.check(schema, item, (*path, index), problems, "")
+            new = self.check(schema, item, (where, index), problems, "")
             if new is not item:
                 changed = changed if changed is not None else list(value)
                 changed[index] = new
         return value if changed is None else changed
 
     def any_of(
-        self, node: dict[str, Any], value: Any, path: _Path, problems: list[Problem], owner: str
+        self,
+        node: dict[str, Any],
+        value: Any,
+        where: _Where,
+        problems: list[Problem] | None,
+        owner: str,
     ) -> Any:
         branches: list[dict[str, Any]] = node["anyOf"]
         for branch in branches:
-            scratch: list[Problem] = []
-            new = self.check(branch, value, path, scratch, owner)
-            if not scratch:
-                return new
+            try:
+                return self.check(branch, value, where, None, owner)
+            except _Invalid:
+                continue
+        if problems is None:
+            raise _INVALID
         # None fits: explain with the branch made for this kind of value, if one is.
         if node.get("title") in _DESCRIBED:
-            self.wrong(node, value, path, problems)
+            self.wrong(node, value, where, problems)
             return value
         for branch in branches:
             target = self.resolve(branch) if "$ref" in branch else branch
             kinds = target.get("type")
             allowed: list[str] = kinds if isinstance(kinds, list) else [kinds] if kinds else []
-            if any(_is(kind, value) for kind in allowed):
-                self.check(branch, value, path, problems, owner)
+            if any(_TYPE_CHECKS[kind](value) for kind in allowed):
+                self.check(branch, value, where, problems, owner)
                 return value
-        self.wrong(node, value, path, problems)
+        self.wrong(node, value, where, problems)
         return value
 
-    def tagged(self, node: dict[str, Any], value: Any, path: _Path, problems: list[Problem]) -> Any:
+    def tagged(
+        self, node: dict[str, Any], value: Any, where: _Where, problems: list[Problem] | None
+    ) -> Any:
         """A union tagged by ``_type``: the member its tag names, or a problem listing them."""
         mapping: dict[str, str] = node["discriminator"]["mapping"]
-        names = ", ".join(mapping)
         if not isinstance(value, dict):
-            problems.append(
-                Problem(
-                    pointer(path),
-                    f"expected an object with a _type, got {_show(value)}",
-                    f"write an object whose _type is one of {names}",
-                )
+            names = ", ".join(mapping)
+            self.fail(
+                problems,
+                where,
+                f"expected an object with a _type, got {_show(value)}",
+                f"write an object whose _type is one of {names}",
             )
             return value
         tag = value.get("_type")
-        if tag is None:
-            problems.append(
-                Problem(
-                    pointer((*path, "_type")),
+        target = mapping.get(tag) if isinstance(tag, str) else None
+        if target is None:
+            names = ", ".join(mapping)
+            if tag is None:
+                self.fail(
+                    problems,
+                    (where, "_type"),
                     'the field "_type" is missing',
                     f'add "_type": one of {names}',
                 )
-            )
-            return value
-        if not isinstance(tag, str) or tag not in mapping:
+                return value
             known = isinstance(tag, str) and tag in _TAG_NAMES  # a real type, not allowed here
             message = f"{tag} is not allowed here" if known else f"unknown _type {_show(tag)}"
             why = node.get("x-why")
             fix = f"use one of {names}" + (f" ({why})" if known and why else "")
-            problems.append(Problem(pointer((*path, "_type")), message, fix))
+            self.fail(problems, (where, "_type"), message, fix)
             return value
-        name = mapping[tag].rsplit("/", 1)[-1]
-        return self.check({"$ref": mapping[tag]}, value, path, problems, name)
+        return self.check(self.defs[target[8:]], value, where, problems, target[8:])
 
 
 # -- errors as data -----------------------------------------------------------------------------
