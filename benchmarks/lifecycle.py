@@ -41,8 +41,17 @@ def public_api() -> float:
     lifecycle = bs.Lifecycle()
     startup = bs.Startup(slug="bench", title="Bench")
     startup = lifecycle.apply(
-        startup, bs.Advance(on=dt.date(2025, 1, 6), to="investigation", by=bs.Role.SPONSOR)
+        startup,
+        bs.Advance(
+            on=dt.date(2025, 1, 6),
+            to="investigation",
+            by=bs.Role.SPONSOR,
+            co_deciders=["incubator"],
+        ),
     ).startup
+    # The move is decided at a committee held that day (rule N1).
+    committee = bs.Record(event=bs.CommitteeHeld(on=dt.date(2025, 3, 10)), by=bs.Role.SPONSOR)
+    startup = lifecycle.apply(startup, committee).startup
     command = bs.Advance(
         on=dt.date(2025, 3, 10),
         to="construction",
@@ -125,7 +134,9 @@ PHASE_AT_CYCLE = {0: "construction", 2: "acceleration", 5: "consolidation"}
 def product_commands(rng: random.Random, n: int, count: int) -> list[bs.Command]:
     """`count` valid commands for one product: cycles of committee, publication, grant, spending."""
     day = dt.date(2020, 1, 6) + dt.timedelta(days=rng.randint(0, 700))
-    commands: list[bs.Command] = [bs.Advance(on=day, to="investigation", by=bs.Role.SPONSOR)]
+    commands: list[bs.Command] = [
+        bs.Advance(on=day, to="investigation", by=bs.Role.SPONSOR, co_deciders=["incubator"])
+    ]
     cycle = 0
     cost = Decimal(40)
     while len(commands) < count:

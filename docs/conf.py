@@ -8,13 +8,16 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
+    # The rulebook pages draw each preset (docs/diagrams/*.dot, from Rulebook.diagram).
+    "sphinx.ext.graphviz",
 ]
+graphviz_output_format = "svg"
 source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build", "*.ipynb"]
 myst_enable_extensions = ["colon_fence"]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
-autodoc_default_options = {"members": False}
+
 napoleon_google_docstring = True
 napoleon_use_ivar = True
 html_theme = "furo"

@@ -64,7 +64,7 @@ def committee(on: dt.date, **kwargs: Any) -> bs.HoldCommittee:
 def setup_commands(amount: Decimal = ENVELOPE) -> list[bs.Command]:
     """Investigation, then a committee entering construction with an envelope of `amount`."""
     return [
-        bs.Advance(on=START, to="investigation", by=SPONSOR),
+        bs.Advance(on=START, to="investigation", by=SPONSOR, co_deciders=[bs.Role.INCUBATOR]),
         committee(
             GO,
             phase_change="construction",
@@ -90,7 +90,9 @@ def long_script(seed: int, count: int) -> list[bs.Command]:
     """`count` valid commands for one product: committees, publications, grants, spending."""
     rng = random.Random(seed)
     day = START
-    script: list[bs.Command] = [bs.Advance(on=day, to="investigation", by=SPONSOR)]
+    script: list[bs.Command] = [
+        bs.Advance(on=day, to="investigation", by=SPONSOR, co_deciders=[bs.Role.INCUBATOR])
+    ]
     phases = {0: "construction", 2: "acceleration", 5: "consolidation"}
     cycle = 0
     while len(script) < count:

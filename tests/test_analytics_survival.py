@@ -1,18 +1,21 @@
-"""Durations and survival: right-censoring and Kaplan-Meier, checked against hand computations."""
+"""Durations and survival: right-censoring and Kaplan-Meier, by hand and against lifelines."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import subprocess
+import sys
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import betastate as bs
-from betastate._analytics import queries as _analytics
+from betastate._analytics import survival as _analytics
+from betastate._analytics.queries import timeline
 
-
-pytest.importorskip("lifelines")
 
 D = dt.date
 Z95 = 1.959963984540054  # two-sided 95 % normal quantile
@@ -88,8 +91,73 @@ class TestKaplanMeier:
 
     def test_no_spells_is_refused(self):
         """An empty curve is an error naming the curve."""
-        with pytest.raises(ValueError, match="construction"):
+        with pytest.raises(bs.exceptions.InvalidArgument, match="construction"):
             _analytics.kaplan_meier([], [], label="construction")
+
+
+def lifelines_curve(days, observed):
+    """lifelines' KaplanMeierFitter on the same spells: curve, band and quantiles."""
+    lifelines = pytest.importorskip("lifelines")
+    qth_survival_times = pytest.importorskip("lifelines.utils").qth_survival_times
+
+    fitter = lifelines.KaplanMeierFitter(alpha=0.05)
+    fitter.fit(list(days), event_observed=list(observed), label="km")
+    band = fitter.confidence_interval_
+    survival = fitter.survival_function_["km"]
+
+    def quantile(level, values):
+        found = float(qth_survival_times(level, values))
+        return found if math.isfinite(found) else None
+
+    quantiles = [
+        tuple(quantile(level, values) for values in (survival, band.iloc[:, 0], band.iloc[:, 1]))
+        for level in (0.5, 0.75, 0.25)
+    ]
+    return (
+        [float(t) for t in survival.index],
+        survival.to_list(),
+        band.iloc[:, 0].to_list(),
+        band.iloc[:, 1].to_list(),
+        quantiles,
+    )
+
+
+spells = st.integers(1, 40).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 60), min_size=n, max_size=n),
+        st.lists(st.booleans(), min_size=n, max_size=n),
+    )
+)
+
+
+class TestAgainstLifelines:
+    """The plain-Python estimate is lifelines' KaplanMeierFitter, number for number."""
+
+    @given(spells)
+    def test_same_curve_band_and_quantiles(self, pair):
+        """Any spells (ties, zeros, all censored, all ended): lifelines' curve, band, quantiles."""
+        pytest.importorskip("lifelines")
+        days, observed = pair
+        timeline_, survival, lower, upper, quantiles = lifelines_curve(days, observed)
+        curve = _analytics.kaplan_meier(days, observed)
+        assert timeline_ == list(curve.timeline)
+        assert survival == pytest.approx(list(curve.survival), rel=1e-12, abs=1e-15)
+        assert lower == pytest.approx(list(curve.lower), rel=1e-9, abs=1e-12)
+        assert upper == pytest.approx(list(curve.upper), rel=1e-9, abs=1e-12)
+        mine = [(e.days, e.lower, e.upper) for e in (curve.median, curve.q1, curve.q3)]
+        assert quantiles == mine
+
+    def test_no_lifelines_import(self):
+        """Estimating a curve imports neither lifelines nor pandas (the report stays fast)."""
+        code = (
+            "import sys; from betastate._analytics.survival import kaplan_meier; "
+            "kaplan_meier([1, 2, 3], [True, False, True]); "
+            "print([m for m in ('lifelines', 'pandas', 'numpy') if m in sys.modules])"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert "[]" == done.stdout.strip()
 
 
 def spans_portfolio() -> bs.Portfolio:
@@ -100,8 +168,8 @@ def spans_portfolio() -> bs.Portfolio:
     return bs.Portfolio(
         [
             startup("a", (D(2020, 1, 1), "investigation"), (D(2020, 3, 1), "construction")),
-            startup(
-                "b", (D(2020, 1, 1), "investigation"), (D(2020, 1, 1), "abandon-investigation")
+            startup(  # a same-day stop, listed first so that it is current (the site's rule)
+                "b", (D(2020, 1, 1), "abandon-investigation"), (D(2020, 1, 1), "investigation")
             ),
             startup(
                 "c",
@@ -125,6 +193,7 @@ class TestSpells:
     def test_phase_spells(self):
         """Ended spans observed, the running one censored on the date, terminal ones skipped."""
         spells = _analytics.phase_spells(spans_portfolio(), D(2023, 1, 1))
+        assert {""} == {s.group for s in spells}
         actual = sorted((s.slug, s.key, s.days, s.observed) for s in spells)
         assert [
             ("a", "construction", (D(2023, 1, 1) - D(2020, 3, 1)).days, False),
@@ -148,10 +217,15 @@ class TestSpells:
             "d": ((D(2023, 1, 1) - D(2021, 1, 1)).days, False),
         } == spells
         exits = {
-            s.slug: s.observed
+            s.slug: (s.start, s.observed)
             for s in _analytics.outcome_spells(spans_portfolio(), D(2023, 1, 1), "exit")
         }
-        assert {"a": False, "b": False, "c": True, "d": False} == exits
+        # Exits are measured for services, from their first service phase; b never was one.
+        assert {
+            "a": (D(2020, 3, 1), False),
+            "c": (D(2021, 2, 1), True),
+            "d": (D(2021, 1, 1), False),
+        } == exits
 
     def test_durations_per_phase(self):
         """Durations give one curve per non-terminal phase with its counts."""
@@ -168,5 +242,89 @@ class TestSpells:
         curves = bs.sample_portfolio().survival(D(2026, 6, 1), "stop", by="incubator")
         assert len(curves) >= 2
         assert sum(c.n for c in curves.values()) == len(
-            [s for s in bs.sample_portfolio() if _analytics.timeline(s, bs.rulebook())]
+            [s for s in bs.sample_portfolio() if timeline(s, bs.rulebook())]
         )
+
+    def test_durations_by_group(self):
+        """Durations per incubator are the durations of each incubator's portfolio."""
+        sample = bs.sample_portfolio()
+        grouped = sample.durations(D(2026, 6, 1), by="incubator")
+        for incubator, curves in grouped.items():
+            alone = sample.where(incubator=incubator).durations(D(2026, 6, 1))
+            assert alone == curves
+
+
+def stops_portfolio() -> bs.Portfolio:
+    def startup(slug, *phases):
+        history = tuple(bs.PhaseEntered(on=on, phase=phase) for on, phase in phases)
+        return bs.Startup(slug=slug, title=slug, history=history)
+
+    return bs.Portfolio(
+        [
+            # An investigation that ended without a service: inconclusive after 100 days.
+            startup(
+                "inv-stop",
+                (D(2020, 1, 1), "investigation"),
+                (D(2020, 4, 10), "abandon-investigation"),
+            ),
+            # A service stopped 400 days after its construction began.
+            startup(
+                "svc-stop",
+                (D(2020, 1, 1), "investigation"),
+                (D(2020, 3, 1), "construction"),
+                (D(2021, 4, 5), "abandon"),
+            ),
+            # A service transferred: an exit, censored for stops.
+            startup("exit", (D(2020, 1, 1), "construction"), (D(2022, 1, 1), "transfere")),
+            # Started in construction: never an investigation to conclude.
+            startup("running", (D(2021, 1, 1), "construction")),
+            # Still investigating on the date.
+            startup("inv-running", (D(2022, 6, 1), "investigation")),
+            # Stopped directly at its first phase (seen in the data): inconclusive, 0 days.
+            startup("direct", (D(2021, 1, 1), "abandon-investigation")),
+        ]
+    )
+
+
+class TestStopKinds:
+    """Inconclusive investigations and stopped services are kept apart."""
+
+    ON = D(2023, 1, 1)
+
+    def spells(self, kind):
+        return {
+            s.slug: (s.start, s.days, s.observed)
+            for s in _analytics.outcome_spells(stops_portfolio(), self.ON, kind)
+        }
+
+    def test_inconclusive(self):
+        """Investigations, from their start, until a stop; advancing to a service censors them."""
+        assert {
+            "inv-stop": (D(2020, 1, 1), 100, True),
+            "svc-stop": (D(2020, 1, 1), 60, False),  # became a service on 2020-03-01
+            "inv-running": (D(2022, 6, 1), (self.ON - D(2022, 6, 1)).days, False),
+            "direct": (D(2021, 1, 1), 0, True),
+        } == self.spells("inconclusive")
+
+    def test_stopped(self):
+        """Services, from their first service phase, until a stop; exits censored."""
+        assert {
+            "svc-stop": (D(2020, 3, 1), 400, True),
+            "exit": (D(2020, 1, 1), (D(2022, 1, 1) - D(2020, 1, 1)).days, False),
+            "running": (D(2021, 1, 1), (self.ON - D(2021, 1, 1)).days, False),
+        } == self.spells("stopped")
+
+    def test_stop_mixes_both(self):
+        """The old "stop" counts both kinds of stop from the first phase."""
+        observed = {slug for slug, (_, _, seen) in self.spells("stop").items() if seen}
+        assert {"inv-stop", "svc-stop", "direct"} == observed
+
+    def test_default_kind_is_stopped_services(self):
+        """`survival()` without a kind measures stopped services."""
+        curve = stops_portfolio().survival(self.ON)
+        assert ("stopped", 3, 1) == (curve.label, curve.n, curve.observed)
+
+    def test_unknown_kind(self):
+        """A misspelt kind is named with the closest one."""
+        with pytest.raises(bs.exceptions.InvalidArgument, match="did you mean 'stopped'"):
+            stops_portfolio().survival(self.ON, "stoped")  # type: ignore[arg-type]

@@ -41,7 +41,8 @@ def committee(on: dt.date, decision: str = "continue", **kwargs) -> bs.HoldCommi
 def investigating(slug: str = "produit-test") -> bs.Startup:
     startup = bs.Startup(slug=slug, title="Produit test")
     return LIFECYCLE.apply(
-        startup, bs.Advance(on=START, to="investigation", by=bs.Role.SPONSOR)
+        startup,
+        bs.Advance(on=START, to="investigation", by=bs.Role.SPONSOR, co_deciders=["incubator"]),
     ).startup
 
 

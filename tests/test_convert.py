@@ -66,7 +66,12 @@ class TestRoundTrip:
         """Outcomes, states, moves, reasons and commands round-trip."""
         lifecycle = bs.Lifecycle()
         startup = bs.Startup(slug="p", title="P")
-        command = bs.Advance(on=dt.date(2024, 1, 1), to="investigation", by=bs.Role.SPONSOR)
+        command = bs.Advance(
+            on=dt.date(2024, 1, 1),
+            to="investigation",
+            by=bs.Role.SPONSOR,
+            co_deciders=["incubator"],
+        )
         outcome = lifecycle.apply(startup, command)
         state = lifecycle.state(outcome.startup)
         refusal = lifecycle.check(

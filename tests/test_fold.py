@@ -27,7 +27,10 @@ def _funded(spends: int) -> bs.Startup:
     """A startup in construction with a large envelope and ``spends`` spending lines."""
     startup = bs.Startup(slug="long-history", title="Long history")
     startup = LIFECYCLE.apply(
-        startup, bs.Advance(on=dt.date(2024, 1, 8), to="investigation", by="sponsor")
+        startup,
+        bs.Advance(
+            on=dt.date(2024, 1, 8), to="investigation", by="sponsor", co_deciders=["incubator"]
+        ),
     ).startup
     startup = LIFECYCLE.apply(
         startup,
@@ -43,7 +46,7 @@ def _funded(spends: int) -> bs.Startup:
     ).startup
     for _ in range(spends):
         startup = LIFECYCLE.apply(
-            startup, bs.Spend(on=dt.date(2024, 3, 4), by="sponsor", amount=Decimal(1))
+            startup, bs.Spend(on=dt.date(2024, 3, 4), by="intrapreneur", amount=Decimal(1))
         ).startup
     return startup
 
@@ -60,7 +63,7 @@ class TestCarriedFold:
         )
 
         outcome = LIFECYCLE.apply(
-            startup, bs.Spend(on=dt.date(2024, 3, 4), by="sponsor", amount=Decimal(5))
+            startup, bs.Spend(on=dt.date(2024, 3, 4), by="intrapreneur", amount=Decimal(5))
         )
         LIFECYCLE.state(outcome.startup)
         LIFECYCLE.phase(outcome.startup)
@@ -72,7 +75,9 @@ class TestCarriedFold:
         startup = _funded(3)
         before = LIFECYCLE.state(startup)
 
-        LIFECYCLE.apply(startup, bs.Spend(on=dt.date(2024, 3, 5), by="sponsor", amount=Decimal(7)))
+        LIFECYCLE.apply(
+            startup, bs.Spend(on=dt.date(2024, 3, 5), by="intrapreneur", amount=Decimal(7))
+        )
 
         assert before == LIFECYCLE.state(startup)
         assert before == LIFECYCLE.state(attrs.evolve(startup))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 
@@ -17,8 +18,22 @@ frames = pytest.importorskip("betastate.frames")
 
 D = dt.date
 ON = D(2024, 1, 1)
-PANDAS = {"str": "string", "date": "datetime64[ns]", "int": "Int64", "bool": "boolean"}
-POLARS = {"str": pl.String, "date": pl.Date, "int": pl.Int64, "bool": pl.Boolean}
+PANDAS = {
+    "str": "string",
+    "date": "datetime64[ns]",
+    "int": "Int64",
+    "float": "Float64",
+    "bool": "boolean",
+    "money": "object",
+}
+POLARS = {
+    "str": pl.String,
+    "date": pl.Date,
+    "int": pl.Int64,
+    "float": pl.Float64,
+    "bool": pl.Boolean,
+    "money": pl.Decimal(38, 2),
+}
 
 
 def portfolio() -> bs.Portfolio:
@@ -104,6 +119,44 @@ class TestValues:
         assert "/o/a,/o/b" == frame.loc["x", "sponsors"]
         assert pd.isna(frame.loc["y", "phase"])
         assert 3 == frame.loc["x", "events"]
+        assert 2022 == frame.loc["x", "cohort"]
+
+    def test_products_fast_and_national_impact(self):
+        """FAST from an event or a block, the designation date, and extra keys on demand."""
+        block = {"fast": {"promotion": 13, "montant": 150000}, "impact_url": "https://x.example"}
+        portfolio = bs.Portfolio(
+            [
+                bs.Startup(
+                    slug="x",
+                    title="X",
+                    extra=block,
+                    history=(
+                        bs.PhaseEntered(on=D(2022, 1, 1), phase="acceleration"),
+                        bs.NationalImpactDesignated(on=D(2023, 12, 31)),
+                    ),
+                ),
+                bs.Startup(
+                    slug="y",
+                    title="Y",
+                    history=(
+                        bs.PhaseEntered(on=D(2022, 1, 1), phase="acceleration"),
+                        bs.FastLaureate(on=D(2023, 6, 1), edition=12),
+                    ),
+                ),
+                bs.Startup(slug="z", title="Z", extra={"usertypes": ["a", "b"]}),
+            ]
+        )
+        frame = frames.products(portfolio, ON, extra=True).set_index("slug")
+        assert [True, True, False] == frame["fast"].to_list()
+        assert ["block", "event"] == frame["fast_source"].dropna().to_list()
+        assert [13, 12] == frame["fast_edition"].dropna().to_list()
+        assert Decimal(150000) == frame.loc["x", "fast_amount"]
+        assert pd.Timestamp("2023-12-31") == frame.loc["x", "national_impact"]
+        assert "https://x.example" == frame.loc["x", "extra.impact_url"]
+        assert '["a", "b"]' == frame.loc["z", "extra.usertypes"]
+        assert "extra.fast" in frame.columns
+        named = frames.products(portfolio, ON, extra=["impact_url"], backend="polars")
+        assert [c for c in named.columns if c.startswith("extra.")] == ["extra.impact_url"]
 
     def test_spans_running_and_days(self):
         """The running span has no end and counts days up to the date."""
@@ -130,8 +183,13 @@ class TestValues:
 
     def test_unknown_backend(self):
         """A misspelt backend is named."""
-        with pytest.raises(ValueError, match="polars"):
+        with pytest.raises(bs.exceptions.InvalidArgument, match="polars"):
             frames.events(portfolio(), backend="arrow")
+
+    def test_default_date_is_the_data_date(self):
+        """Without a date, the products are as of the portfolio's data date."""
+        sample = bs.sample_portfolio()
+        assert frames.products(sample).equals(frames.products(sample, sample.data_date))
 
 
 class TestImports:

@@ -217,9 +217,13 @@ class TestUrls:
 
     def test_import_loads_no_driver(self) -> None:
         """Importing betastate or betastate.journal loads neither sqlite3 nor psycopg."""
+        # Under coverage the child's own tracer has loaded sqlite3 (its data file) before
+        # betastate: count what the imports themselves add.
         code = (
-            "import sys, betastate, betastate.journal; betastate.open_journal; "
-            "print(','.join(m for m in ('sqlite3', 'psycopg') if m in sys.modules))"
+            "import sys; before = set(sys.modules); "
+            "import betastate, betastate.journal; betastate.open_journal; "
+            "added = set(sys.modules) - before; "
+            "print(','.join(m for m in ('sqlite3', 'psycopg') if m in added))"
         )
         result = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True

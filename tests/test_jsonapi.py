@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 import betastate
-from betastate import CommitteeHeld, DataFileError, PhaseEntered, ProductLaunched, Stopped
+from betastate import (
+    CommitteeHeld,
+    DataFileError,
+    FastLaureate,
+    PhaseEntered,
+    ProductLaunched,
+    Stopped,
+)
+from betastate._io.jsonapi import LACKS
 
 
 FIXTURE = Path(__file__).parent / "data" / "jsonapi" / "startups.json"
@@ -65,6 +73,7 @@ class TestLoad:
             CommitteeHeld(on=dt.date(2022, 6, 1), comment="Go"),
             PhaseEntered(on=dt.date(2022, 6, 2), phase="construction"),
             ProductLaunched(on=dt.date(2022, 9, 1)),
+            FastLaureate(on=dt.date(2023, 3, 1), comment="Lauréat FAST 14"),
         ) == portfolio["velo-partage"].history
 
     def test_legacy_and_findings(self, portfolio: betastate.Portfolio) -> None:
@@ -85,6 +94,47 @@ class TestLoad:
             incubator.id,
             incubator.owner,
         )
+
+
+class TestMappedBack:
+    """The export's names and forms become the front matter's."""
+
+    def test_sponsors_get_their_prefix(self, portfolio: betastate.Portfolio) -> None:
+        """The template removes '/organisations/'; the loader puts it back."""
+        assert ("/organisations/ministere-imaginaire",) == portfolio["velo-partage"].sponsors
+
+    def test_co_incubation_from_relationships(self, portfolio: betastate.Portfolio) -> None:
+        """relationships.incubators is the co-incubation list; the incubator alone is none."""
+        assert ("incubateur-fictif", "incubateur-dormant") == portfolio["velo-partage"].incubators
+        assert () == portfolio["carnet-de-bord"].incubators
+
+    def test_field_names_and_values(self, portfolio: betastate.Portfolio) -> None:
+        """technos is techno, 'true' is true, empty URLs are absent, the body is the body."""
+        extra = portfolio["velo-partage"].extra
+
+        assert (["python"], True) == (extra["techno"], extra["analyse_risques"])
+        assert "technos" not in extra
+        assert "impact_url" not in extra
+        assert "stats_url" not in portfolio["carnet-de-bord"].extra
+        assert "Un produit inventé" == portfolio["velo-partage"].body
+        assert "content_url_encoded_markdown" not in extra
+        assert "" == portfolio["carnet-de-bord"].body
+
+    def test_no_blame_for_what_the_format_cannot_carry(
+        self, portfolio: betastate.Portfolio
+    ) -> None:
+        """A fast event without a fast block is the format's doing, not the product's."""
+        assert "fast-event-without-block" not in {f.code for f in portfolio.findings}
+
+    def test_losses_are_findings(self, portfolio: betastate.Portfolio) -> None:
+        """What the export lacks is said once per file, as format-lacks findings."""
+        lacks = [f for f in portfolio.findings if f.code == "format-lacks"]
+
+        assert len(LACKS) == len(lacks)
+        assert {None} == {f.slug for f in lacks}
+        assert {str(FIXTURE)} == {f.file for f in lacks}
+        assert any("phase comments" in f.message for f in lacks)
+        assert any("line breaks inside event comments" in f.message for f in lacks)
 
 
 class TestBadInput:
@@ -124,4 +174,20 @@ class TestBadInput:
         document["data"][0]["attributes"]["name"] = 42
 
         with pytest.raises(DataFileError, match=r"data\[0\] \(velo-partage\)"):
+            betastate.load_jsonapi(self.write(tmp_path, document))
+
+    def test_sponsors_not_a_list(self, tmp_path: Path) -> None:
+        """Sponsors given as one string name the item and key."""
+        document = json.loads(FIXTURE.read_text(encoding="utf-8"))
+        document["data"][0]["attributes"]["sponsors"] = "ministere-imaginaire"
+
+        with pytest.raises(DataFileError, match=r"data\[0\]\.attributes\.sponsors"):
+            betastate.load_jsonapi(self.write(tmp_path, document))
+
+    def test_bad_co_incubation(self, tmp_path: Path) -> None:
+        """A co-incubation entry without an id names the item and relationship."""
+        document = json.loads(FIXTURE.read_text(encoding="utf-8"))
+        document["data"][0]["relationships"]["incubators"]["data"] = [{"type": "incubator"}]
+
+        with pytest.raises(DataFileError, match=r"data\[0\]\.relationships\.incubators"):
             betastate.load_jsonapi(self.write(tmp_path, document))

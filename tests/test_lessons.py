@@ -111,7 +111,15 @@ class TestPostMortem:
     def test_recorded_stop(self):
         """A stop through the lifecycle gives the post-mortem's reasons, its text as evidence."""
         lifecycle = bs.Lifecycle()
-        s = bs.Startup(slug="x", title="X", history=entered((D(2024, 1, 8), "investigation")))
+        s = bs.Startup(
+            slug="x",
+            title="X",
+            # The stop is decided at the committee held that day (rule N1).
+            history=[
+                *entered((D(2024, 1, 8), "investigation")),
+                bs.CommitteeHeld(on=D(2024, 7, 1)),
+            ],
+        )
         post_mortem = bs.PostMortem(
             learnings="Appris.",
             why_we_stop="Aucun budget en 2025.",
@@ -436,7 +444,8 @@ class TestFramesPlotReport:
         axes = figure.axes[0]
 
         assert ["plus de financement"] == [t.get_text() for t in axes.get_yticklabels()]
-        assert "1 avec une raison trouvée (50%), 1 inconnues" in axes.get_title()
+        title = " ".join(axes.get_title().replace("\xa0", " ").split())  # wrapped to fit
+        assert "1 avec une raison trouvée (50 %), 1 inconnues" in title
 
     def test_report_section(self):
         """The report has the section in its data, its text and its HTML."""

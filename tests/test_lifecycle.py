@@ -59,6 +59,13 @@ def in_phase(phase: str | None, slug: str = "produit-test") -> bs.Startup:
     return bs.Startup(slug=slug, title="Produit test", history=history)
 
 
+def held(startup: bs.Startup, on: dt.date = LATER) -> bs.Startup:
+    """The startup with a committee held on ``on``: moves decided at committee need one (N1)."""
+    if not startup.history:
+        return startup
+    return attrs.evolve(startup, history=(*startup.history, bs.CommitteeHeld(on=on)))
+
+
 POST_MORTEM = bs.PostMortem(
     learnings="Les usagers préfèrent le guichet physique.",
     why_we_stop="Impact trop faible pour son coût.",
@@ -70,11 +77,17 @@ STOPS = {"abandon", "abandon-investigation"}
 
 
 def advance(to: str, role: bs.Role = bs.Role.SPONSOR, on: dt.date = LATER) -> bs.Advance:
-    """A move with the evidence gates ask for: a budget line, and a post-mortem for a stop."""
+    """
+    A move with the evidence gates ask for: a budget line, a post-mortem for a stop.
+
+    The incubator decides with the decider: T00 is a joint decision (brief §2.2), and a
+    co-decider the transition does not ask for changes nothing.
+    """
     return bs.Advance(
         on=on,
         to=to,
         by=role,
+        co_deciders=[bs.Role.INCUBATOR],
         sponsor_budget_line=Decimal(200000),
         post_mortem=POST_MORTEM if to in STOPS else None,
     )
@@ -84,7 +97,7 @@ class TestEveryMove:
     @pytest.mark.parametrize(("source", "dest"), list(itertools.product([None, *PHASES], PHASES)))
     def test_move(self, lifecycle, source, dest):
         """A move is accepted exactly when brief §5.1 documents it (or it is a pivot)."""
-        startup = in_phase(source)
+        startup = held(in_phase(source))
         verdict = lifecycle.check(startup, advance(dest))
 
         if (source, dest) in DOCUMENTED or (source, dest) in PIVOTS:
@@ -138,7 +151,7 @@ class TestRefusals:
             lifecycle.apply(startup, command)
 
         reasons = info.value.reasons
-        assert {"BS-CHRONO", "N4", "N8", "BS-ROLE"} == {r.rule for r in reasons}
+        assert {"BS-CHRONO", "N1", "N4", "N8", "BS-ROLE"} == {r.rule for r in reasons}
         for reason in reasons:
             assert "produit-test" in reason.message
             assert reason.fix
@@ -157,7 +170,7 @@ class TestRefusals:
 
     def test_budget_line_gate(self, lifecycle):
         """BR-08: entering construction without a 150 k€ sponsor line is refused with a fix."""
-        startup = in_phase("investigation")
+        startup = held(in_phase("investigation"))
         command = bs.Advance(
             on=LATER, to="construction", by=bs.Role.SPONSOR, sponsor_budget_line=Decimal(90000)
         )
@@ -177,8 +190,8 @@ class TestRefusals:
             on=LATER, to="construction", by=bs.Role.SPONSOR, sponsor_budget_line=Decimal(120000)
         )
 
-        assert relaxed.check(in_phase("investigation"), command).accepted
-        assert not lifecycle.check(in_phase("investigation"), command).accepted
+        assert relaxed.check(held(in_phase("investigation")), command).accepted
+        assert not lifecycle.check(held(in_phase("investigation")), command).accepted
 
     def test_dated_before_last_event(self, lifecycle):
         """BS-CHRONO: a command dated before the last event is refused, never reordered."""
@@ -207,7 +220,7 @@ class TestRefusals:
         """BS-ROLE: a coach may not decide an end-of-investigation go."""
         command = advance("construction", role=bs.Role.COACH)
 
-        (reason,) = lifecycle.check(in_phase("investigation"), command).errors
+        (reason,) = lifecycle.check(held(in_phase("investigation")), command).errors
 
         assert "BS-ROLE" == reason.rule
         assert "sponsor" in reason.fix
@@ -226,14 +239,14 @@ class TestRefusals:
 class TestOutcomes:
     def test_pivot_keeps_the_phase(self, lifecycle):
         """A pivot (T03) records a Pivoted event and leaves the phase as it is."""
-        outcome = lifecycle.apply(in_phase("investigation"), advance("investigation"))
+        outcome = lifecycle.apply(held(in_phase("investigation")), advance("investigation"))
 
         assert [bs.Pivoted] == [type(e) for e in outcome.events]
         assert "investigation" == lifecycle.phase(outcome.startup)
 
     def test_events_are_appended(self, lifecycle):
         """apply appends the new events to the history and returns them."""
-        startup = in_phase("investigation")
+        startup = held(in_phase("investigation"))
         outcome = lifecycle.apply(startup, advance("construction"))
 
         assert startup.history + outcome.events == outcome.startup.history
@@ -250,15 +263,34 @@ class TestOutcomes:
 
     def test_moves_skip_forbidden(self, lifecycle):
         """moves() lists no data-only move, no re-entry and nothing out of a stop."""
-        assert {m.to for m in lifecycle.moves(in_phase("acceleration"))} == {
+        assert {m.to for m in lifecycle.moves(in_phase("acceleration"), on=LATER)} == {
             "consolidation",
             "abandon",
             "transfere",
         }
-        assert () == lifecycle.moves(in_phase("abandon"))
+        assert () == lifecycle.moves(in_phase("abandon"), on=LATER)
         assert ("sponsor_budget_line",) == next(
-            m.gates for m in lifecycle.moves(in_phase("investigation")) if m.to == "construction"
+            m.gates
+            for m in lifecycle.moves(in_phase("investigation"), on=LATER)
+            if m.to == "construction"
         )
+
+    def test_no_move_on_the_day_a_phase_started(self, lifecycle):
+        """Under the site's tie rule a same-day move would not become current: none is open."""
+        assert () == lifecycle.moves(in_phase("acceleration"))
+        with pytest.raises(bs.TransitionRefused) as caught:
+            lifecycle.apply(in_phase("investigation"), advance("construction", on=START))
+
+        assert "BS-TIE" in [r.rule for r in caught.value.reasons]
+
+    def test_rank_rule_lets_a_later_stage_win_the_day(self):
+        """With the rank tie rule, a later stage entered the same day becomes current."""
+        rank = bs.Lifecycle(bs.rulebook().derive(tie="rank"))
+        investigating = held(in_phase("investigation"), on=START)
+        outcome = rank.apply(investigating, advance("construction", on=START))
+
+        assert "construction" == rank.phase(outcome.startup)
+        assert "construction" in {m.to for m in rank.moves(investigating)}
 
     def test_lifecycle_accepts_a_rulebook_name(self):
         """Lifecycle("betagouv") and Lifecycle(rulebook) are the same engine."""
@@ -304,8 +336,8 @@ class TestTimeTravel:
             (s.phase, s.end) for s in state.spans
         ]
 
-    def test_same_day_tie_later_stage_wins(self, lifecycle):
-        """Same-day phases are ordered by lifecycle rank, whatever order they were recorded in."""
+    def test_same_day_tie_first_listed_wins(self, lifecycle):
+        """Of same-day phases, the one recorded first is current (the site's rule)."""
         startup = bs.Startup(
             slug="meme-jour",
             title="Même jour",
@@ -319,6 +351,10 @@ class TestTimeTravel:
         assert "construction" == state.phase
         assert ["investigation", "construction"] == [s.phase for s in state.spans]
         assert dt.date(2018, 1, 1) == state.spans[0].end
+        swapped = attrs.evolve(startup, history=startup.history[::-1])
+        assert "investigation" == lifecycle.phase(swapped)
+        rank = bs.Lifecycle(bs.rulebook().derive(tie="rank"))
+        assert ("construction", "construction") == (rank.phase(startup), rank.phase(swapped))
 
     def test_explicit_end_is_kept(self, lifecycle):
         """An explicit end closes its span but the phase stays current (as the website does)."""

@@ -29,7 +29,7 @@ class TestLint:
 
     def test_text_groups(self, capsys: pytest.CaptureFixture[str]) -> None:
         """Each code appears once with its count, errors first, with file:line examples."""
-        code, out = run(capsys, "lint", str(FIXTURES), "--as-of", "2026-08-20")
+        code, out = run(capsys, "lint", str(FIXTURES), "--on", "2026-08-20")
         portfolio = betastate.load_portfolio(FIXTURES, as_of=dt.date(2026, 8, 20))
         counts: dict[str, int] = {}
         for finding in portfolio.findings:
@@ -42,6 +42,15 @@ class TestLint:
         assert "warning  DUR-MAX: 4 in 3 products" in out
         assert "guichet-unique.md:15  guichet-unique: phase 'hibernation'" in out
         assert "... and 1 more" in out
+
+    def test_as_of_is_the_old_name_of_on(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`--as-of` still works, says it is deprecated, and gives what `--on` gives."""
+        old = main(["lint", str(FIXTURES), "--as-of", "2026-08-20"])
+        captured = capsys.readouterr()
+        new = run(capsys, "lint", str(FIXTURES), "--on", "2026-08-20")
+
+        assert (old, captured.out) == new
+        assert "--as-of is deprecated; write --on" in captured.err
 
     def test_json(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--format json gives the counts and every finding as betastate JSON."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import attrs
 import pytest
 
 import betastate as bs
@@ -77,25 +76,28 @@ class TestOtherDecisions:
         assert allowed == ("BS-ROLE" not in errors)
 
     def test_n1_a_phase_change_is_a_committee_decision(self):
-        """N1: a rulebook letting the coach decide a move still wants a committee decision."""
+        """N1: a rulebook letting the coach decide a move still wants a committee held."""
         book = LIFECYCLE.rulebook
-        transitions = tuple(
-            bs.TransitionDef(
-                id=t.id,
-                trigger=t.trigger,
-                sources=t.sources,
-                dest=t.dest,
-                deciders=(*t.deciders, bs.Role.COACH),
-                gates=t.gates,
-                data_only=t.data_only,
-                internal=t.internal,
+        lax = bs.Lifecycle(
+            book.derive(
+                name="lax",
+                transitions={
+                    "T04": {
+                        "deciders": (
+                            *book.transition("construction", "acceleration").deciders,
+                            "coach",
+                        )
+                    }
+                },
             )
-            for t in book.transitions
         )
-        lax = bs.Lifecycle(attrs.evolve(book, name="lax", transitions=transitions))
         command = bs.Advance(on=DAY, to="acceleration", by="coach")
+        held = LIFECYCLE.apply(
+            constructing(), bs.Record(event=bs.CommitteeHeld(on=DAY), by="sponsor")
+        ).startup
 
         assert ["N1"] == rules(lax.check(constructing(), command).errors)
+        assert [] == rules(lax.check(held, command).errors)
 
 
 class TestConfigurable:
@@ -108,7 +110,7 @@ class TestConfigurable:
 
         assert mine.check(constructing(), command).accepted
         assert not LIFECYCLE.check(constructing(), command).accepted
-        assert (bs.Role.INCUBATOR, bs.Role.COACH) == mine.rulebook.permissions["spend"]
+        assert ("incubator", "coach") == mine.rulebook.permissions["spend"]
 
     def test_unknown_role_in_permissions(self):
         """An unknown role in a permissions override is a RulebookError with the roles listed."""

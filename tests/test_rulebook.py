@@ -11,8 +11,16 @@ import pytest
 import betastate as bs
 
 
-DATA = Path(__file__).parent / "data" / "rulebooks"
 BUILTIN = Path(bs.__file__).parent / "_rules" / "presets" / "betagouv.toml"
+
+
+def held(startup: bs.Startup, on: dt.date) -> bs.Startup:
+    """The startup with a committee held on ``on`` (moves decided at committee, N1)."""
+    return bs.Startup(
+        slug=startup.slug,
+        title=startup.title,
+        history=(*startup.history, bs.CommitteeHeld(on=on)),
+    )
 
 
 @pytest.fixture(name="book", scope="module")
@@ -118,7 +126,8 @@ class TestDerive:
         )
 
         outcome = lenient.apply(
-            startup, bs.Advance(on=dt.date(2025, 1, 1), to="opere", by="sponsor")
+            held(startup, dt.date(2025, 1, 1)),
+            bs.Advance(on=dt.date(2025, 1, 1), to="opere", by="sponsor"),
         )
 
         assert "opere" == lenient.phase(outcome.startup)
@@ -134,7 +143,8 @@ class TestDerive:
         )
 
         outcome = lenient.apply(
-            startup, bs.Advance(on=dt.date(2024, 3, 1), to="construction", by="sponsor")
+            held(startup, dt.date(2024, 3, 1)),
+            bs.Advance(on=dt.date(2024, 3, 1), to="construction", by="sponsor"),
         )
 
         assert () == outcome.warnings
@@ -158,6 +168,7 @@ class TestDerive:
     def test_custom_gate(self, book):
         """A derived rulebook can replace a gate with your own callable."""
 
+        @bs.gate("BR-08")
         def always_refuse(ctx: bs.GateContext):
             yield bs.Violation(
                 "BR-08", f"{ctx.startup.slug} refused by a local gate", "ask the board"
@@ -170,7 +181,7 @@ class TestDerive:
             history=[bs.PhaseEntered(on=dt.date(2024, 1, 1), phase="investigation")],
         )
         verdict = strict.check(
-            startup,
+            held(startup, dt.date(2024, 3, 1)),
             bs.Advance(
                 on=dt.date(2024, 3, 1), to="construction", by="sponsor", sponsor_budget_line=10**6
             ),
@@ -182,10 +193,11 @@ class TestDerive:
         """Two variants that differ only by a gate each run their own gate."""
 
         def refuse_with(text):
-            def gate(ctx):
+            @bs.gate("BR-08")
+            def refuse(ctx):
                 yield bs.Violation("BR-08", text, "none")
 
-            return gate
+            return refuse
 
         startup = bs.Startup(
             slug="p",
@@ -195,7 +207,7 @@ class TestDerive:
         command = bs.Advance(on=dt.date(2024, 3, 1), to="construction", by="sponsor")
         messages = [
             bs.Lifecycle(book.derive(gates={"sponsor_budget_line": refuse_with(text)}))
-            .check(startup, command)
+            .check(held(startup, dt.date(2024, 3, 1)), command)
             .errors[0]
             .message
             for text in ("first", "second")
@@ -205,21 +217,20 @@ class TestDerive:
 
 
 class TestOtherIncubator:
-    def test_govuk_file(self):
-        """Another incubator's file loads and drives the same engine with its own phases."""
-        lifecycle = bs.Lifecycle(bs.rulebook(DATA / "govuk.toml"))
+    def test_govuk_preset(self):
+        """The GOV.UK preset drives the same engine with its own phases, roles and gates."""
+        lifecycle = bs.Lifecycle(bs.rulebook("govuk"))
         startup = bs.Startup(slug="apply-for-a-licence", title="Apply for a licence")
-        for day, phase, role in [
-            (dt.date(2024, 1, 8), "discovery", "sponsor"),
-            (dt.date(2024, 3, 4), "alpha", "team-member"),
-            (dt.date(2024, 5, 6), "private_beta", "investment-committee"),
-        ]:
-            startup = lifecycle.apply(startup, bs.Advance(on=day, to=phase, by=role)).startup
+        approval = bs.Note(on=dt.date(2024, 1, 2), name="spend-approved")
+        startup = lifecycle.apply(startup, bs.Record(event=approval, by="spend-control")).startup
+        startup = lifecycle.apply(
+            startup, bs.Advance(on=dt.date(2024, 1, 8), to="discovery", by="service-owner")
+        ).startup
 
-        assert "private_beta" == lifecycle.phase(startup)
+        assert "discovery" == lifecycle.phase(startup)
         with pytest.raises(bs.TransitionRefused) as info:
             lifecycle.apply(
-                startup, bs.Advance(on=dt.date(2024, 6, 1), to="live", by="investment-committee")
+                startup, bs.Advance(on=dt.date(2024, 6, 1), to="live", by="service-owner")
             )
         assert ["BS-MOVE"] == [r.rule for r in info.value.reasons]
 

@@ -14,13 +14,20 @@ from .strategies import dates, phase_names
 
 
 LIFECYCLE = bs.Lifecycle()
+RANK_LIFECYCLE = bs.Lifecycle(LIFECYCLE.rulebook.derive(tie="rank"))
 RANK = {p.value: p.rank for p in LIFECYCLE.rulebook.phases}
 
 entries = st.lists(st.builds(bs.PhaseEntered, on=dates, phase=phase_names), min_size=0, max_size=7)
 
 
 def oracle(history: list[bs.PhaseEntered], day: dt.date) -> str | None:
-    """The documented rule written out: latest start on or before `day`, ties by rank, order."""
+    """The site's rule written out: latest start on or before `day`, the first listed wins."""
+    started = [e for e in history if e.on <= day]
+    return max(started, key=lambda e: e.on).phase if started else None
+
+
+def rank_oracle(history: list[bs.PhaseEntered], day: dt.date) -> str | None:
+    """The rank rule written out: latest start on or before `day`, ties by rank, then order."""
     started = [(e.on, RANK[e.phase], i, e.phase) for i, e in enumerate(history) if e.on <= day]
     return max(started)[3] if started else None
 
@@ -28,10 +35,25 @@ def oracle(history: list[bs.PhaseEntered], day: dt.date) -> str | None:
 class TestPhaseOnADate:
     @given(entries, dates)
     def test_matches_the_rule(self, history, day):
-        """Lifecycle.state(on=...).phase follows the documented tie rule for any history."""
+        """Lifecycle.state(on=...).phase follows the site's tie rule for any history."""
         startup = bs.Startup(slug="p", title="P", history=history)
 
         assert oracle(history, day) == LIFECYCLE.state(startup, on=day).phase
+
+    @given(entries, dates)
+    def test_matches_the_rank_rule(self, history, day):
+        """Under a rulebook with tie = "rank", the phase follows the rank rule."""
+        startup = bs.Startup(slug="p", title="P", history=history)
+
+        assert rank_oracle(history, day) == RANK_LIFECYCLE.state(startup, on=day).phase
+
+    @given(entries)
+    def test_phase_is_the_current_state(self, history):
+        """Lifecycle.phase equals the current state's phase under both rules."""
+        startup = bs.Startup(slug="p", title="P", history=history)
+
+        for lifecycle in (LIFECYCLE, RANK_LIFECYCLE):
+            assert lifecycle.state(startup).phase == lifecycle.phase(startup)
 
     @given(entries, dates)
     def test_last_span_is_the_phase(self, history, day):

@@ -52,13 +52,16 @@ class LifecycleMachine(RuleBasedStateMachine):
         role=st.sampled_from([bs.Role.SPONSOR, bs.Role.INVESTMENT_COMMITTEE] * 4 + list(bs.Role)),
         days=st.integers(-30, 400),
         budget=st.sampled_from([None, Decimal(100000), Decimal(150000), Decimal(250000)]),
+        # Mostly the incubator, so the joint decision T00 can pass (brief §2.2).
+        co_deciders=st.sampled_from([[bs.Role.INCUBATOR]] * 3 + [[], [bs.Role.COACH]]),
     )
-    def advance(self, dest, role, days, budget):
+    def advance(self, dest, role, days, budget, co_deciders):
         source = LIFECYCLE.phase(self.startup)
         command = bs.Advance(
             on=self.today + dt.timedelta(days=days),
             to=dest,
             by=role,
+            co_deciders=co_deciders,
             sponsor_budget_line=budget,
             post_mortem=POST_MORTEM if dest in STOPS else None,
         )
@@ -74,15 +77,25 @@ class LifecycleMachine(RuleBasedStateMachine):
         if not moves:
             return
         move = data.draw(st.sampled_from(moves))
+        day = self.today + dt.timedelta(days=days)
+        if move.at_committee:  # a move decided at committee needs one that day (N1)
+            self.hold_a_committee(days)
         command = bs.Advance(
-            on=self.today + dt.timedelta(days=days),
+            on=day,
             to=move.to,
             by=data.draw(st.sampled_from(move.deciders)),
+            co_deciders=[data.draw(st.sampled_from(move.co_deciders))] if move.co_deciders else [],
             sponsor_budget_line=Decimal(200000),
             post_mortem=POST_MORTEM if move.to in STOPS else None,
         )
         assert self._apply(command) is not None
         event(f"reached {move.to}")
+
+    @rule(days=st.integers(-30, 200))
+    def hold_a_committee(self, days):
+        """Record that a committee was held, as the incubator guaranteeing it (D-COMITE)."""
+        committee = bs.CommitteeHeld(on=self.today + dt.timedelta(days=days))
+        self._apply(bs.Record(event=committee, by=bs.Role.INCUBATOR))
 
     @rule(days=st.integers(-30, 200))
     def launch(self, days):

@@ -43,7 +43,9 @@ class BudgetMachine(RuleBasedStateMachine):
         self.startup = bs.Startup(slug="hasard", title="Hasard")
         self.today = dt.date(2024, 1, 8)
         self.startup = self._apply(
-            bs.Advance(on=self.today, to="investigation", by=bs.Role.SPONSOR)
+            bs.Advance(
+                on=self.today, to="investigation", by=bs.Role.SPONSOR, co_deciders=["incubator"]
+            )
         ).startup
         self.granted = Decimal(0)
         self.spent = Decimal(0)

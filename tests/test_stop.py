@@ -88,11 +88,12 @@ class TestPostMortem:
 
     def test_plain_advance_to_a_stop_needs_the_post_mortem_too(self):
         """Advance to abandon goes through the same post_mortem gate, and records it."""
-        refused = LIFECYCLE.check(
-            constructing(), bs.Advance(on=STOP_DAY, to="abandon", by="sponsor")
-        )
+        held = LIFECYCLE.apply(
+            constructing(), bs.Record(event=bs.CommitteeHeld(on=STOP_DAY), by="sponsor")
+        ).startup
+        refused = LIFECYCLE.check(held, bs.Advance(on=STOP_DAY, to="abandon", by="sponsor"))
         outcome = LIFECYCLE.apply(
-            constructing(), bs.Advance(on=STOP_DAY, to="abandon", by="sponsor", post_mortem=PM)
+            held, bs.Advance(on=STOP_DAY, to="abandon", by="sponsor", post_mortem=PM)
         )
 
         assert ["ST-PM"] == rules(refused.errors)
@@ -255,8 +256,11 @@ class TestExit:
 
     def test_exit_without_running_cost_warns(self):
         """BR-15 and EXIT-PLAN warn, never refuse, on an exit without a plan."""
+        held = LIFECYCLE.apply(
+            accelerating(), bs.Record(event=bs.CommitteeHeld(on=dt.date(2026, 6, 1)), by="sponsor")
+        ).startup
         outcome = LIFECYCLE.apply(
-            accelerating(), bs.Advance(on=dt.date(2026, 6, 1), to="transfere", by="sponsor")
+            held, bs.Advance(on=dt.date(2026, 6, 1), to="transfere", by="sponsor")
         )
 
         assert ["EXIT-PLAN", "BR-15"] == rules(outcome.warnings)

@@ -504,7 +504,9 @@ def build(rng: random.Random, extra: random.Random) -> bs.Portfolio:  # noqa: C9
         ended = path[-1] in ("abandon", "abandon-investigation", "transfere", "opere")
         start = TODAY - dt.timedelta(days=sum(spans) + rng.randint(20, 900 if ended else 90))
         builder = Builder(extra, lifecycle, startup)
-        builder.apply(bs.Advance(on=start, to=path[0], by=bs.Role.SPONSOR))
+        builder.apply(
+            bs.Advance(on=start, to=path[0], by=bs.Role.SPONSOR, co_deciders=[bs.Role.INCUBATOR])
+        )
         day = start
         for index, phase in enumerate(path):
             if lifecycle.rulebook.is_terminal(phase):

@@ -41,15 +41,19 @@ from betastate._io.convert import portfolio_from_json as portfolio_from_json
 from betastate._io.convert import portfolio_to_json as portfolio_to_json
 from betastate._io.convert import to_data as to_data
 from betastate._io.sample import sample_portfolio as sample_portfolio
+from betastate._rules.gates import Gate as Gate
 from betastate._rules.gates import GateContext as GateContext
+from betastate._rules.gates import GateSpec as GateSpec
 from betastate._rules.gates import Violation as Violation
-from betastate._rules.rulebook import Gate as Gate
+from betastate._rules.gates import gate as gate
 from betastate._rules.rulebook import LegacyName as LegacyName
 from betastate._rules.rulebook import PhaseDef as PhaseDef
+from betastate._rules.rulebook import RoleDef as RoleDef
 from betastate._rules.rulebook import Rulebook as Rulebook
 from betastate._rules.rulebook import RuleDef as RuleDef
 from betastate._rules.rulebook import Thresholds as Thresholds
 from betastate._rules.rulebook import TransitionDef as TransitionDef
+from betastate._rules.thresholds import ThresholdDef as ThresholdDef
 from betastate._values.actors import Actor as Actor
 from betastate._values.actors import Role as Role
 from betastate._values.errors import Problem as Problem
@@ -108,38 +112,61 @@ if TYPE_CHECKING:
 
     from betastate._analytics.forecast import Backtest as Backtest
     from betastate._analytics.forecast import Forecast as Forecast
+
+    # Loaded on first use (see __getattr__): reading data and analytics cost
+    # import time that embedding a lifecycle engine should not pay.
+    from betastate._analytics.funnel import Funnel as Funnel
+    from betastate._analytics.funnel import FunnelStep as FunnelStep
     from betastate._analytics.lessons import STOP_PATTERNS as STOP_PATTERNS
     from betastate._analytics.lessons import Asset as Asset
     from betastate._analytics.lessons import Evidence as Evidence
     from betastate._analytics.lessons import Lesson as Lesson
     from betastate._analytics.lessons import StopPattern as StopPattern
     from betastate._analytics.lessons import reason_counts as reason_counts
-
-    # Loaded on first use (see __getattr__): reading data and analytics cost
-    # import time that embedding a lifecycle engine should not pay.
-    from betastate._analytics.queries import Cadence as Cadence
-    from betastate._analytics.queries import DailyRates as DailyRates
-    from betastate._analytics.queries import Estimate as Estimate
-    from betastate._analytics.queries import FunnelStep as FunnelStep
-    from betastate._analytics.queries import SpendEstimate as SpendEstimate
-    from betastate._analytics.queries import SurvivalCurve as SurvivalCurve
+    from betastate._analytics.outcomes import Cadence as Cadence
+    from betastate._analytics.outcomes import Cadences as Cadences
+    from betastate._analytics.outcomes import Designation as Designation
+    from betastate._analytics.outcomes import Designations as Designations
+    from betastate._analytics.outcomes import Laureate as Laureate
+    from betastate._analytics.outcomes import Laureates as Laureates
     from betastate._analytics.related import Affinity as Affinity
     from betastate._analytics.related import Related as Related
+    from betastate._analytics.results import Counts as Counts
+    from betastate._analytics.results import Grouped as Grouped
+    from betastate._analytics.results import Series as Series
+    from betastate._analytics.survival import Estimate as Estimate
+    from betastate._analytics.survival import SurvivalCurve as SurvivalCurve
+    from betastate._analytics.teams import DailyRates as DailyRates
+    from betastate._analytics.teams import SpendEstimate as SpendEstimate
     from betastate._engine.audit import audit as audit
     from betastate._io.jsonapi import load_jsonapi as load_jsonapi
     from betastate._io.loaders import load_portfolio as load_portfolio
+    from betastate._io.members_space import load_members_space as load_members_space
     from betastate._io.schema import json_schema as json_schema
+    from betastate._io.writer import LeftOut as LeftOut
+    from betastate._io.writer import Written as Written
     from betastate._io.writer import save_startup as save_startup
     from betastate._io.writer import write_frontmatter as write_frontmatter
+    from betastate._rules.lint import RulebookProblem as RulebookProblem
     from betastate.journal import open_journal as open_journal
 
 _LAZY: dict[str, str] = {
-    "Cadence": "betastate._analytics.queries",
-    "DailyRates": "betastate._analytics.queries",
-    "Estimate": "betastate._analytics.queries",
-    "FunnelStep": "betastate._analytics.queries",
-    "SpendEstimate": "betastate._analytics.queries",
-    "SurvivalCurve": "betastate._analytics.queries",
+    "Cadence": "betastate._analytics.outcomes",
+    "Cadences": "betastate._analytics.outcomes",
+    "Counts": "betastate._analytics.results",
+    "DailyRates": "betastate._analytics.teams",
+    "Designation": "betastate._analytics.outcomes",
+    "Designations": "betastate._analytics.outcomes",
+    "Estimate": "betastate._analytics.survival",
+    "Funnel": "betastate._analytics.funnel",
+    "FunnelStep": "betastate._analytics.funnel",
+    "Grouped": "betastate._analytics.results",
+    "Laureate": "betastate._analytics.outcomes",
+    "Laureates": "betastate._analytics.outcomes",
+    "Series": "betastate._analytics.results",
+    "SpendEstimate": "betastate._analytics.teams",
+    "SurvivalCurve": "betastate._analytics.survival",
+    "RulebookProblem": "betastate._rules.lint",
     "audit": "betastate._engine.audit",
     "Backtest": "betastate._analytics.forecast",
     "Forecast": "betastate._analytics.forecast",
@@ -153,7 +180,10 @@ _LAZY: dict[str, str] = {
     "reason_counts": "betastate._analytics.lessons",
     "json_schema": "betastate._io.schema",
     "load_jsonapi": "betastate._io.jsonapi",
+    "load_members_space": "betastate._io.members_space",
     "load_portfolio": "betastate._io.loaders",
+    "LeftOut": "betastate._io.writer",
+    "Written": "betastate._io.writer",
     "save_startup": "betastate._io.writer",
     "write_frontmatter": "betastate._io.writer",
     "open_journal": "betastate.journal",
@@ -185,21 +215,43 @@ def __dir__() -> list[str]:
 
 def rulebook(source: str | Path = "betagouv", *, gates: dict[str, Gate] | None = None) -> Rulebook:
     """
-    A rulebook: ``"betagouv"`` (built in) or the path of your TOML file.
+    A rulebook: ``"betagouv"`` or ``"govuk"`` (built in) or the path of your TOML file.
 
     Args:
         source: Built-in name or path.
-        gates: Your own gates by name, for transitions that name them.
+        gates: Your own Python gates by name (made with :func:`gate`), for
+            transitions that name them.
 
     Raises:
         RulebookError: The file is missing or invalid; the message names
-            the file, the key and the fix.
+            the file, the key and the fix, and ``.problems`` lists every
+            error the checks found.
 
     .. versionadded:: 0.1.0
     """
     from betastate._rules.loading import load_rulebook  # noqa: PLC0415  (keep the namespace small)
 
     return load_rulebook(source, gates=gates)
+
+
+def lint_rulebook(
+    source: str | Path, *, gates: dict[str, Gate] | None = None
+) -> tuple[RulebookProblem, ...]:
+    """
+    Every problem of a rulebook file or built-in, errors first, without raising.
+
+    What ``betastate rules lint FILE`` prints: each problem has a code, a
+    severity, the key, a message and a fix. A file with an error-level
+    problem does not load; warnings and notes do not stop it.
+
+    Raises:
+        RulebookError: The file is missing or is not UTF-8 text.
+
+    .. versionadded:: 0.1.0
+    """
+    from betastate._rules.loading import lint_rulebook as lint  # noqa: PLC0415
+
+    return lint(source, gates=gates)
 
 
 __all__ = [
@@ -216,13 +268,17 @@ __all__ = [
     "BetastateError",
     "BudgetPublished",
     "Cadence",
+    "Cadences",
     "Command",
     "CommitteeHeld",
     "ConcurrencyConflict",
+    "Counts",
     "DailyRates",
     "DataFileError",
     "Decision",
     "DesignateNationalImpact",
+    "Designation",
+    "Designations",
     "DossierUpdated",
     "Envelope",
     "Estimate",
@@ -235,11 +291,14 @@ __all__ = [
     "Forecast",
     "FundingSource",
     "FundsGranted",
+    "Funnel",
     "FunnelStep",
     "Gate",
     "GateContext",
+    "GateSpec",
     "Grant",
     "GrantFunds",
+    "Grouped",
     "HoldCommittee",
     "ImpactReading",
     "Incubator",
@@ -247,7 +306,10 @@ __all__ = [
     "InvalidData",
     "JournalError",
     "Launch",
+    "Laureate",
+    "Laureates",
     "Ledger",
+    "LeftOut",
     "LegacyName",
     "Lesson",
     "Lifecycle",
@@ -276,9 +338,12 @@ __all__ = [
     "RecoveryFiled",
     "Related",
     "Role",
+    "RoleDef",
     "RuleDef",
     "Rulebook",
     "RulebookError",
+    "RulebookProblem",
+    "Series",
     "Severity",
     "Spend",
     "SpendEstimate",
@@ -293,6 +358,7 @@ __all__ = [
     "SurvivalCurve",
     "TakeOver",
     "TakenOver",
+    "ThresholdDef",
     "Thresholds",
     "Trajectory",
     "TransitionDef",
@@ -301,11 +367,15 @@ __all__ = [
     "UpdateDossier",
     "Verdict",
     "Violation",
+    "Written",
     "audit",
     "exceptions",
     "from_data",
+    "gate",
     "json_schema",
+    "lint_rulebook",
     "load_jsonapi",
+    "load_members_space",
     "load_portfolio",
     "make_converter",
     "open_journal",

@@ -5,15 +5,17 @@ Each function returns one table with fixed columns and dtypes, listed in
 :data:`COLUMNS` (and in ``docs/analytics.md``): ``products``, ``spans``,
 ``events``, ``findings``, ``missions``, the monthly ``phase_counts``, and
 the ``lessons`` of stopped products with their ``stop_reasons``.
-Dates are ``datetime64[ns]`` in pandas and ``Date`` in polars; missing
-values are ``NaT``/``<NA>`` (pandas) or ``null`` (polars).
+Dates are ``datetime64[ns]`` in pandas and ``Date`` in polars; money is
+rounded to the cent (``Decimal`` objects in pandas, ``Decimal(38, 2)`` in
+polars); missing values are ``NaT``/``<NA>`` (pandas) or ``null``
+(polars). Every query result also has its own ``to_frame()``.
 
 Importing :mod:`betastate` never imports pandas or polars: only importing
 this module does, and each function imports only the library it is asked
 for::
 
     import betastate.frames as frames
-    df = frames.products(portfolio, on=datetime.date(2026, 1, 1))
+    df = frames.products(portfolio)           # as of the data's date
     pl_df = frames.spans(portfolio, on=..., backend="polars")
 
 .. versionadded:: 0.1.0
@@ -22,137 +24,26 @@ for::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from betastate._analytics import queries as _analytics
+from betastate._analytics import counts as _counts
+from betastate._analytics import lessons as _lessons
+from betastate._analytics import queries as _queries
+from betastate._analytics import records as _records
+from betastate._analytics.tables import Backend
+from betastate._analytics.tables import frame as _frame
 
 
 if TYPE_CHECKING:
     from betastate._analytics.portfolio import Portfolio
     from betastate._rules.rulebook import Rulebook
 
-Backend = Literal["pandas", "polars"]
-
-# column -> (kind, description); kind is one of str, date, int, bool.
 COLUMNS: Mapping[str, Mapping[str, tuple[str, str]]] = {
-    "products": {
-        "slug": ("str", "The product's slug (file stem)."),
-        "title": ("str", "Display name."),
-        "incubator": ("str", "Main incubator id (missing when none)."),
-        "sponsors": ("str", "Sponsor organisation ids, comma-separated."),
-        "phase": ("str", "Phase on the as-of date (missing: not started)."),
-        "phase_since": ("date", "Start of that phase."),
-        "first_start": ("date", "Start of the first phase."),
-        "terminal": ("bool", "Whether the phase is terminal."),
-        "events": ("int", "Events in the history."),
-    },
-    "spans": {
-        "slug": ("str", "The product."),
-        "phase": ("str", "The phase."),
-        "start": ("date", "First day."),
-        "end": ("date", "End (next start or explicit end); missing while running."),
-        "explicit_end": ("bool", "Whether the end is an explicit end in the data."),
-        "days": ("int", "Length in days, a running span counted to the as-of date."),
-        "running": ("bool", "Still running on the as-of date (right-censored)."),
-    },
-    "events": {
-        "slug": ("str", "The product."),
-        "on": ("date", "Date of the event."),
-        "kind": ("str", "Event class (PhaseEntered, CommitteeHeld...)."),
-        "phase": ("str", "Phase the event names, if any."),
-        "comment": ("str", "Free comment, if any."),
-    },
-    "findings": {
-        "code": ("str", "Finding code."),
-        "severity": ("str", "error, warning or info."),
-        "slug": ("str", "Product concerned, if any."),
-        "message": ("str", "What was found."),
-        "file": ("str", "File it was found in."),
-        "line": ("int", "1-based line, when known."),
-    },
-    "missions": {
-        "member": ("str", "Member id."),
-        "mission": ("int", "Index of the mission in the member's list."),
-        "domaine": ("str", "The member's domaine."),
-        "status": ("str", "independent, admin or service."),
-        "employer": ("str", "Employer as written."),
-        "start": ("date", "First day."),
-        "end": ("date", "Last day, if known."),
-        "startup": ("str", "One product of the mission (one row per product)."),
-    },
-    "lessons": {
-        "slug": ("str", "The stopped product."),
-        "title": ("str", "Its name."),
-        "on": ("date", "Day it entered its stop phase."),
-        "year": ("int", "Year of that day."),
-        "phase": ("str", "The stop phase (abandon, abandon-investigation)."),
-        "stage": ("str", "The phase it stopped from (missing: none before)."),
-        "incubator": ("str", "Its incubator."),
-        "sponsors": ("str", "Sponsor organisation ids, comma-separated."),
-        "usertypes": ("str", "User types, comma-separated."),
-        "reasons": ("str", "Reason categories, comma-separated (unknown: none found)."),
-        "classified": ("bool", "Whether a reason is known."),
-        "source": ("str", "post-mortem, text or unknown."),
-        "repositories": ("str", "Reusable repositories, space-separated."),
-        "products": ("str", "Other products its page names, comma-separated."),
-        "dormant": ("bool", "Stopped in dormancy."),
-        "why": ("str", "Why it stopped, in its own words."),
-        "learnings": ("str", "What was learnt."),
-        "advice": ("str", "Advice for a relaunch."),
-    },
-    "stop_reasons": {
-        "slug": ("str", "The stopped product."),
-        "on": ("date", "Day it entered its stop phase."),
-        "year": ("int", "Year of that day."),
-        "phase": ("str", "The stop phase."),
-        "stage": ("str", "The phase it stopped from."),
-        "incubator": ("str", "Its incubator."),
-        "reason": ("str", "One reason category, or unknown."),
-        "source": ("str", "Where the evidence is (end-event, body, ...)."),
-        "rule": ("str", "The classifier rule that matched (betastate.STOP_PATTERNS)."),
-        "excerpt": ("str", "The sentence the reason rests on."),
-    },
+    **_records.COLUMNS,
+    **_lessons.COLUMNS,
 }
 """Columns of each table: ``{table: {column: (kind, description)}}``."""
-
-_PANDAS = {"str": "string", "date": "datetime64[ns]", "int": "Int64", "bool": "boolean"}
-
-
-def _frame(
-    columns: Mapping[str, tuple[str, str]], rows: list[dict[str, Any]], backend: Backend
-) -> Any:
-    if backend == "polars":
-        return _polars_frame(rows, columns)
-    chosen: str = backend  # callers without a type checker may pass anything
-    if chosen != "pandas":
-        msg = f"backend={backend!r} is not supported; use 'pandas' or 'polars'"
-        raise ValueError(msg)
-    try:
-        import pandas as pd  # noqa: PLC0415  (optional)
-    except ImportError as exc:
-        raise ImportError(f"DataFrames need pandas: {_analytics.EXTRAS_HINT}") from exc
-    data = {
-        name: pd.Series([row[name] for row in rows], dtype="object").astype(_PANDAS[kind])
-        if kind != "date"
-        else pd.to_datetime(pd.Series([row[name] for row in rows], dtype="object")).astype(
-            "datetime64[ns]"
-        )
-        for name, (kind, _) in columns.items()
-    }
-    return pd.DataFrame(data, columns=list(columns))
-
-
-def _polars_frame(rows: list[dict[str, Any]], columns: Mapping[str, tuple[str, str]]) -> Any:
-    try:
-        import polars as pl  # noqa: PLC0415  (optional)
-    except ImportError as exc:
-        raise ImportError(f"DataFrames need polars: {_analytics.EXTRAS_HINT}") from exc
-    kinds = {"str": pl.String, "date": pl.Date, "int": pl.Int64, "bool": pl.Boolean}
-    schema = {name: kinds[kind] for name, (kind, _) in columns.items()}
-    return pl.DataFrame(
-        {name: [row[name] for row in rows] for name in columns}, schema=schema, strict=True
-    )
 
 
 def products(
@@ -161,14 +52,25 @@ def products(
     *,
     backend: Backend = "pandas",
     rulebook: Rulebook | None = None,
+    extra: Iterable[str] | bool = (),
 ) -> Any:
     """
-    One row per product with its phase on ``on`` (default: today).
+    One row per product: its phase on ``on`` (default: the data's date), FAST, national impact.
+
+    ``extra`` adds front-matter keys the startups keep in ``extra`` as
+    ``extra.<key>`` text columns (lists and mappings as JSON): name them,
+    or pass ``True`` for every key found.
 
     .. versionadded:: 0.1.0
     """
-    rows = _analytics.product_records(portfolio, on or _analytics.today(), rulebook)
-    return _frame(COLUMNS["products"], rows, backend)
+    day = _queries.as_of(portfolio, on)
+    rows = _records.product_records(portfolio, day, rulebook, extra)
+    keys = _records.extra_keys(portfolio, extra)
+    columns = dict(COLUMNS["products"]) | {
+        _records.EXTRA_PREFIX + key: ("str", f"The front matter's {key!r}, as text.")
+        for key in keys
+    }
+    return _frame(columns, rows, backend)
 
 
 def spans(
@@ -179,11 +81,11 @@ def spans(
     rulebook: Rulebook | None = None,
 ) -> Any:
     """
-    One row per phase span as of ``on`` (default: today); running spans have no end.
+    One row per phase span as of ``on`` (default: the data's date); running spans have no end.
 
     .. versionadded:: 0.1.0
     """
-    rows = _analytics.span_records(portfolio, on or _analytics.today(), rulebook)
+    rows = _records.span_records(portfolio, _queries.as_of(portfolio, on), rulebook)
     return _frame(COLUMNS["spans"], rows, backend)
 
 
@@ -193,7 +95,7 @@ def events(portfolio: Portfolio, *, backend: Backend = "pandas") -> Any:
 
     .. versionadded:: 0.1.0
     """
-    return _frame(COLUMNS["events"], _analytics.event_records(portfolio), backend)
+    return _frame(COLUMNS["events"], _records.event_records(portfolio), backend)
 
 
 def findings(portfolio: Portfolio, *, backend: Backend = "pandas") -> Any:
@@ -202,7 +104,7 @@ def findings(portfolio: Portfolio, *, backend: Backend = "pandas") -> Any:
 
     .. versionadded:: 0.1.0
     """
-    return _frame(COLUMNS["findings"], _analytics.finding_records(portfolio), backend)
+    return _frame(COLUMNS["findings"], _records.finding_records(portfolio), backend)
 
 
 def missions(portfolio: Portfolio, *, backend: Backend = "pandas") -> Any:
@@ -211,13 +113,13 @@ def missions(portfolio: Portfolio, *, backend: Backend = "pandas") -> Any:
 
     .. versionadded:: 0.1.0
     """
-    return _frame(COLUMNS["missions"], _analytics.mission_records(portfolio), backend)
+    return _frame(COLUMNS["missions"], _records.mission_records(portfolio), backend)
 
 
 def phase_counts(
     portfolio: Portfolio,
     start: dt.date,
-    end: dt.date,
+    end: dt.date | None = None,
     *,
     backend: Backend = "pandas",
     rulebook: Rulebook | None = None,
@@ -225,10 +127,13 @@ def phase_counts(
     """
     Monthly phase counts: a ``month`` column (first day) and one ``Int64`` column per phase.
 
+    ``end`` defaults to the data's date.
+
     .. versionadded:: 0.1.0
     """
-    book = _analytics.default_rulebook(rulebook)
-    series = _analytics.phase_series(portfolio, _analytics.month_starts(start, end), book)
+    book = _queries.default_rulebook(rulebook)
+    dates = _queries.month_starts(start, _queries.as_of(portfolio, end))
+    series = _counts.phase_series(portfolio, dates, book)
     phases = list(book.phase_values)
     for counts in series.values():
         phases.extend(p for p in counts if p not in phases)
@@ -253,8 +158,6 @@ def lessons(
 
     .. versionadded:: 0.1.0
     """
-    from betastate._analytics import lessons as _lessons  # noqa: PLC0415  (import time)
-
     rows = _lessons.lesson_records(portfolio.lessons(on, rulebook=rulebook))
     return _frame(COLUMNS["lessons"], rows, backend)
 
@@ -273,7 +176,5 @@ def stop_reasons(
 
     .. versionadded:: 0.1.0
     """
-    from betastate._analytics import lessons as _lessons  # noqa: PLC0415  (import time)
-
     rows = _lessons.reason_records(portfolio.lessons(on, rulebook=rulebook))
     return _frame(COLUMNS["stop_reasons"], rows, backend)

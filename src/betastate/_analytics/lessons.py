@@ -1226,6 +1226,42 @@ def reason_records(items: Iterable[Lesson]) -> list[dict[str, Any]]:
 
 # -- the report's section ------------------------------------------------------------------
 
+COLUMNS: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
+    "lessons": {
+        "slug": ("str", "The stopped product."),
+        "title": ("str", "Its name."),
+        "on": ("date", "Day it entered its stop phase."),
+        "year": ("int", "Year of that day."),
+        "phase": ("str", "The stop phase (abandon, abandon-investigation)."),
+        "stage": ("str", "The phase it stopped from (missing: none before)."),
+        "incubator": ("str", "Its incubator."),
+        "sponsors": ("str", "Sponsor organisation ids, comma-separated."),
+        "usertypes": ("str", "User types, comma-separated."),
+        "reasons": ("str", "Reason categories, comma-separated (unknown: none found)."),
+        "classified": ("bool", "Whether a reason is known."),
+        "source": ("str", "post-mortem, text or unknown."),
+        "repositories": ("str", "Reusable repositories, space-separated."),
+        "products": ("str", "Other products its page names, comma-separated."),
+        "dormant": ("bool", "Stopped in dormancy."),
+        "why": ("str", "Why it stopped, in its own words."),
+        "learnings": ("str", "What was learnt."),
+        "advice": ("str", "Advice for a relaunch."),
+    },
+    "stop_reasons": {
+        "slug": ("str", "The stopped product."),
+        "on": ("date", "Day it entered its stop phase."),
+        "year": ("int", "Year of that day."),
+        "phase": ("str", "The stop phase."),
+        "stage": ("str", "The phase it stopped from."),
+        "incubator": ("str", "Its incubator."),
+        "reason": ("str", "One reason category, or unknown."),
+        "source": ("str", "Where the evidence is (end-event, body, ...)."),
+        "rule": ("str", "The classifier rule that matched (betastate.STOP_PATTERNS)."),
+        "excerpt": ("str", "The sentence the reason rests on."),
+    },
+}
+"""Columns of the lessons tables of :mod:`betastate.frames`: ``{table: {column: (kind, doc)}}``."""
+
 _SECTION_EXAMPLES: Final = 8
 
 
@@ -1263,45 +1299,77 @@ def report_section(
     }
 
 
-def section_text(data: dict[str, Any]) -> list[str]:
-    """The section as terminal lines (English, like the rest of the report)."""
-    share = data["share_classified"]
-    out = [
-        "",
-        "What the stops teach",
-        (
-            f"  {data['stopped']} stopped products; reason found for {data['classified']}"
-            f" ({'-' if share is None else f'{share:.0%}'}), the rest unknown (never guessed);"
-            f" {data['with_repository']} left a repository"
+_SECTION_TEXT: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": {
+        "summary": (
+            "{stopped} stopped products; a reason was found for {classified} ({share}), the "
+            "others are unknown (never guessed); {repos} left a source-code repository"
         ),
-    ]
-    out.extend(f"  {reason:<26} {n:>5}" for reason, n in data["by_reason"].items())
-    out.append("  stopped from: " + ", ".join(f"{k} {n}" for k, n in data["by_stage"].items()))
+        "stages": "stopped from",
+        "reason": "reason",
+        "stops": "stops",
+    },
+    "fr": {
+        "summary": (
+            "{stopped} produits arrêtés ; une raison a été trouvée pour {classified} ({share}), "
+            "les autres sont inconnues (jamais devinées) ; {repos} ont laissé un dépôt de code"
+        ),
+        "stages": "arrêtés depuis",
+        "reason": "raison",
+        "stops": "arrêts",
+    },
+}
+"""The section's words in English and French."""
+
+
+def _section_summary(data: Mapping[str, Any], lang: str) -> str:
+    share = data["share_classified"]
+    return _SECTION_TEXT[lang]["summary"].format(
+        stopped=data["stopped"],
+        classified=data["classified"],
+        share="-" if share is None else f"{share:.0%}",
+        repos=data["with_repository"],
+    )
+
+
+def section_text(data: dict[str, Any], lang: str = "en") -> list[str]:
+    """The section as terminal lines, in ``lang`` (``en`` or ``fr``)."""
+    from betastate._analytics.related import reason_label  # noqa: PLC0415  (same layer)
+
+    words = _SECTION_TEXT[lang]
+    out = [f"  {_section_summary(data, lang)}"]
     out.extend(
-        f"  - {example['slug']} ({example['on']}, {', '.join(example['reasons'])}):"
+        f"  {reason_label(reason, lang):<40} {n:>5}" for reason, n in data["by_reason"].items()
+    )
+    out.append(
+        f"  {words['stages']}: " + ", ".join(f"{k} {n}" for k, n in data["by_stage"].items())
+    )
+    out.extend(
+        f"  - {example['slug']} ({example['on']}, "
+        f"{', '.join(reason_label(r, lang) for r in example['reasons'])}):"
         f" \u00ab{example['evidence'][:140]}\u00bb"
         for example in data["examples"]
     )
     return out
 
 
-def section_html(data: dict[str, Any], image: str = "") -> str:
-    """The section as HTML (``image``: an ``<img>`` tag of the stop-reasons plot, if any)."""
-    share = data["share_classified"]
+def section_html(data: dict[str, Any], image: str = "", lang: str = "en") -> str:
+    """The section as HTML in ``lang`` (``image``: an ``<img>`` tag of the stop-reasons plot)."""
+    from betastate._analytics.related import reason_label  # noqa: PLC0415  (same layer)
+
+    words = _SECTION_TEXT[lang]
     rows = "".join(
-        f'<tr><td>{html.escape(reason)}</td><td class="n">{n}</td></tr>'
+        f'<tr><td>{html.escape(reason_label(reason, lang))}</td><td class="n">{n}</td></tr>'
         for reason, n in data["by_reason"].items()
     )
     examples = "".join(
         f"<li><b>{html.escape(e['slug'])}</b> ({html.escape(e['on'])}, "
-        f"{html.escape(', '.join(e['reasons']))}): \u00ab{html.escape(e['evidence'])}\u00bb "
-        f"<i>({html.escape(e['source'])})</i></li>"
+        f"{html.escape(', '.join(reason_label(r, lang) for r in e['reasons']))}): "
+        f"\u00ab{html.escape(e['evidence'])}\u00bb <i>({html.escape(e['source'])})</i></li>"
         for e in data["examples"]
     )
     return (
-        f"<p>{data['stopped']} stopped products; a reason was found for {data['classified']} "
-        f"({'-' if share is None else f'{share:.0%}'}), the others are unknown (never guessed); "
-        f"{data['with_repository']} left a source-code repository.</p>"
-        f"<table><tr><th>reason</th><th>stops</th></tr>{rows}</table>{image}"
-        f"<ul>{examples}</ul>"
+        f"<p>{html.escape(_section_summary(data, lang))}.</p>"
+        f"<table><tr><th>{words['reason']}</th><th>{words['stops']}</th></tr>{rows}</table>"
+        f"{image}<ul>{examples}</ul>"
     )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 import attrs
 
@@ -21,17 +21,14 @@ from betastate._values.startup import Incubator, Member, Organisation, Startup
 
 if TYPE_CHECKING:
     from betastate._analytics.forecast import Forecast
+    from betastate._analytics.funnel import Funnel, Steps
     from betastate._analytics.lessons import Lesson
-    from betastate._analytics.queries import (
-        Cadence,
-        DailyRates,
-        FunnelStep,
-        GroupBy,
-        SpendEstimate,
-        SurvivalCurve,
-        SurvivalKind,
-    )
+    from betastate._analytics.outcomes import Cadences, Designations, Laureates
+    from betastate._analytics.queries import GroupBy
     from betastate._analytics.related import Related
+    from betastate._analytics.results import Counts, Grouped, Series
+    from betastate._analytics.survival import SurvivalCurve, SurvivalKind
+    from betastate._analytics.teams import DailyRates, SpendEstimate, Split
     from betastate._rules.rulebook import Rulebook
 
 
@@ -84,6 +81,9 @@ class Portfolio:
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=_tuple_of_findings)
     source: str = attrs.field(default="", eq=False)
     _by_slug: Mapping[str, Startup] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _memo: dict[tuple[str, int], tuple[object, Any]] = attrs.field(
+        init=False, eq=False, hash=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         index = _index(self.startups)
@@ -93,6 +93,8 @@ class Portfolio:
             msg = f"a portfolio holds each slug once; duplicated: {', '.join(duplicates)}"
             raise ValueError(msg)
         object.__setattr__(self, "_by_slug", index)
+        # What queries derive from an immutable portfolio, computed once (queries.memo).
+        object.__setattr__(self, "_memo", {})
 
     def __len__(self) -> int:
         return len(self.startups)
@@ -119,189 +121,589 @@ class Portfolio:
         """Every slug, in portfolio order."""
         return tuple(self._by_slug)
 
+    # -- notebook-fit -------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        source = f", source={self.source!r}" if self.source else ""
+        text = (
+            f"Portfolio({len(self.startups)} products, {len(self.incubators)} incubators, "
+            f"{len(self.organisations)} organisations, {len(self.members)} members, "
+            f"{len(self.findings)} findings{source})"
+        )
+        return text if len(text) <= 200 else text[:198] + "…)"  # noqa: PLR2004  (REPR_LIMIT)
+
+    @property
+    def data_date(self) -> dt.date | None:
+        """
+        The date the data describes: its latest fact, planned facts left out.
+
+        Every query, frame, plot and the report use it when no date is
+        given. See :func:`betastate._analytics.queries.data_date` for the
+        rule; ``None`` when nothing is dated.
+
+        .. versionadded:: 0.1.0
+        """
+        from betastate._analytics import queries  # noqa: PLC0415  (import time)
+
+        return queries.memo(self, "data_date", None, lambda: queries.data_date(self))
+
+    def where(
+        self,
+        *,
+        incubator: str | Iterable[str] | None = None,
+        sponsor: str | Iterable[str] | None = None,
+        phase: str | Iterable[str] | None = None,
+        on: dt.date | None = None,
+        cohort: int | Iterable[int] | None = None,
+        predicate: Callable[[Startup], bool] | None = None,
+        rulebook: Rulebook | None = None,
+    ) -> Portfolio:
+        """
+        The products matching every condition given, as a portfolio.
+
+        ``incubator``, ``sponsor`` and ``phase`` take one value or several
+        (a product matches any of them); ``phase`` is the phase on ``on``
+        (default: :attr:`data_date`); ``cohort`` is the year of the first
+        phase, one or several; ``predicate`` is any function of a startup.
+        Members keep the missions that name a kept product.
+
+        Raises:
+            InvalidArgument: A value no product has (a typo), a phase the
+                rulebook lacks, a cohort that is not a year.
+
+        .. versionadded:: 0.1.0
+        """
+        from betastate._analytics import selection  # noqa: PLC0415  (import time)
+
+        return selection.where(
+            self,
+            incubator=incubator,
+            sponsor=sponsor,
+            phase=phase,
+            on=on,
+            cohort=cohort,
+            predicate=predicate,
+            rulebook=rulebook,
+        )
+
     # -- analytics (pure Python; see betastate._analytics) ---------------------
 
     @overload
     def phase_counts(
-        self, on: dt.date, by: None = None, *, rulebook: Rulebook | None = None
-    ) -> dict[str, int]: ...
+        self, on: dt.date | None = None, by: None = None, *, rulebook: Rulebook | None = None
+    ) -> Counts: ...
 
     @overload
     def phase_counts(
-        self, on: dt.date, by: GroupBy, *, rulebook: Rulebook | None = None
-    ) -> dict[str, dict[str, int]]: ...
+        self, on: dt.date | None, by: GroupBy, *, rulebook: Rulebook | None = None
+    ) -> Grouped[str, Counts]: ...
+
+    @overload
+    def phase_counts(
+        self, on: dt.date | None = None, *, by: GroupBy, rulebook: Rulebook | None = None
+    ) -> Grouped[str, Counts]: ...
 
     def phase_counts(
-        self, on: dt.date, by: GroupBy | None = None, *, rulebook: Rulebook | None = None
-    ) -> dict[str, int] | dict[str, dict[str, int]]:
+        self,
+        on: dt.date | None = None,
+        by: GroupBy | None = None,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> Counts | Grouped[str, Counts]:
         """
         Products in each phase on ``on``: ``{phase: count}``, or ``{group: {phase: count}}``.
 
         Every rulebook phase is a key (zeros kept); products not started on
-        ``on`` are left out. ``by`` is ``"incubator"``, ``"sponsor"`` (a
-        product with several sponsors counts under each) or a function of a
-        startup returning its group(s).
+        ``on`` (default: :attr:`data_date`) are left out. ``by`` is
+        ``"incubator"``, ``"sponsor"`` (a product with several sponsors
+        counts under each), ``"cohort"`` or a function of a startup
+        returning its group(s).
 
         .. versionadded:: 0.1.0
         """
-        from betastate._analytics import queries  # noqa: PLC0415  (import time)
+        from betastate._analytics import counts, queries  # noqa: PLC0415  (import time)
 
+        day = queries.as_of(self, on)
         if by is None:
-            return queries.phase_counts(self, on, rulebook)
-        return queries.grouped_phase_counts(self, on, by, rulebook)
+            return counts.phase_counts(self, day, rulebook)
+        return counts.grouped_phase_counts(self, day, by, rulebook)
+
+    @overload
+    def phase_series(
+        self, dates: Iterable[dt.date], by: None = None, *, rulebook: Rulebook | None = None
+    ) -> Series: ...
+
+    @overload
+    def phase_series(
+        self, dates: Iterable[dt.date], by: GroupBy, *, rulebook: Rulebook | None = None
+    ) -> Grouped[str, Series]: ...
 
     def phase_series(
-        self, dates: Iterable[dt.date], *, rulebook: Rulebook | None = None
-    ) -> dict[dt.date, dict[str, int]]:
+        self,
+        dates: Iterable[dt.date],
+        by: GroupBy | None = None,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> Series | Grouped[str, Series]:
         """
-        :meth:`phase_counts` on many dates at once (one sweep, sorted by date).
+        :meth:`phase_counts` on many dates at once (one sweep, by date), per group with ``by``.
 
         .. versionadded:: 0.1.0
         """
-        from betastate._analytics import queries  # noqa: PLC0415  (import time)
+        from betastate._analytics import counts  # noqa: PLC0415  (import time)
 
-        return queries.phase_series(self, dates, rulebook)
+        return counts.phase_series(self, dates, rulebook, by)
+
+    @overload
+    def monthly_phase_counts(
+        self,
+        start: dt.date,
+        end: dt.date | None = None,
+        by: None = None,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> Series: ...
+
+    @overload
+    def monthly_phase_counts(
+        self, start: dt.date, end: dt.date | None, by: GroupBy, *, rulebook: Rulebook | None = None
+    ) -> Grouped[str, Series]: ...
+
+    @overload
+    def monthly_phase_counts(
+        self,
+        start: dt.date,
+        end: dt.date | None = None,
+        *,
+        by: GroupBy,
+        rulebook: Rulebook | None = None,
+    ) -> Grouped[str, Series]: ...
 
     def monthly_phase_counts(
-        self, start: dt.date, end: dt.date, *, rulebook: Rulebook | None = None
-    ) -> dict[dt.date, dict[str, int]]:
+        self,
+        start: dt.date,
+        end: dt.date | None = None,
+        by: GroupBy | None = None,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> Series | Grouped[str, Series]:
         """
         :meth:`phase_counts` on the first day of each month from ``start`` to ``end``.
 
+        ``end`` defaults to :attr:`data_date`.
+
         .. versionadded:: 0.1.0
         """
-        from betastate._analytics import queries  # noqa: PLC0415  (import time)
+        from betastate._analytics import counts, queries  # noqa: PLC0415  (import time)
 
-        return queries.phase_series(self, queries.month_starts(start, end), rulebook)
+        dates = queries.month_starts(start, queries.as_of(self, end))
+        return counts.phase_series(self, dates, rulebook, by)
+
+    @overload
+    def yearly_phase_counts(
+        self,
+        start: dt.date,
+        end: dt.date | None = None,
+        by: None = None,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> Series: ...
+
+    @overload
+    def yearly_phase_counts(
+        self, start: dt.date, end: dt.date | None, by: GroupBy, *, rulebook: Rulebook | None = None
+    ) -> Grouped[str, Series]: ...
+
+    @overload
+    def yearly_phase_counts(
+        self,
+        start: dt.date,
+        end: dt.date | None = None,
+        *,
+        by: GroupBy,
+        rulebook: Rulebook | None = None,
+    ) -> Grouped[str, Series]: ...
+
+    def yearly_phase_counts(
+        self,
+        start: dt.date,
+        end: dt.date | None = None,
+        by: GroupBy | None = None,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> Series | Grouped[str, Series]:
+        """
+        :meth:`phase_counts` on the first of January of each year from ``start`` to ``end``.
+
+        ``end`` defaults to :attr:`data_date`.
+
+        .. versionadded:: 0.1.0
+        """
+        from betastate._analytics import counts, queries  # noqa: PLC0415  (import time)
+
+        dates = queries.year_starts(start, queries.as_of(self, end))
+        return counts.phase_series(self, dates, rulebook, by)
 
     def cohorts(
-        self, on: dt.date, *, rulebook: Rulebook | None = None
-    ) -> dict[int, dict[str, int]]:
+        self, on: dt.date | None = None, *, rulebook: Rulebook | None = None
+    ) -> Grouped[int, Counts]:
         """
         Products by year of their first phase start, counted by their phase on ``on``.
 
         .. versionadded:: 0.1.0
         """
-        from betastate._analytics import queries  # noqa: PLC0415  (import time)
+        from betastate._analytics import counts, queries  # noqa: PLC0415  (import time)
 
-        return queries.cohorts(self, on, rulebook)
+        return counts.cohorts(self, queries.as_of(self, on), rulebook)
+
+    @overload
+    def funnel(
+        self,
+        on: dt.date | None = None,
+        steps: Steps | None = None,
+        by: None = None,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> Funnel: ...
+
+    @overload
+    def funnel(
+        self,
+        on: dt.date | None,
+        steps: Steps | None,
+        by: GroupBy,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> Grouped[str, Funnel]: ...
+
+    @overload
+    def funnel(
+        self,
+        on: dt.date | None = None,
+        steps: Steps | None = None,
+        *,
+        by: GroupBy,
+        rulebook: Rulebook | None = None,
+    ) -> Grouped[str, Funnel]: ...
 
     def funnel(
         self,
-        on: dt.date,
-        steps: Sequence[Sequence[str]] | None = None,
+        on: dt.date | None = None,
+        steps: Steps | None = None,
+        by: GroupBy | None = None,
         *,
         rulebook: Rulebook | None = None,
-    ) -> tuple[FunnelStep, ...]:
+    ) -> Funnel | Grouped[str, Funnel]:
         """
         Conversion between lifecycle steps as of ``on``, with and without running products.
 
         ``steps`` defaults to investigation, construction, acceleration and
-        handover (consolidation, opere, transfere).
+        perennisation (consolidation, opere, transfere); pass ``{name:
+        phases}`` for others. ``by="cohort"`` splits it by cohort.
 
         .. versionadded:: 0.1.0
         """
-        from betastate._analytics import queries  # noqa: PLC0415  (import time)
+        from betastate._analytics import funnel, queries  # noqa: PLC0415  (import time)
 
-        return queries.funnel(self, on, steps or queries.DEFAULT_STEPS, rulebook)
+        return funnel.funnel(self, queries.as_of(self, on), steps, rulebook, by)
+
+    @overload
+    def durations(
+        self, on: dt.date | None = None, by: None = None, *, rulebook: Rulebook | None = None
+    ) -> Grouped[str, SurvivalCurve]: ...
+
+    @overload
+    def durations(
+        self, on: dt.date | None, by: GroupBy, *, rulebook: Rulebook | None = None
+    ) -> Grouped[str, Grouped[str, SurvivalCurve]]: ...
+
+    @overload
+    def durations(
+        self, on: dt.date | None = None, *, by: GroupBy, rulebook: Rulebook | None = None
+    ) -> Grouped[str, Grouped[str, SurvivalCurve]]: ...
 
     def durations(
-        self, on: dt.date, *, rulebook: Rulebook | None = None
-    ) -> dict[str, SurvivalCurve]:
-        """
-        Time spent in each non-terminal phase (Kaplan-Meier, running spans censored).
-
-        Needs the ``analytics`` extra (lifelines).
-
-        .. versionadded:: 0.1.0
-        """
-        from betastate._analytics import queries  # noqa: PLC0415  (import time)
-
-        return queries.durations(self, on, rulebook)
-
-    def survival(
         self,
-        on: dt.date,
-        kind: SurvivalKind = "stop",
+        on: dt.date | None = None,
         by: GroupBy | None = None,
         *,
         rulebook: Rulebook | None = None,
-    ) -> dict[str, SurvivalCurve]:
+    ) -> Grouped[str, SurvivalCurve] | Grouped[str, Grouped[str, SurvivalCurve]]:
         """
-        Time from first phase to a stop, an exit or either (Kaplan-Meier), per group.
+        Time spent in each non-terminal phase (Kaplan-Meier, running spans censored).
 
-        The key is ``""`` without ``by``. Needs the ``analytics`` extra.
+        ``{phase: curve}``, or ``{group: {phase: curve}}`` with ``by``.
 
         .. versionadded:: 0.1.0
         """
-        from betastate._analytics import queries  # noqa: PLC0415  (import time)
+        from betastate._analytics import queries, survival  # noqa: PLC0415  (import time)
 
-        return queries.survival(self, on, kind, by, rulebook)
+        return survival.durations(self, queries.as_of(self, on), rulebook, by)
+
+    @overload
+    def survival(
+        self,
+        on: dt.date | None = None,
+        kind: SurvivalKind = "stopped",
+        by: None = None,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> SurvivalCurve: ...
+
+    @overload
+    def survival(
+        self,
+        on: dt.date | None,
+        kind: SurvivalKind,
+        by: GroupBy,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> Grouped[str, SurvivalCurve]: ...
+
+    @overload
+    def survival(
+        self,
+        on: dt.date | None = None,
+        kind: SurvivalKind = "stopped",
+        *,
+        by: GroupBy,
+        rulebook: Rulebook | None = None,
+    ) -> Grouped[str, SurvivalCurve]: ...
+
+    def survival(
+        self,
+        on: dt.date | None = None,
+        kind: SurvivalKind = "stopped",
+        by: GroupBy | None = None,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> SurvivalCurve | Grouped[str, SurvivalCurve]:
+        """
+        Time to an outcome (Kaplan-Meier): one curve, or one per group with ``by``.
+
+        ``kind`` is ``"stopped"`` (a service stops), ``"inconclusive"`` (an
+        investigation ends in a stop), ``"exit"`` (a service is operated or
+        transferred), ``"end"`` (any terminal phase) or ``"stop"`` (any
+        stop: the first two together).
+
+        .. versionadded:: 0.1.0
+        """
+        from betastate._analytics import queries, survival  # noqa: PLC0415  (import time)
+
+        return survival.survival(self, queries.as_of(self, on), kind, by, rulebook)
 
     def committee_cadence(
-        self, on: dt.date, *, rulebook: Rulebook | None = None
-    ) -> tuple[Cadence, ...]:
+        self, on: dt.date | None = None, *, rulebook: Rulebook | None = None
+    ) -> Cadences:
         """
         Committee cadence of the products running past their entry phase on ``on``.
 
         .. versionadded:: 0.1.0
         """
-        from betastate._analytics import queries  # noqa: PLC0415  (import time)
+        from betastate._analytics import outcomes, queries  # noqa: PLC0415  (import time)
 
-        return queries.committee_cadence(self, on, rulebook)
+        return outcomes.committee_cadence(self, queries.as_of(self, on), rulebook)
 
-    def fast_outcomes(self, on: dt.date, *, rulebook: Rulebook | None = None) -> dict[str, int]:
+    def fast_laureates(
+        self, on: dt.date | None = None, *, rulebook: Rulebook | None = None
+    ) -> Laureates:
         """
-        Phase on ``on`` of the FAST laureates.
+        The FAST laureates: a ``fast`` event on or before ``on``, or a ``fast`` block.
 
         .. versionadded:: 0.1.0
         """
-        from betastate._analytics import queries  # noqa: PLC0415  (import time)
+        from betastate._analytics import outcomes, queries  # noqa: PLC0415  (import time)
 
-        return queries.fast_outcomes(self, on, rulebook)
+        return outcomes.fast_laureates(self, queries.as_of(self, on), rulebook)
+
+    @overload
+    def fast_outcomes(
+        self, on: dt.date | None = None, by: None = None, *, rulebook: Rulebook | None = None
+    ) -> Counts: ...
+
+    @overload
+    def fast_outcomes(
+        self, on: dt.date | None, by: GroupBy, *, rulebook: Rulebook | None = None
+    ) -> Grouped[str, Counts]: ...
+
+    @overload
+    def fast_outcomes(
+        self, on: dt.date | None = None, *, by: GroupBy, rulebook: Rulebook | None = None
+    ) -> Grouped[str, Counts]: ...
+
+    def fast_outcomes(
+        self,
+        on: dt.date | None = None,
+        by: GroupBy | None = None,
+        *,
+        rulebook: Rulebook | None = None,
+    ) -> Counts | Grouped[str, Counts]:
+        """
+        Phase on ``on`` of the FAST laureates (see :meth:`fast_laureates`).
+
+        .. versionadded:: 0.1.0
+        """
+        from betastate._analytics import outcomes, queries  # noqa: PLC0415  (import time)
+
+        return outcomes.fast_outcomes(self, queries.as_of(self, on), rulebook, by)
+
+    def national_impact(
+        self, on: dt.date | None = None, *, rulebook: Rulebook | None = None
+    ) -> Designations:
+        """
+        National-impact designations dated on or before ``on``, with the phase then and now.
+
+        .. versionadded:: 0.1.0
+        """
+        from betastate._analytics import outcomes, queries  # noqa: PLC0415  (import time)
+
+        return outcomes.national_impact(self, queries.as_of(self, on), rulebook)
+
+    @overload
+    def team_counts(
+        self,
+        on: dt.date | None = None,
+        by: Literal["status", "domaine"] | None = None,
+        startup: str | None = None,
+        *,
+        split: Split = "status",
+    ) -> Counts: ...
+
+    @overload
+    def team_counts(
+        self,
+        on: dt.date | None,
+        by: GroupBy,
+        startup: str | None = None,
+        *,
+        split: Split = "status",
+    ) -> Grouped[str, Counts]: ...
+
+    @overload
+    def team_counts(
+        self,
+        on: dt.date | None = None,
+        *,
+        by: GroupBy,
+        startup: str | None = None,
+        split: Split = "status",
+    ) -> Grouped[str, Counts]: ...
 
     def team_counts(
         self,
-        on: dt.date,
-        by: Literal["status", "domaine"] = "status",
+        on: dt.date | None = None,
+        by: GroupBy | Literal["status", "domaine"] | None = None,
         startup: str | None = None,
-    ) -> dict[str, int]:
+        *,
+        split: Split = "status",
+    ) -> Counts | Grouped[str, Counts]:
         """
-        Members on a mission on ``on`` (of ``startup``, if given), by status or domaine.
+        Members on a mission on ``on`` (of ``startup``, if given), split by status or domaine.
+
+        ``split="status"`` (public agents, freelancers, service companies)
+        or ``"domaine"``; ``by`` groups them by product (a member counts
+        once per group). ``by="status"`` / ``by="domaine"`` is the old
+        spelling of ``split``.
 
         .. versionadded:: 0.1.0
         """
-        from betastate._analytics import queries  # noqa: PLC0415  (import time)
+        from betastate._analytics import queries, teams  # noqa: PLC0415  (import time)
 
-        return queries.team_counts(self, on, by, startup)
+        grouping, split = _team_split(by, split)
+        return teams.team_counts(self, queries.as_of(self, on), split, startup, grouping)
+
+    @overload
+    def monthly_team_counts(
+        self,
+        start: dt.date,
+        end: dt.date | None = None,
+        by: Literal["status", "domaine"] | None = None,
+        startup: str | None = None,
+        *,
+        split: Split = "status",
+    ) -> Series: ...
+
+    @overload
+    def monthly_team_counts(
+        self,
+        start: dt.date,
+        end: dt.date | None,
+        by: GroupBy,
+        startup: str | None = None,
+        *,
+        split: Split = "status",
+    ) -> Grouped[str, Series]: ...
+
+    @overload
+    def monthly_team_counts(
+        self,
+        start: dt.date,
+        end: dt.date | None = None,
+        *,
+        by: GroupBy,
+        startup: str | None = None,
+        split: Split = "status",
+    ) -> Grouped[str, Series]: ...
 
     def monthly_team_counts(
         self,
         start: dt.date,
-        end: dt.date,
-        by: Literal["status", "domaine"] = "status",
+        end: dt.date | None = None,
+        by: GroupBy | Literal["status", "domaine"] | None = None,
         startup: str | None = None,
-    ) -> dict[dt.date, dict[str, int]]:
+        *,
+        split: Split = "status",
+    ) -> Series | Grouped[str, Series]:
         """
         :meth:`team_counts` on the first day of each month from ``start`` to ``end``.
 
         .. versionadded:: 0.1.0
         """
-        from betastate._analytics import queries  # noqa: PLC0415  (import time)
+        from betastate._analytics import queries, teams  # noqa: PLC0415  (import time)
 
-        return queries.team_series(self, queries.month_starts(start, end), by, startup)
+        grouping, split = _team_split(by, split)
+        dates = queries.month_starts(start, queries.as_of(self, end))
+        return teams.team_series(self, dates, split, startup, grouping)
+
+    @overload
+    def estimated_spend(
+        self,
+        start: dt.date,
+        end: dt.date | None = None,
+        rates: DailyRates | None = None,
+        *,
+        by: None = None,
+    ) -> SpendEstimate: ...
+
+    @overload
+    def estimated_spend(
+        self,
+        start: dt.date,
+        end: dt.date | None = None,
+        rates: DailyRates | None = None,
+        *,
+        by: GroupBy,
+    ) -> Grouped[str, SpendEstimate]: ...
 
     def estimated_spend(
-        self, start: dt.date, end: dt.date, rates: DailyRates | None = None
-    ) -> SpendEstimate:
+        self,
+        start: dt.date,
+        end: dt.date | None = None,
+        rates: DailyRates | None = None,
+        *,
+        by: GroupBy | None = None,
+    ) -> SpendEstimate | Grouped[str, SpendEstimate]:
         """
         Spend range of missions bought by the day over a period (see :class:`DailyRates`).
 
+        ``end`` defaults to :attr:`data_date`; ``by`` gives one estimate per
+        group of products.
+
         .. versionadded:: 0.1.0
         """
-        from betastate._analytics import queries  # noqa: PLC0415  (import time)
+        from betastate._analytics import queries, teams  # noqa: PLC0415  (import time)
 
-        return queries.estimated_spend(self, start, end, rates)
+        return teams.estimated_spend(self, start, queries.as_of(self, end), rates, by)
 
     def lessons(
         self, on: dt.date | None = None, *, rulebook: Rulebook | None = None
@@ -391,3 +793,21 @@ class Portfolio:
         from betastate._analytics.views import portfolio_html  # noqa: PLC0415  (notebook-only path)
 
         return portfolio_html(self)
+
+
+def _team_split(
+    by: GroupBy | Literal["status", "domaine"] | None, split: Split
+) -> tuple[GroupBy | None, Split]:
+    """``by="status"``/``"domaine"`` is the old spelling of ``split``: warn, and read it so."""
+    if by in {"status", "domaine"}:
+        import warnings  # noqa: PLC0415
+
+        warnings.warn(
+            f"team_counts(by={by!r}) is deprecated: write split={by!r} "
+            "(by= now groups members by product: incubator, sponsor, cohort)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        split = "status" if by == "status" else "domaine"
+        return None, split
+    return cast("GroupBy | None", by), split

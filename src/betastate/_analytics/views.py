@@ -95,23 +95,28 @@ def startup_html(startup: Startup) -> str:
 
 
 def portfolio_html(portfolio: Portfolio) -> str:
-    """A portfolio: size, counts by current phase (with labels) and findings by code."""
+    """
+    A portfolio: size, counts by phase on its data's date, and findings by code.
+
+    The counts are :meth:`~betastate.Portfolio.phase_counts` on
+    :attr:`~betastate.Portfolio.data_date`, the date every query and the
+    report use by default: planned phases (dated after it) are not counted.
+    """
     from collections import Counter  # noqa: PLC0415
 
-    from betastate._engine.lifecycle import Lifecycle  # noqa: PLC0415  (import cycle)
+    from betastate._analytics.counts import phase_counts  # noqa: PLC0415  (import time)
+    from betastate._analytics.queries import as_of, default_rulebook  # noqa: PLC0415
 
-    lifecycle = Lifecycle()
-    book = lifecycle.rulebook
-    counts = Counter(lifecycle.phase(s) for s in portfolio)
-    order: list[str | None] = [
-        *book.phase_values,
-        *sorted(p for p in counts if p and not book.has_phase(p)),
-        None,  # not started, last
-    ]
+    book = default_rulebook(None)
+    day = as_of(portfolio, None)
+    counts = phase_counts(portfolio, day, book)
+    waiting = len(portfolio) - counts.total
     rows = "".join(
-        f"<tr><td {_CELL}>{badge(phase, book)}</td><td {_NUM}>{counts[phase]}</td></tr>"
-        for phase in order
-        if counts.get(phase)
+        f"<tr><td {_CELL}>{badge(phase, book)}</td><td {_NUM}>{n}</td></tr>"
+        for phase, n in counts.items()
+        if n
+    ) + (
+        f"<tr><td {_CELL}>{badge(None, book)}</td><td {_NUM}>{waiting}</td></tr>" if waiting else ""
     )
     codes = Counter(f.code for f in portfolio.findings).most_common(10)
     findings = "".join(f"<tr><td {_CELL}>{_esc(c)}</td><td {_NUM}>{n}</td></tr>" for c, n in codes)
@@ -119,8 +124,8 @@ def portfolio_html(portfolio: Portfolio) -> str:
     return (
         f"<div><strong>Portfolio</strong>{source}: {len(portfolio)} products, "
         f"{len(portfolio.members)} members, {len(portfolio.findings)} findings"
-        f'<table style="border-collapse:collapse;margin:4px 0"><tr><th {_CELL}>phase now</th>'
-        f"<th {_CELL}>products</th></tr>{rows}</table>"
+        f'<table style="border-collapse:collapse;margin:4px 0"><tr><th {_CELL}>phase on '
+        f"{day.isoformat()}</th><th {_CELL}>products</th></tr>{rows}</table>"
         + (
             f'<table style="border-collapse:collapse"><tr><th {_CELL}>finding</th>'
             f"<th {_CELL}>count</th></tr>{findings}</table>"

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
@@ -23,6 +23,9 @@ from betastate._io.convert import portfolio_from_json
 from betastate._io.sample import sample_portfolio
 from betastate._values.errors import DataFileError
 
+
+if TYPE_CHECKING:
+    from betastate._rules.rulebook import Rulebook
 
 SCHEMES = ("sqlite:", "postgresql:", "postgres:")
 """What a journal URL starts with."""
@@ -41,11 +44,11 @@ def source(text: str) -> Path | JournalSource:
     return Path(text)
 
 
-def load_journal(url: str) -> Portfolio:
+def load_journal(url: str, rulebook: Rulebook | None = None) -> Portfolio:
     """Every startup of the journal at ``url``, with what its audit finds as findings."""
     from betastate.journal import open_journal  # noqa: PLC0415  (drivers: journal URLs only)
 
-    with open_journal(url) as journal:
+    with open_journal(url, rulebook=rulebook or "betagouv") as journal:
         portfolio = journal.portfolio()
         return attrs.evolve(portfolio, findings=journal.audit())
 
@@ -59,12 +62,69 @@ def date_arg(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+def deprecated_alias(
+    parser: argparse.ArgumentParser, old: str, new: str, kind: Callable[[str], object]
+) -> None:
+    """
+    Accept ``old`` as a hidden, deprecated spelling of option ``new`` (same value, same dest).
+
+    Using it prints one line on standard error naming the new spelling.
+    """
+
+    class Alias(argparse.Action):
+        def __call__(
+            self,
+            parser: argparse.ArgumentParser,  # noqa: ARG002  (argparse's signature)
+            namespace: argparse.Namespace,
+            values: object,
+            option_string: str | None = None,  # noqa: ARG002
+        ) -> None:
+            print(f"betastate: warning: {old} is deprecated; write {new}", file=sys.stderr)
+            setattr(namespace, self.dest, values)
+
+    parser.add_argument(
+        old, dest=new.lstrip("-").replace("-", "_"), type=kind, action=Alias, help=argparse.SUPPRESS
+    )
+
+
+def add_rulebook_argument(parser: argparse.ArgumentParser) -> None:
+    """
+    Add ``--rulebook NAME|FILE`` to a subcommand (every command that reads rules has it).
+
+    Read it back with :func:`rulebook_of`.
+    """
+    from betastate._rules.loading import BUILTIN_RULEBOOKS  # noqa: PLC0415  (import time)
+
+    parser.add_argument(
+        "--rulebook",
+        metavar="NAME|FILE",
+        help=(
+            f"the rules: a built-in name ({', '.join(BUILTIN_RULEBOOKS)}) or a TOML file "
+            "(default: betagouv; `betastate rules list` lists them)"
+        ),
+    )
+
+
+def rulebook_of(args: argparse.Namespace) -> Rulebook:
+    """
+    The rulebook ``--rulebook`` names (``betagouv`` when it is absent).
+
+    Raises:
+        RulebookError: The file is missing or invalid.
+    """
+    from betastate._rules.loading import load_rulebook  # noqa: PLC0415  (import time)
+
+    source: Any = getattr(args, "rulebook", None) or "betagouv"
+    return load_rulebook(source)
+
+
 def load_any(
     path: Path | JournalSource | None,
     *,
     progress: Callable[[int, int], None] | None = None,
     as_of: dt.date | None = None,
     missions: bool = True,
+    rulebook: Rulebook | None = None,
 ) -> Portfolio:
     """
     The sample portfolio, or the portfolio at ``path``.
@@ -72,11 +132,13 @@ def load_any(
     ``path`` is a journal URL, a betastate JSON file, the site's JSON:API
     ``startups.json``, or a folder: a beta.gouv.fr checkout, the snapshot or ``content/_startups``
     (read with the folder options ``progress``, ``as_of`` and ``missions``).
+    ``rulebook`` gives the rules the files are read with (phases, legacy
+    names, findings); betastate JSON carries its histories as they are.
     """
     if path is None:
         return sample_portfolio()
     if isinstance(path, JournalSource):
-        return load_journal(path)
+        return load_journal(path, rulebook)
     if not path.exists():
         raise DataFileError(str(path), None, "no such file or folder", "check the path")
     if path.is_file():
@@ -87,11 +149,13 @@ def load_any(
         if b'"betastate"' not in data[:4096] and b'"data"' in data:
             from betastate._io.jsonapi import load_jsonapi  # noqa: PLC0415  (the site's JSON:API export)
 
-            return load_jsonapi(path)
+            return load_jsonapi(path, rulebook=rulebook)
         return portfolio_from_json(data, file=str(path))
     from betastate._io.loaders import load_portfolio  # noqa: PLC0415  (a checkout, snapshot or _startups)
 
-    return load_portfolio(path, progress=progress, as_of=as_of, missions=missions)
+    return load_portfolio(
+        path, progress=progress, as_of=as_of, missions=missions, rulebook=rulebook
+    )
 
 
 def error(message: object) -> int:

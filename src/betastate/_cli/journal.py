@@ -13,10 +13,17 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from betastate._analytics.portfolio import Portfolio
-from betastate._cli.common import JournalSource, error, load_any, source
+from betastate._cli.common import (
+    JournalSource,
+    add_rulebook_argument,
+    error,
+    load_any,
+    rulebook_of,
+    source,
+)
 from betastate._values.errors import BetastateError
 from betastate._values.events import (
     CommitteeHeld,
@@ -28,6 +35,10 @@ from betastate._values.events import (
     Spent,
     Stopped,
 )
+
+
+if TYPE_CHECKING:
+    from betastate._rules.rulebook import Rulebook
 
 
 def register(commands: Any) -> None:
@@ -45,30 +56,38 @@ def register(commands: Any) -> None:
         help="betastate JSON, the site's startups.json, a checkout, the snapshot, or a journal URL",
     )
     importing.add_argument("url", help="the journal: sqlite:///path.db or postgresql://...")
+    add_rulebook_argument(importing)
     showing = actions.add_parser(
         "show", help="one startup's stream: each event with its version, command and actor"
     )
     showing.add_argument("url", help="the journal: sqlite:///path.db or postgresql://...")
     showing.add_argument("slug", help="the startup")
     showing.add_argument("--format", choices=("text", "json"), default="text")
+    add_rulebook_argument(showing)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run a ``journal`` subcommand."""
     try:
+        book = rulebook_of(args)
         if args.journal_command == "import":
-            return _import(args.path, args.url, load_any)
-        return _show(args.url, args.slug, args.format)
+            return _import(args.path, args.url, lambda path: load_any(path, rulebook=book), book)
+        return _show(args.url, args.slug, args.format, book)
     except BetastateError as exc:
         return error(exc)
 
 
-def _import(path: Path | JournalSource, url: str, load: Callable[[Any], Portfolio]) -> int:
+def _import(
+    path: Path | JournalSource,
+    url: str,
+    load: Callable[[Any], Portfolio],
+    rulebook: Rulebook | None = None,
+) -> int:
     from betastate.journal import open_journal  # noqa: PLC0415
 
     portfolio = load(path)
-    with open_journal(url) as journal:
+    with open_journal(url, rulebook=rulebook or "betagouv") as journal:
         report = journal.import_portfolio(portfolio)
         shown = journal.url
     print(
@@ -86,11 +105,11 @@ def _import(path: Path | JournalSource, url: str, load: Callable[[Any], Portfoli
     return 0
 
 
-def _show(url: str, slug: str, fmt: str) -> int:
+def _show(url: str, slug: str, fmt: str, rulebook: Rulebook | None = None) -> int:
     from betastate._io.convert import to_data  # noqa: PLC0415
     from betastate.journal import open_journal  # noqa: PLC0415
 
-    with open_journal(url) as journal:
+    with open_journal(url, rulebook=rulebook or "betagouv") as journal:
         records = journal.records(slug)
         startup = journal.get(slug)
         phase = journal.lifecycle.phase(startup)
@@ -126,7 +145,7 @@ def _show(url: str, slug: str, fmt: str) -> int:
         ),
     ]
     for r in records:
-        actor = "-" if r.actor is None else r.actor.role.value
+        actor = "-" if r.actor is None else r.actor.role
         if r.actor is not None and r.actor.name:
             actor = f"{actor} ({r.actor.name})"
         lines.append(

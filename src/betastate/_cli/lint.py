@@ -6,7 +6,16 @@ import argparse
 from typing import Any
 
 from betastate._analytics.portfolio import Portfolio
-from betastate._cli.common import date_arg, emit, error, load_any, source
+from betastate._cli.common import (
+    add_rulebook_argument,
+    date_arg,
+    deprecated_alias,
+    emit,
+    error,
+    load_any,
+    rulebook_of,
+    source,
+)
 from betastate._values.errors import BetastateError
 from betastate._values.reasons import Finding, Severity
 
@@ -68,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     """Run ``betastate lint``."""
     out: list[str] = []
     try:
-        portfolio = load_any(args.path, as_of=args.as_of, missions=args.missions)
+        book = rulebook_of(args)
+        portfolio = load_any(args.path, as_of=args.on, missions=args.missions, rulebook=book)
     except BetastateError as exc:
         return error(exc)
     lint(portfolio, out, args.format, args.examples)
@@ -92,12 +102,16 @@ def register(commands: Any) -> None:
         help="exit with 1 when a finding is at least this severe (default: never)",
     )
     parser.add_argument(
-        "--as-of", type=date_arg, help="the data's date, for findings about future dates"
+        "--on",
+        type=date_arg,
+        help="the data's date: facts dated after it are reported as planned (future-* findings)",
     )
+    deprecated_alias(parser, "--as-of", "--on", date_arg)
     parser.add_argument(
         "--examples", type=int, default=3, help="examples shown per code (text format)"
     )
     parser.add_argument(
         "--no-missions", dest="missions", action="store_false", help="skip the members' missions"
     )
+    add_rulebook_argument(parser)
     parser.set_defaults(run=run)

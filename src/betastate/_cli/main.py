@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from betastate._cli import forecast, journal, lessons, lint, report, schema, serve
+from betastate._cli import forecast, journal, lessons, lint, report, rules, schema, serve
+from betastate._version import __version__
 
 
-SUBCOMMANDS = (report, lint, lessons, forecast, journal, schema, serve)
+SUBCOMMANDS = (report, lint, rules, lessons, forecast, journal, schema, serve)
 """The subcommand modules, in the order ``--help`` lists them."""
 
 
@@ -22,6 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = argparse.ArgumentParser(
         prog="betastate", description="The lifecycle of French startups d'État."
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"betastate {__version__}", help="print the version"
     )
     commands = parser.add_subparsers(dest="command", required=True)
     for module in SUBCOMMANDS:

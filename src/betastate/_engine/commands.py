@@ -39,6 +39,12 @@ def _attendees(value: Iterable[Actor]) -> tuple[Actor, ...]:
     return tuple(value)
 
 
+def _co_deciders(value: Iterable[Actor | str]) -> tuple[Actor, ...]:
+    if isinstance(value, str | Actor):
+        value = (value,)
+    return tuple(to_actor(actor) for actor in value)
+
+
 @attrs.frozen(kw_only=True)
 class Advance:
     """
@@ -56,6 +62,9 @@ class Advance:
             incubation (gate ``exit_plan``, EXIT-PLAN and BR-15).
         criteria: Consolidation entry criteria met (``ENT-CSL-1``...; gate
             ``consolidation_criteria``, N7).
+        co_deciders: Who decides it with ``by``, for a joint decision (the
+            transition's ``co_deciders``: T00 is the sponsor's engagement with
+            the selection jury or the incubator).
 
     .. versionadded:: 0.1.0
     """
@@ -64,6 +73,7 @@ class Advance:
     to: str
     by: Actor = attrs.field(converter=to_actor)
     comment: str | None = None
+    co_deciders: tuple[Actor, ...] = attrs.field(default=(), converter=_co_deciders)
     sponsor_budget_line: Decimal | None = attrs.field(default=None, converter=optional_money)
     post_mortem: PostMortem | None = None
     exit_plan: ExitPlan | None = None
@@ -120,7 +130,10 @@ class Record:
     """
     Append a dated fact that is not a phase change (a note, a launch...).
 
-    Only the chronology rule applies.
+    The actor needs the permission of the command that decides the fact
+    (``fast`` for a FAST award, the decision's for a committee, ``record``
+    for a note); events that move money, a stop or a phase cannot be
+    recorded: they have their own commands.
 
     .. versionadded:: 0.1.0
     """

@@ -63,18 +63,9 @@ def _euros(amount: Decimal) -> str:
 def _permission(
     lifecycle: Lifecycle, startup: Startup, command: Any, decision: str
 ) -> list[Violation]:
-    role = command.by.role
-    if lifecycle.rulebook.may(role, decision):
-        return []
-    allowed = ", ".join(r.value for r in lifecycle.rulebook.permissions[decision])
-    return [
-        Violation(
-            "BS-ROLE",
-            f"{startup.slug!r}: the {role} may not take the decision {decision!r} "
-            f"({type(command).__name__} on {command.on.isoformat()}).",
-            f"have one of {allowed} take it (rulebook [permissions]).",
-        )
-    ]
+    from betastate._engine.lifecycle import check_permission  # noqa: PLC0415  (loads this module)
+
+    return check_permission(lifecycle.rulebook, startup, command, decision)
 
 
 def _stop_target(lifecycle: Lifecycle, phase: str | None) -> str:
@@ -96,15 +87,23 @@ def advance_with_records(
     *,
     procedure: StopProcedure = StopProcedure.NO_IMPACT,
     dormant: bool = False,
+    at_committee: bool = False,
 ) -> tuple[Event, ...]:
     """
     A phase change decided with a committee or a stop, through the engine's path.
 
-    The engine checks the move (transitions, gates, roles, N1) and records the
-    stop's post-mortem or the exit plan it carries.
+    The engine checks the move (transitions, gates, deciders, N1) and records
+    the stop's post-mortem or the exit plan it carries; ``at_committee`` says
+    the move is carried by a committee (N1 holds).
     """
     return lifecycle._advance(  # noqa: SLF001
-        startup, command, errors, warnings, procedure=procedure, dormant=dormant
+        startup,
+        command,
+        errors,
+        warnings,
+        procedure=procedure,
+        dormant=dormant,
+        at_committee=at_committee,
     )
 
 
@@ -234,7 +233,7 @@ def _attendance(
     required = list(lifecycle.rulebook.thresholds.committee_mandatory_roles)
     if state.fast_editions and "dinum" not in required:
         required.append("dinum")
-    present = {actor.role.value for actor in command.attendees}
+    present = {actor.role for actor in command.attendees}
     missing = [role for role in required if role not in present]
     if not missing:
         return []
@@ -494,10 +493,18 @@ def handle_committee(
             post_mortem=command.post_mortem,
             exit_plan=command.exit_plan,
             criteria=command.criteria,
+            # Who sat at the committee decides with its decider (a joint move).
+            co_deciders=command.attendees,
         )
         events.extend(
             advance_with_records(
-                lifecycle, startup, advance, errors, warnings, procedure=command.procedure
+                lifecycle,
+                startup,
+                advance,
+                errors,
+                warnings,
+                procedure=command.procedure,
+                at_committee=True,
             )
         )
     return tuple(events)
@@ -800,7 +807,9 @@ def handle_stop(
 ) -> tuple[Event, ...]:
     """Stop: to the stop status with its post-mortem; dormancy ends a liquidation."""
     state = project(startup, lifecycle.rulebook, command.on)
-    violations = _permission(lifecycle, startup, command, "stop")
+    # A stop outside a committee is decided by its transition's deciders (the
+    # host shuts down a transferred service, T18); a committee's stop needs `stop`.
+    violations: list[Violation] = []
     in_liquidation = state.stop_stage in {"safeguard", "recovery"}
     if command.dormant and not in_liquidation:
         violations.append(
@@ -837,6 +846,8 @@ def handle_stop(
         warnings,
         procedure=StopProcedure.NO_BUDGET if in_liquidation else StopProcedure.NO_IMPACT,
         dormant=command.dormant,
+        # The end of a no-budget procedure: the committee decided it (liquidation).
+        at_committee=in_liquidation,
     )
 
 

@@ -19,14 +19,23 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 from betastate._engine.commands import Advance, Command, Launch, Record
-from betastate._engine.state import StartupState, append, fold_of, phase_of, project
+from betastate._engine.state import (
+    StartupState,
+    append,
+    fold_of,
+    phase_of,
+    project,
+    tie_loser,
+)
+from betastate._rules.catalogue import RECORD_PERMISSIONS
 from betastate._rules.gates import GateContext, Violation
 from betastate._rules.loading import load_rulebook
 from betastate._rules.rulebook import Rulebook, TransitionDef
-from betastate._values.actors import Role
 from betastate._values.errors import TransitionRefused
 from betastate._values.events import (
+    CommitteeHeld,
     Event,
+    NationalImpactDesignated,
     Perennised,
     PhaseEntered,
     Pivoted,
@@ -101,6 +110,10 @@ class Move:
         deciders: Roles that may decide it.
         gates: Gates it must still pass (they need evidence on the command).
         warnings: Warning rules it would raise.
+        co_deciders: Roles of which one must decide it with a decider (a
+            joint decision: pass them as ``Advance(co_deciders=...)``).
+        at_committee: Decided at committee: hold one that day, or carry the
+            move with :class:`betastate.HoldCommittee` (rule N1).
 
     .. versionadded:: 0.1.0
     """
@@ -111,6 +124,8 @@ class Move:
     deciders: tuple[str, ...]
     gates: tuple[str, ...] = ()
     warnings: tuple[Reason, ...] = ()
+    co_deciders: tuple[str, ...] = ()
+    at_committee: bool = False
 
 
 class _Cursor:
@@ -127,7 +142,7 @@ class _Cursor:
 
 def _gate_condition(transition: TransitionDef, rulebook: Rulebook) -> Callable[[EventData], bool]:
     """The machine condition of one transition: run its gates, pass if no error."""
-    gates = tuple(rulebook.gates[name] for name in transition.gates)
+    gates = tuple(rulebook.gate(name) for name in transition.gates)
 
     def condition(event_data: EventData) -> bool:
         cursor = cast("_Cursor", event_data.model)
@@ -171,13 +186,42 @@ def _sort(
 ) -> None:
     """Give each violation the rulebook's severity and file it."""
     for violation in violations:
-        rule = rulebook.rule(violation.rule)
-        if rule is None or rule.severity is Severity.OFF:
+        severity = rulebook.severity(violation.rule)  # an undeclared id raises: fail closed
+        if severity is Severity.OFF:
             continue
-        reason = Reason(
-            violation.rule, rule.severity, violation.message, violation.fix, rule.source
+        rule = rulebook.rule(violation.rule)
+        source = rule.source if rule is not None else ""
+        reason = Reason(violation.rule, severity, violation.message, violation.fix, source)
+        (errors if severity is Severity.ERROR else warnings).append(reason)
+
+
+def check_permission(
+    rulebook: Rulebook, startup: Startup, command: Any, decision: str, *, what: str = ""
+) -> list[Violation]:
+    """
+    BS-ROLE: the command's actor must hold the permission ``decision``.
+
+    Every decision has an entry in the rulebook's ``[permissions]`` (the
+    rulebook refuses to load otherwise), so nothing is open by omission.
+    """
+    role = command.by.role
+    if rulebook.may(role, decision):
+        return []
+    allowed = rulebook.permissions[decision]
+    who = f"have one of {', '.join(allowed)} take it" if allowed else "nobody may take it"
+    return [
+        Violation(
+            "BS-ROLE",
+            f"{startup.slug!r}: the {role} may not take the decision {decision!r} "
+            f"({what or type(command).__name__} on {command.on.isoformat()}).",
+            f"{who} (rulebook [permissions] {decision}).",
         )
-        (errors if rule.severity is Severity.ERROR else warnings).append(reason)
+    ]
+
+
+def committee_held_on(startup: Startup, day: dt.date) -> bool:
+    """Whether the history records a committee held on ``day`` (rule N1; from the fold)."""
+    return any(committee.on == day for committee in reversed(fold_of(startup).committees))
 
 
 def _name(command: object) -> str:
@@ -244,7 +288,14 @@ class Lifecycle:
         for transition in self.rulebook.transitions_from(state.phase):
             errors: list[Reason] = []
             warnings: list[Reason] = []
-            probe = Advance(on=day, to=transition.dest, by=transition.deciders[0])
+            probe = Advance(
+                on=day,
+                to=transition.dest,
+                by=transition.deciders[0],
+                co_deciders=transition.co_deciders[:1],
+            )
+            # The committee is evidence the caller brings, like a gate's: the move
+            # is listed with what it needs (Move.at_committee).
             self._structural(
                 startup,
                 state.phase,
@@ -252,6 +303,7 @@ class Lifecycle:
                 transition=transition,
                 errors=errors,
                 warnings=warnings,
+                at_committee=True,
             )
             self._chronology(startup, probe, errors, warnings)
             if not errors:
@@ -260,9 +312,11 @@ class Lifecycle:
                         to=transition.dest,
                         trigger=transition.trigger,
                         transition=transition.id,
-                        deciders=tuple(role.value for role in transition.deciders),
+                        deciders=transition.deciders,
                         gates=transition.gates,
                         warnings=tuple(warnings),
+                        co_deciders=transition.co_deciders,
+                        at_committee=transition.at_committee,
                     )
                 )
         return tuple(open_moves)
@@ -272,12 +326,14 @@ class Lifecycle:
         The startup as it stood on ``on`` (default: after every event).
 
         The phase on a date is the one with the latest start on or before it;
-        same-day phases are ordered by lifecycle rank (the later stage wins).
+        same-day phases follow the rulebook's tie rule (:attr:`Rulebook.tie`:
+        the first listed wins under the site's rule, the later stage under
+        ``"rank"``).
         """
         return project(startup, self.rulebook, on)
 
     def phase(self, startup: Startup) -> str | None:
-        """The current phase (latest start; same-day ties by rank)."""
+        """The current phase (latest start; same-day ties by the rulebook's tie rule)."""
         return phase_of(startup, self.rulebook)
 
     # -- machinery ----------------------------------------------------------
@@ -295,8 +351,37 @@ class Lifecycle:
         errors: list[Reason] = []
         warnings: list[Reason] = []
         self._chronology(startup, command, errors, warnings)
+        self._actors(startup, command, errors, warnings)
         events = handler(self, startup, command, errors, warnings)
         return errors, warnings, events
+
+    def _actors(
+        self, startup: Startup, command: Any, errors: list[Reason], warnings: list[Reason]
+    ) -> None:
+        """BS-ACTOR: the actor, co-deciders and attendees hold roles the rulebook declares."""
+        book = self.rulebook
+        actors = (
+            command.by,
+            *getattr(command, "co_deciders", ()),
+            *getattr(command, "attendees", ()),
+        )
+        unknown = sorted({a.role for a in actors if not book.has_role(a.role)})
+        if unknown:
+            _sort(
+                book,
+                [
+                    Violation(
+                        "BS-ACTOR",
+                        f"{_name(command)} for {startup.slug!r} on {command.on.isoformat()} "
+                        f"names the role{'s' if len(unknown) > 1 else ''} "
+                        f"{', '.join(map(repr, unknown))}, which rulebook {book.name!r} "
+                        "does not declare.",
+                        f"use one of {', '.join(book.role_values)}, or declare it in [[roles]].",
+                    )
+                ],
+                errors,
+                warnings,
+            )
 
     def file(
         self, violations: Iterable[Violation], errors: list[Reason], warnings: list[Reason]
@@ -333,29 +418,35 @@ class Lifecycle:
         transition: TransitionDef | None,
         errors: list[Reason],
         warnings: list[Reason],
+        at_committee: bool = False,
     ) -> None:
-        """Rules on the move itself: known phase, re-entry, stops, data-only, role."""
+        """
+        Rules on the move itself: known phase, re-entry, stops, data-only, who decides.
+
+        ``at_committee``: the move is carried by a committee (rule N1 holds).
+        """
         rulebook = self.rulebook
         slug, target = startup.slug, command.to
+        day = command.on.isoformat()
         where = f"from {phase}" if phase is not None else "as its first phase"
         violations: list[Violation] = []
         if not rulebook.has_phase(target):
             violations.append(
                 Violation(
                     "BS-PHASE",
-                    f"{slug!r} cannot enter {target!r} on {command.on.isoformat()}: "
+                    f"{slug!r} cannot enter {target!r} on {day}: "
                     f"rulebook {rulebook.name!r} has no such phase.",
                     f"use one of {', '.join(rulebook.phase_values)}.",
                 )
             )
             _sort(rulebook, violations, errors, warnings)
             return
-        if phase is not None and rulebook.phase(phase).stop:
+        if phase is not None and rulebook.has_phase(phase) and rulebook.phase(phase).stop:
             violations.append(
                 Violation(
                     "N6",
                     f"{slug!r} is in {phase} (a stop) and cannot move to {target} on "
-                    f"{command.on.isoformat()}: nothing leaves a stop.",
+                    f"{day}: nothing leaves a stop.",
                     "record a takeover before the stop is final, or start a new product.",
                 )
             )
@@ -365,10 +456,10 @@ class Lifecycle:
                 Violation(
                     "BS-MOVE",
                     f"{slug!r} cannot move to {target} {where} on "
-                    f"{command.on.isoformat()}: rulebook {rulebook.name!r} has no such transition.",
+                    f"{day}: rulebook {rulebook.name!r} has no such transition.",
                     f"move to one of {', '.join(allowed)}."
                     if allowed
-                    else f"{phase} is terminal: no move leaves it.",
+                    else f"no move leaves {phase}: it ends the lifecycle.",
                 )
             )
         else:
@@ -377,9 +468,20 @@ class Lifecycle:
                     Violation(
                         "N4",
                         f"{slug!r} already went through {target}; a status appears at most "
-                        f"once in a history ({transition.id}, {where} on "
-                        f"{command.on.isoformat()}).",
+                        f"once in a history ({transition.id}, {where} on {day}).",
                         "record a pivot in the current phase instead, or keep the earlier entry.",
+                    )
+                )
+            kept = None if transition.internal else tie_loser(startup, rulebook, command.on, target)
+            if kept is not None:
+                violations.append(
+                    Violation(
+                        "BS-TIE",
+                        f"{slug!r} cannot enter {target} on {command.on.isoformat()}: {kept} "
+                        f"also starts that day and rulebook {rulebook.name!r}'s "
+                        f"{rulebook.tie!r} tie rule would keep {kept} current.",
+                        f"date the move after {command.on.isoformat()}, or use a rulebook "
+                        "whose tie rule lets it win (derive(tie='rank')).",
                     )
                 )
             if transition.data_only:
@@ -387,31 +489,72 @@ class Lifecycle:
                     Violation(
                         "N8",
                         f"{slug!r} cannot move from {phase} to {target} on "
-                        f"{command.on.isoformat()}: {transition.id} is seen only in legacy "
+                        f"{day}: {transition.id} is seen only in legacy "
                         "data and the strict rulebook refuses it.",
                         "derive a rulebook with severities={'N8': 'warning'} to allow it.",
                     )
                 )
-            if command.by.role not in transition.deciders:
-                violations.append(
-                    Violation(
-                        "BS-ROLE",
-                        f"{slug!r}: the {command.by.role} may not decide the move {where} to "
-                        f"{target} ({transition.id}) on {command.on.isoformat()}.",
-                        f"have one of {', '.join(transition.deciders)} decide it.",
-                    )
-                )
-            elif phase is not None and command.by.role not in _COMMITTEE_ROLES:
+            violations += self._deciders(startup, command, transition, where)
+            if (
+                transition.at_committee
+                and not at_committee
+                and not committee_held_on(startup, command.on)
+            ):
                 violations.append(
                     Violation(
                         "N1",
-                        f"{slug!r}: the move {where} to {target} on {command.on.isoformat()} is "
-                        f"decided by the {command.by.role}, not by a committee.",
-                        "record it with betastate.HoldCommittee(..., phase_change=...) decided "
-                        "by the sponsor or the committee.",
+                        f"{slug!r}: the move {where} to {target} ({transition.id}) on {day} is "
+                        "decided at an investment committee, and no committee was held that day.",
+                        "decide it with betastate.HoldCommittee(..., phase_change="
+                        f"{target!r}), or record the committee of {day} first.",
                     )
                 )
         _sort(rulebook, violations, errors, warnings)
+
+    def _deciders(
+        self, startup: Startup, command: Advance, transition: TransitionDef, where: str
+    ) -> list[Violation]:
+        """
+        BS-ROLE for a move: a decider decides it, with a co-decider when it is joint.
+
+        The decision's roles are the actor's and its co-deciders' (a committee's
+        attendees count as co-deciders); the actor must be one of the parties.
+        """
+        role = command.by.role
+        day = command.on.isoformat()
+        parties = {role, *(actor.role for actor in command.co_deciders)}
+        deciders, co_deciders = transition.deciders, transition.co_deciders
+        move = f"the move {where} to {command.to} ({transition.id}) on {day}"
+        if role not in deciders and role not in co_deciders:
+            return [
+                Violation(
+                    "BS-ROLE",
+                    f"{startup.slug!r}: the {role} may not decide {move}.",
+                    f"have one of {', '.join(deciders)} decide it.",
+                )
+            ]
+        if not parties & set(deciders):
+            return [
+                Violation(
+                    "BS-ROLE",
+                    f"{startup.slug!r}: {move} is decided by {' or '.join(deciders)}, "
+                    f"with the {role}; none of them takes part.",
+                    f"have one of {', '.join(deciders)} decide it, with "
+                    f"co_deciders=[betastate.Actor(role={role!r})].",
+                )
+            ]
+        if co_deciders and not parties & set(co_deciders):
+            return [
+                Violation(
+                    "BS-ROLE",
+                    f"{startup.slug!r}: {move} is a joint decision of the "
+                    f"{' or '.join(deciders)} with the {' or '.join(co_deciders)}; the {role} "
+                    "decides it alone.",
+                    f"name who decides with it: co_deciders=[betastate.Actor(role="
+                    f"{co_deciders[0]!r})] (one of {', '.join(co_deciders)}).",
+                )
+            ]
+        return []
 
     def _advance(
         self,
@@ -422,12 +565,15 @@ class Lifecycle:
         *,
         procedure: StopProcedure = StopProcedure.NO_IMPACT,
         dormant: bool = False,
+        at_committee: bool = False,
     ) -> tuple[Event, ...]:
         """
         A phase change through the shared machine, and what it carries.
 
         Entering a stop records the ``Stopped`` event with the post-mortem
         (before the phase entry); an exit with a plan records ``Perennised``.
+        ``at_committee`` is set by the committee and stop handlers (see
+        :meth:`_structural`).
         """
         phase = phase_of(startup, self.rulebook)
         transition = (
@@ -436,13 +582,19 @@ class Lifecycle:
             else None
         )
         self._structural(
-            startup, phase, command, transition=transition, errors=errors, warnings=warnings
+            startup,
+            phase,
+            command,
+            transition=transition,
+            errors=errors,
+            warnings=warnings,
+            at_committee=at_committee,
         )
         if transition is None:
             return ()
         cursor = _Cursor(
             phase if phase is not None else _NEW,
-            GateContext(startup, phase, command, transition, self.rulebook),
+            GateContext(startup, phase, command, transition, self.rulebook, at_committee),
         )
         cursor.errors = errors
         cursor.warnings = warnings
@@ -473,23 +625,66 @@ class Lifecycle:
 
 
 def _handle_launch(
-    _lifecycle: Lifecycle,
-    _startup: Startup,
+    lifecycle: Lifecycle,
+    startup: Startup,
     command: Launch,
-    _errors: list[Reason],
-    _warnings: list[Reason],
+    errors: list[Reason],
+    warnings: list[Reason],
 ) -> tuple[Event, ...]:
+    lifecycle.file(
+        check_permission(lifecycle.rulebook, startup, command, "launch"), errors, warnings
+    )
     return (ProductLaunched(on=command.on, comment=command.comment, by=command.by),)
 
 
+def record_permission(event: Event) -> str:
+    """The permission recording ``event`` needs: the one of the command that decides it."""
+    if isinstance(event, CommitteeHeld):
+        return event.decision.value if event.decision is not None else "committee"
+    return RECORD_PERMISSIONS[type(event).__name__]
+
+
 def _handle_record(
-    _lifecycle: Lifecycle,
-    _startup: Startup,
+    lifecycle: Lifecycle,
+    startup: Startup,
     command: Record,
-    _errors: list[Reason],
-    _warnings: list[Reason],
+    errors: list[Reason],
+    warnings: list[Reason],
 ) -> tuple[Event, ...]:
+    """
+    Record: a fact decided elsewhere, checked with the permission of who decides it.
+
+    Recording a FAST award needs ``fast``, a national-impact designation
+    ``national-impact`` (and it is still recorded at most once, NI-ONCE), a
+    committee's decision that decision's permission: a record never grants
+    more than the command it stands for.
+    """
     event = command.event
+    book = lifecycle.rulebook
+    decision = record_permission(event)
+    violations = check_permission(
+        book, startup, command, decision, what=f"Record of a {type(event).__name__}"
+    )
+    if event.by is not None and event.by.role != command.by.role:
+        violations.append(
+            Violation(
+                "BS-ROLE",
+                f"{startup.slug!r}: the {command.by.role} records a {type(event).__name__} on "
+                f"{event.on.isoformat()} attributed to the {event.by.role}.",
+                "a record is attributed to who records it: have the "
+                f"{event.by.role} record it, or leave the event's by empty.",
+            )
+        )
+    earlier = fold_of(startup).national_impact
+    if isinstance(event, NationalImpactDesignated) and earlier is not None:
+        violations.append(
+            Violation(
+                "NI-ONCE",
+                f"{startup.slug!r} was already designated on {earlier.isoformat()}.",
+                "keep the first designation.",
+            )
+        )
+    lifecycle.file(violations, errors, warnings)
     return (event if event.by is not None else attrs.evolve(event, by=command.by),)
 
 
@@ -507,9 +702,6 @@ _HANDLERS: dict[type, Handler] = {
     Record: _handle_record,
 }
 """Command type → handler. New commands register here."""
-
-_COMMITTEE_ROLES = frozenset({Role.SPONSOR, Role.INVESTMENT_COMMITTEE})
-"""Roles whose decision is a committee decision (rule N1, brief §5.2)."""
 
 
 @functools.cache

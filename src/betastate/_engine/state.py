@@ -2,10 +2,11 @@
 Projections of a history: phase spans and the state on any date.
 
 The phase on a date is the one with the latest start on or before it;
-phases starting the same day are ordered by lifecycle rank (the later stage
-wins), then by the order they were recorded in. An explicit ``end`` is kept
-on the span but does not change the current phase (as the website's
-``latest_phase`` does, brief §3.3).
+phases starting the same day are ordered by the rulebook's tie rule
+(:func:`tie_key`): under ``first-listed`` (the site's rule) the one recorded
+first wins, under ``rank`` the later lifecycle stage wins. An explicit
+``end`` is kept on the span but does not change the current phase (as the
+website's ``latest_phase`` does, brief §3.3).
 """
 
 from __future__ import annotations
@@ -150,6 +151,26 @@ Entry = tuple[int, PhaseEntered, bool]
 """A phase entry as folded: (index in the history, the entry, whether a takeover resumed it)."""
 
 
+def tie_key(
+    rulebook: Rulebook, on: dt.date, phase: str, index: int, *, resumed: bool = False
+) -> tuple[dt.date, int, int]:
+    """
+    Where a phase entry sorts under the rulebook's tie rule: the greatest key is current.
+
+    ``index`` is the entry's place in the history (or in the file's
+    ``phases`` list). Under ``first-listed`` (the site's
+    ``phases.max_by { |phase| phase['start'] }``) the latest start wins and
+    the entry recorded first wins a tie; under ``rank`` the later stage wins
+    a tie, then the entry recorded last. A takeover resuming a dormant
+    product's phase (``resumed``) wins a same-day tie under both rules.
+    An entry recorded after the current one becomes current exactly when
+    its key is greater.
+    """
+    if rulebook.tie == "first-listed":
+        return (on, 1 if resumed else 0, -index)
+    return (on, _RESUMED_RANK if resumed else rulebook.rank(phase), index)
+
+
 def _entry(index: int, event: Event) -> Entry | None:
     """The phase entry ``event`` makes, if any (a takeover of a dormant product resumes one)."""
     if isinstance(event, PhaseEntered):
@@ -160,20 +181,18 @@ def _entry(index: int, event: Event) -> Entry | None:
     return None
 
 
+def _entry_key(entry: Entry, rulebook: Rulebook) -> tuple[dt.date, int, int]:
+    index, event, resumed = entry
+    return tie_key(rulebook, event.on, event.phase, index, resumed=resumed)
+
+
 def _in_tie_order(entries: Iterable[Entry], rulebook: Rulebook) -> list[PhaseEntered]:
     """
-    Phase entries by (start, rank, recorded order): the tie rule.
+    Phase entries in the rulebook's tie order (:func:`tie_key`).
 
     The phase on a date is the last of these that starts on or before it.
     """
-    keyed = sorted(
-        entries,
-        key=lambda item: (
-            item[1].on,
-            _RESUMED_RANK if item[2] else rulebook.rank(item[1].phase),
-            item[0],
-        ),
-    )
+    keyed = sorted(entries, key=lambda item: _entry_key(item, rulebook))
     return [item[1] for item in keyed]
 
 
@@ -394,11 +413,31 @@ def append(startup: Startup, events: tuple[Event, ...]) -> Startup:
 
 
 def phase_of(startup: Startup, rulebook: Rulebook) -> str | None:
-    """The current phase: the last entry in tie order (latest start, ties by rank then order)."""
+    """The current phase: the entry with the greatest tie key (latest start, then the tie rule)."""
     entries = fold_of(startup).entries
     if not entries:
         return None
-    return _in_tie_order(entries, rulebook)[-1].phase
+    return max(entries, key=lambda item: _entry_key(item, rulebook))[1].phase
+
+
+def tie_loser(startup: Startup, rulebook: Rulebook, on: dt.date, phase: str) -> str | None:
+    """
+    The current phase, if it would stay current over ``phase`` entered on ``on``.
+
+    That happens only when the current phase also starts on ``on`` and the
+    tie rule keeps it (under ``first-listed``, always): the engine refuses
+    such a move (rule ``BS-TIE``) rather than record a phase the site would
+    never show as current. ``None`` when the new entry would be current.
+    Costs the number of phase entries, not the length of the history.
+    """
+    fold = fold_of(startup)
+    if not fold.entries:
+        return None
+    best = max(fold.entries, key=lambda item: _entry_key(item, rulebook))
+    key = _entry_key(best, rulebook)
+    if key[0] != on or tie_key(rulebook, on, phase, fold.count) > key:
+        return None
+    return best[1].phase
 
 
 def ledger_of(startup: Startup) -> Ledger:

@@ -29,6 +29,7 @@ MAX_EXPANDED_NODES: Final = 100_000
 """Node count, aliases expanded, above which a document is an alias bomb."""
 
 DELIMITER: Final = "---"
+BOM: Final = "\ufeff"
 _BLANK_LINES: Final = re.compile(r"(?:[ \t]*\r?\n)*")
 _CACHE_SIZE: Final = 100_000
 _CACHED_LENGTH: Final = 200
@@ -282,7 +283,8 @@ def split(text: str, name: str) -> tuple[int, int]:
         DataFileError: The text does not start with a front matter block.
     """
     first_end = text.find("\n")
-    if text[: first_end if first_end >= 0 else len(text)].rstrip() != DELIMITER:
+    # A UTF-8 byte-order mark before the opening line is kept in the text, not read as YAML.
+    if text[: first_end if first_end >= 0 else len(text)].removeprefix(BOM).rstrip() != DELIMITER:
         raise DataFileError(
             name,
             1,

@@ -3,12 +3,21 @@ The website's JSON:API export (``api/v2.x/startups.json``) as a portfolio.
 
 Each ``data[]`` item is a startup: ``id`` is the slug, ``attributes`` holds
 ``name`` (title), ``pitch`` (mission), ``link``, ``repository``,
-``contact``, ``sponsors``, ``phases`` (``name``, ``start``, ``end``) and
-``events`` (``name``, ``date``, ``comment``), dates as strings and absent
-values as empty strings; ``content_url_encoded_markdown`` is the page's body
-(URL-encoded); ``relationships.incubator.data.id`` names the incubator,
+``contact``, ``sponsors`` (organisation ids without their
+``/organisations/`` prefix), ``technos`` (the front matter's ``techno``),
+``phases`` (``name``, ``start``, ``end``) and ``events`` (``name``,
+``date``, ``comment``), dates as strings and absent values as empty strings;
+``content_url_encoded_markdown`` is the page's body (URL-encoded);
+``relationships.incubator`` names the incubator and
+``relationships.incubators`` the co-incubation list, the incubators being
 described in ``included[]``. Every other attribute is kept in ``extra``.
-Histories go through the same reader and checks as front matter.
+Names and values are mapped back to the front matter's, and histories go
+through the same reader and checks as front matter.
+
+What the export itself does not carry (phase comments, line breaks inside
+event comments, the ``fast`` block, most other keys) is reported once per
+file as ``format-lacks`` findings, and the checks that would blame a
+product for a block the format cannot hold are left out.
 """
 
 from __future__ import annotations
@@ -25,15 +34,47 @@ import attrs
 from betastate._analytics.portfolio import Portfolio
 from betastate._io import frontmatter
 from betastate._values.errors import DataFileError
-from betastate._values.reasons import Finding
+from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Incubator, Startup
 
 
 if TYPE_CHECKING:
     from betastate._rules.rulebook import Rulebook
 
-_RENAMED: Final = {"name": "title", "pitch": "mission"}
+_RENAMED: Final = {"name": "title", "pitch": "mission", "technos": "techno"}
+"""The export's attribute names and the front matter's."""
+
 _BODY: Final = "content_url_encoded_markdown"
+
+ORGANISATION_PREFIX: Final = "/organisations/"
+"""What the export's template removes from each sponsor (``remove: '/organisations/'``)."""
+
+_EMPTY_MEANS_ABSENT: Final = ("impact_url", "stats_url", "budget_url", "dashlord_url")
+"""Attributes the template prints as ``""`` when the front matter lacks them."""
+
+_BOOLEANS: Final = {"true": True, "false": False}
+"""Liquid prints booleans as text."""
+
+_CANNOT_CARRY: Final = frozenset({"fast-event-without-block"})
+"""Checks about a block the export never prints: they would blame every product."""
+
+LACKS: Final = (
+    "phase comments: the export prints a phase's name, start and end only",
+    "line breaks inside event comments: the export removes them (Liquid strip_newlines)",
+    "the 'fast' block (promotion, montant): the export does not print it; 'fast' events stay",
+    (
+        "front-matter keys the export does not print (stats, usertypes, redirect_from, "
+        "mon_service_securise, contact_dinum, contact_incubator, rgpd...): when 'stats' is "
+        "true and no stats_url is given, the export prints '<link>/stats' as stats_url"
+    ),
+    (
+        "false and empty values: analyse_risques is printed only when true, link and "
+        "impact_url only when link is set, and an empty 'thematiques' or 'techno' list reads "
+        "the same as none"
+    ),
+    "organisations: startups.json names sponsors by id only",
+)
+"""What ``api/v2.7/startups.json`` loses compared with the front matter (``format-lacks``)."""
 
 
 def load_jsonapi(
@@ -73,6 +114,10 @@ def load_jsonapi(
     context = _Context(rulebook, as_of, None, None, None, None)
     startups: list[Startup] = []
     findings: list[Finding] = []
+    findings.extend(
+        Finding("format-lacks", Severity.INFO, None, f"the JSON:API export lacks {lack}", file)
+        for lack in LACKS
+    )
     for index, item in enumerate(document["data"]):
         where = f"data[{index}]"
         slug, data = _startup_data(item, where, file)
@@ -85,7 +130,7 @@ def load_jsonapi(
                 file, None, f"{where} ({slug}): {error.problem}", error.fix
             ) from None
         startups.append(attrs.evolve(startup, body=body) if body else startup)
-        findings.extend(found)
+        findings.extend(f for f in found if f.code not in _CANNOT_CARRY)
     incubators = [
         _incubator(item, f"included[{index}]", file)
         for index, item in enumerate(document.get("included") or ())
@@ -133,13 +178,9 @@ def _startup_data(item: Any, where: str, file: str) -> tuple[str, dict[str, Any]
     attributes = item.get("attributes")
     if not isinstance(attributes, Mapping):
         raise _fail(file, where, "missing 'attributes' object", 'add "attributes": {...}')
-    data: dict[str, Any] = {}
-    for key, value in attributes.items():
-        data[_RENAMED.get(str(key), str(key))] = value
-    for key in ("link", "repository", "contact"):
-        if data.get(key) == "":
-            # The export writes absent values as empty strings; link '' is real data.
-            data[key] = "" if key == "link" else None
+    data = _front_matter_values(attributes)
+    if "sponsors" in attributes:
+        data["sponsors"] = _sponsors(attributes["sponsors"], f"{where}.attributes.sponsors", file)
     data["phases"] = [
         _entry(p, f"{where}.attributes.phases[{n}]", file, "start", "end")
         for n, p in enumerate(_list(attributes.get("phases"), f"{where}.attributes.phases", file))
@@ -152,10 +193,56 @@ def _startup_data(item: Any, where: str, file: str) -> tuple[str, dict[str, Any]
         ]
     else:
         data.pop("events", None)
-    incubator = _incubator_id(item.get("relationships"))
+    relationships = item.get("relationships")
+    incubator = _incubator_id(relationships)
     if incubator is not None:
         data["incubator"] = incubator
+    co = _incubator_ids(relationships, f"{where}.relationships.incubators", file)
+    # The template lists the incubator alone when there is no co-incubation.
+    if co and co != [incubator]:
+        data["incubators"] = co
     return slug, data
+
+
+def _front_matter_values(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """The attributes under the front matter's names, absent values absent, booleans bools."""
+    data = {_RENAMED.get(str(key), str(key)): value for key, value in attributes.items()}
+    for key in ("link", "repository", "contact"):
+        if data.get(key) == "":
+            # The export writes absent values as empty strings; link '' is real data.
+            data[key] = "" if key == "link" else None
+    for key in _EMPTY_MEANS_ABSENT:
+        if data.get(key) == "":
+            del data[key]
+    for key in ("analyse_risques", "mon_service_securise", "stats"):
+        if isinstance(data.get(key), str) and data[key] in _BOOLEANS:
+            data[key] = _BOOLEANS[data[key]]
+    return data
+
+
+def _sponsors(value: Any, where: str, file: str) -> list[str]:
+    """Sponsor ids as the front matter writes them: ``/organisations/<id>``."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(file, where, f"expected a list of ids, got {value!r:.60}", "write a JSON list")
+    return [v if v.startswith(ORGANISATION_PREFIX) else ORGANISATION_PREFIX + v for v in value]
+
+
+def _incubator_ids(relationships: Any, where: str, file: str) -> list[str]:
+    """The ids of ``relationships.incubators.data``, if the item has that relationship."""
+    try:
+        entries = relationships["incubators"]["data"]
+    except (KeyError, TypeError):
+        return []
+    if not isinstance(entries, list) or not all(
+        isinstance(e, Mapping) and isinstance(e.get("id"), str) and e["id"] for e in entries
+    ):
+        raise _fail(
+            file,
+            where,
+            f"expected a list of {{type, id}} objects, got {entries!r:.60}",
+            'write [{"type": "incubator", "id": "..."}]',
+        )
+    return [e["id"] for e in entries]
 
 
 def _body(value: Any, where: str, file: str) -> str:
@@ -215,10 +302,11 @@ def _incubator(item: Mapping[str, Any], where: str, file: str) -> Incubator:
     for key in fields:
         if attributes.get(key) is not None and not isinstance(attributes[key], str):
             raise _fail(file, f"{where}.attributes.{key}", "expected text", "quote it")
+    # Empty strings are kept: the front matter writes most of them so (website: '').
     return Incubator(
         id=ident,
         title=attributes.get("title") or ident,
-        owner=attributes.get("owner") or None,
-        website=attributes.get("website") or None,
+        owner=attributes.get("owner"),
+        website=attributes.get("website"),
         extra={k: v for k, v in attributes.items() if k not in fields},
     )

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from betastate._analytics.portfolio import Portfolio
 from betastate._engine.audit import _Audit
+from betastate._engine.state import tie_key
 from betastate._io import frontmatter
 from betastate._values.errors import DataFileError
 from betastate._values.events import (
@@ -126,14 +127,14 @@ def _content(root: Path, name: str) -> Path:
 
 def _tie_rule(book: Rulebook) -> Callable[[_Phase], tuple[dt.date, int, int]]:
     """
-    Order raw phases as ``_state.ordered_entries`` orders events.
+    Order raw phases as ``ordered_entries`` orders events (``tie_key``).
 
-    Start, then lifecycle rank (the later stage wins a same-day tie), then
-    file order; kept on raw phases here because findings need their lines.
+    The rulebook's tie rule on the file's order; kept on raw phases here
+    because findings need their lines.
     """
 
     def key(phase: _Phase) -> tuple[dt.date, int, int]:
-        return (phase.start, book.rank(phase.name), phase.order)
+        return tie_key(book, phase.start, phase.name, phase.order)
 
     return key
 
@@ -895,10 +896,16 @@ class _Checks:
             add(
                 "same-day-phases",
                 Severity.INFO,
-                f"phases start on the same day ({names}); the later stage is current",
+                f"phases start on the same day ({names}); "
+                + (
+                    "the first listed is current (the site's rule)"
+                    if book.tie == "first-listed"
+                    else "the later stage is current"
+                ),
                 self.line(same_days[0][0]),
                 *days,
             )
+            self.tie_rules(same_days)
             against = [
                 group
                 for group in same_days
@@ -915,6 +922,29 @@ class _Checks:
                     self.line(against[0][0]),
                     *(g[0].start for g in against),
                 )
+
+    def tie_rules(self, same_days: list[list[_Phase]]) -> None:
+        """``tie-rules-differ``: a same-day tie the two tie rules settle differently."""
+        book = self.context.rulebook
+        last_day = max(p.start for p in self.phases)
+        for group in same_days:
+            first = group[0]
+            later = max(group, key=lambda p: (book.rank(p.name), p.order))
+            if first.name == later.name:
+                continue
+            day = first.start
+            kept, other = (first, later) if book.tie == "first-listed" else (later, first)
+            other_rule = "rank" if book.tie == "first-listed" else "first-listed"
+            self.add(
+                "tie-rules-differ",
+                Severity.INFO,
+                f"{first.original} and {later.original} start on {day}: under the rulebook's "
+                f"'{book.tie}' tie rule {kept.name} is current that day, under the "
+                f"'{other_rule}' rule it would be {other.name}"
+                + (", and so would the current phase" if day == last_day else ""),
+                self.line(first),
+                day,
+            )
 
     def stages(self) -> None:
         add, book, phases = self.add, self.context.rulebook, self.phases

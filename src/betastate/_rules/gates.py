@@ -1,22 +1,34 @@
 """
-Gates: Python checks a rulebook's transitions name (``gates = [...]``).
+Gates: the checks a rulebook's transitions name (``gates = [...]``).
 
 A gate receives a :class:`GateContext` and yields :class:`Violation` values;
-the rulebook decides their severity. Gates are plain callables, registered
-by name, so a typo in a rulebook file fails when it is loaded, not later.
+the rulebook decides their severity. Every gate declares the rule ids it may
+yield (:func:`gate`), so a rulebook that lacks one of them fails when it is
+loaded, and a gate yielding an id it did not declare raises instead of being
+dropped.
+
+Two kinds exist: Python gates (the built-in ones below, or yours, made with
+:func:`gate`), and parameterised gates written in the rulebook file with no
+Python (``[gates.NAME] kind = "event_within" ...``, see :data:`GATE_KINDS`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from betastate._values.errors import RulebookError
+from betastate._values.events import CommitteeHeld, Note
+from betastate._values.fields import tuple_of_str
+
 
 if TYPE_CHECKING:
-    from betastate._rules.rulebook import Gate, Rulebook, TransitionDef
+    from betastate._rules.rulebook import Rulebook, TransitionDef
     from betastate._values.startup import Startup
 
 
@@ -47,6 +59,8 @@ class GateContext:
         command: The command being checked.
         transition: The transition the command would take.
         rulebook: The rulebook in force.
+        at_committee: Whether the move is carried by a committee
+            (:class:`betastate.HoldCommittee`) rather than recorded alone.
     """
 
     startup: Startup
@@ -54,15 +68,90 @@ class GateContext:
     command: Any
     transition: TransitionDef
     rulebook: Rulebook
+    at_committee: bool = False
 
 
+Check = Callable[[GateContext], Iterable[Violation]]
+"""The function inside a gate: a context in, violations out."""
+
+
+@attrs.frozen
+class Gate:
+    """
+    A named check and the rule ids it may yield.
+
+    Make one with :func:`gate`. Calling it runs the check and raises
+    :class:`betastate.RulebookError` if the check yields a rule id it did
+    not declare: a misspelt id never switches a gate off.
+
+    Attributes:
+        check: The function (context in, violations out).
+        rules: Rule ids it may yield; the rulebook must declare each one.
+        name: Its name, for messages.
+        description: What it checks.
+
+    .. versionadded:: 0.1.0
+    """
+
+    check: Check
+    rules: tuple[str, ...] = attrs.field(converter=tuple_of_str)
+    name: str = ""
+    description: str = ""
+
+    def __call__(self, ctx: GateContext) -> Iterator[Violation]:
+        """Run the check; every violation must carry a declared rule id."""
+        for violation in self.check(ctx):
+            if violation.rule not in self.rules:
+                raise RulebookError(
+                    ctx.rulebook.origin or f"rulebook {ctx.rulebook.name!r}",
+                    f"gates.{self.name or '?'}",
+                    f"gate {self.name!r} yielded rule {violation.rule!r}, which it does not "
+                    f"declare (it declares {', '.join(self.rules) or 'none'})",
+                    "declare it: betastate.gate("
+                    f"{', '.join(map(repr, (*self.rules, violation.rule)))})",
+                )
+            yield violation
+
+
+def gate(*rules: str, name: str | None = None, description: str = "") -> Callable[[Check], Gate]:
+    """
+    Make a function a :class:`Gate` that may yield ``rules``.
+
+    Example::
+
+        @betastate.gate("LOCAL-COACH")
+        def needs_a_coach(ctx):
+            ...
+
+    Args:
+        rules: Rule ids the check may yield (at least one).
+        name: The gate's name in messages (default: the function's name).
+        description: What it checks (default: the first docstring line).
+
+    .. versionadded:: 0.1.0
+    """
+    if not rules:
+        msg = "gate() needs the rule ids the check may yield, e.g. @betastate.gate('BR-08')"
+        raise TypeError(msg)
+
+    def wrap(check: Check) -> Gate:
+        doc = (check.__doc__ or "").strip().splitlines()
+        return Gate(
+            check,
+            rules,
+            name=name or str(getattr(check, "__name__", "")),
+            description=description or (doc[0] if doc else ""),
+        )
+
+    return wrap
+
+
+# -- the built-in Python gates -------------------------------------------------
+
+
+@gate("BR-08")
 def sponsor_budget_line(ctx: GateContext) -> Iterator[Violation]:
-    """
-    BR-08 (and N3): entering construction needs a sponsor budget line.
-
-    The line is the command's ``sponsor_budget_line``, compared with the
-    rulebook's ``first_committee_budget_line`` threshold.
-    """
+    """BR-08 (and N3): entering construction needs a sponsor budget line."""
     threshold = ctx.rulebook.thresholds.first_committee_budget_line
     command = ctx.command
     line = getattr(command, "sponsor_budget_line", None)
@@ -79,13 +168,9 @@ def sponsor_budget_line(ctx: GateContext) -> Iterator[Violation]:
     )
 
 
+@gate("ST-PM")
 def post_mortem(ctx: GateContext) -> Iterator[Violation]:
-    """
-    ST-PM: a stop needs a complete post-mortem (brief §8.4).
-
-    The refusal lists the missing parts; required authors are the
-    rulebook's ``post_mortem_authors`` threshold.
-    """
+    """ST-PM: a stop needs a complete post-mortem (brief §8.4)."""
     command = ctx.command
     report = getattr(command, "post_mortem", None)
     required = ctx.rulebook.thresholds.post_mortem_authors
@@ -113,6 +198,7 @@ def post_mortem(ctx: GateContext) -> Iterator[Violation]:
     )
 
 
+@gate("EXIT-PLAN", "BR-15")
 def exit_plan(ctx: GateContext) -> Iterator[Violation]:
     """EXIT-PLAN and BR-15: an exit names its trajectory, host and running-cost line."""
     command = ctx.command
@@ -134,6 +220,7 @@ def exit_plan(ctx: GateContext) -> Iterator[Violation]:
         )
 
 
+@gate("N7")
 def consolidation_criteria(ctx: GateContext) -> Iterator[Violation]:
     """N7: entering consolidation with the rulebook's entry criteria demonstrated."""
     command = ctx.command
@@ -156,4 +243,151 @@ BUILTIN_GATES: Mapping[str, Gate] = MappingProxyType(
         "consolidation_criteria": consolidation_criteria,
     }
 )
-"""Gates every rulebook may name."""
+"""Python gates every rulebook may name."""
+
+
+# -- parameterised gates, written in the rulebook file -----------------------
+
+
+@attrs.frozen(kw_only=True)
+class GateSpec:
+    """
+    A built-in gate with its parameters, as a rulebook file writes it.
+
+    ``[gates.NAME]`` in TOML; the transition names it in ``gates = [...]``.
+    Which parameters apply depends on ``kind`` (:data:`GATE_KINDS`).
+
+    Attributes:
+        kind: ``event_within``, ``min_amount`` or ``committee_held``.
+        rule: The rule id it yields when it fails (declare it in ``[rules]``).
+        event: (``event_within``) the event: a class name
+            (``CommitteeHeld``) or a note's name (``alpha-assessment-met``).
+        days: (``event_within``) how many days before the move it counts.
+        field: (``min_amount``) the command's amount field.
+        amount: (``min_amount``) the minimum, in euros.
+        threshold: A threshold supplying ``days`` or ``amount`` instead.
+        by: Only events recorded by one of these roles count (empty: any).
+        description: What it checks, in words.
+        source: Source key(s).
+
+    .. versionadded:: 0.1.0
+    """
+
+    kind: str
+    rule: str
+    event: str | None = None
+    days: int | None = None
+    field: str | None = None
+    amount: Decimal | None = None
+    threshold: str | None = None
+    by: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
+    description: str = ""
+    source: str = ""
+
+
+GATE_KINDS: Final = MappingProxyType(
+    {
+        "event_within": (
+            "an event of a kind (event = class name or note name) recorded within "
+            "days (or threshold) days before the move, by one of the roles in by"
+        ),
+        "min_amount": ("the command's amount field (field) at least amount (or threshold) euros"),
+        "committee_held": (
+            "the move carried by HoldCommittee, or a committee held on the move's date"
+        ),
+    }
+)
+"""The parameterised gates a rulebook file can use, with what each checks."""
+
+
+def _number(spec: GateSpec, book: Rulebook, literal: Any) -> Any:
+    if spec.threshold is not None:
+        return book.thresholds.get(spec.threshold)
+    return literal
+
+
+def _matches(event: object, spec: GateSpec) -> bool:
+    name = type(event).__name__
+    if name != spec.event and not (isinstance(event, Note) and event.name == spec.event):
+        return False
+    if not spec.by:
+        return True
+    actor = getattr(event, "by", None)
+    return actor is not None and actor.role in spec.by
+
+
+def _event_within(spec: GateSpec, name: str) -> Check:
+    def check(ctx: GateContext) -> Iterator[Violation]:
+        days = int(_number(spec, ctx.rulebook, spec.days))
+        day: dt.date = ctx.command.on
+        earliest = day - dt.timedelta(days=days)
+        for event in reversed(ctx.startup.history):
+            if earliest <= event.on <= day and _matches(event, spec):
+                return
+        who = f" recorded by {' or '.join(spec.by)}" if spec.by else ""
+        yield Violation(
+            spec.rule,
+            f"{ctx.startup.slug!r} cannot move to {ctx.transition.dest} on {day.isoformat()} "
+            f"({ctx.transition.id}): no {spec.event!r}{who} between {earliest.isoformat()} "
+            f"and {day.isoformat()} (gate {name!r}: {spec.description or 'event within'}).",
+            f"record it first, e.g. betastate.Record(event=betastate.Note(on=..., "
+            f"name={spec.event!r}), by=...{', a ' + spec.by[0] if spec.by else ''}).",
+        )
+
+    return check
+
+
+def _min_amount(spec: GateSpec, name: str) -> Check:
+    def check(ctx: GateContext) -> Iterator[Violation]:
+        minimum = Decimal(_number(spec, ctx.rulebook, spec.amount))
+        field = spec.field or ""
+        value = getattr(ctx.command, field, None)
+        if isinstance(value, Decimal) and value >= minimum:
+            return
+        seen = f"no {field}" if value is None else f"{field} of {value:,} €"
+        yield Violation(
+            spec.rule,
+            f"{ctx.startup.slug!r} cannot move to {ctx.transition.dest} on "
+            f"{ctx.command.on.isoformat()} ({ctx.transition.id}) with {seen}; the rulebook "
+            f"asks for at least {minimum:,} € (gate {name!r}).",
+            f"pass {field}=Decimal('{minimum}') or more.",
+        )
+
+    return check
+
+
+def _committee_held(spec: GateSpec, name: str) -> Check:
+    def check(ctx: GateContext) -> Iterator[Violation]:
+        day: dt.date = ctx.command.on
+        if ctx.at_committee or any(
+            isinstance(e, CommitteeHeld) and e.on == day for e in ctx.startup.history
+        ):
+            return
+        yield Violation(
+            spec.rule,
+            f"{ctx.startup.slug!r} cannot move to {ctx.transition.dest} on {day.isoformat()} "
+            f"({ctx.transition.id}): no committee was held that day (gate {name!r}).",
+            "decide it with betastate.HoldCommittee(..., phase_change=...), or record the "
+            "committee of that day first.",
+        )
+
+    return check
+
+
+_BUILDERS: Final[Mapping[str, Callable[[GateSpec, str], Check]]] = MappingProxyType(
+    {
+        "event_within": _event_within,
+        "min_amount": _min_amount,
+        "committee_held": _committee_held,
+    }
+)
+
+
+def build_gate(name: str, spec: GateSpec) -> Gate:
+    """The :class:`Gate` a valid :class:`GateSpec` describes (the rulebook checks it first)."""
+    return Gate(
+        _BUILDERS[spec.kind](spec, name),
+        (spec.rule,),
+        name=name,
+        description=spec.description or GATE_KINDS[spec.kind],
+    )

@@ -1,17 +1,29 @@
-"""Who acts in the lifecycle: roles, and actors holding a role."""
+"""
+Who acts in the lifecycle: roles, and actors holding a role.
+
+A role is a plain string, because each rulebook declares its own
+(``[[roles]]``: the GOV.UK preset has a service owner and an assessment
+panel); :class:`Role` holds constants for the beta.gouv.fr ones, as
+:class:`betastate.Phase` does for phases. Here a role is only checked to be
+a well-formed name; the engine checks it against the rulebook in force.
+"""
 
 from __future__ import annotations
 
 import enum
+import re
+from typing import Final
 
 import attrs
 
 
 class Role(enum.StrEnum):
     """
-    Who acts in the lifecycle (brief §2).
+    The roles of the beta.gouv.fr rulebook (brief §2).
 
-    The rulebook says which roles may decide which move.
+    Roles are plain strings everywhere in betastate, because another
+    incubator's rulebook declares its own; these members are constants for
+    the beta.gouv.fr values (a ``StrEnum`` member *is* its string value).
     """
 
     INTRAPRENEUR = "intrapreneur"
@@ -23,11 +35,33 @@ class Role(enum.StrEnum):
     TEAM_MEMBER = "team-member"
     DINUM = "dinum"
     HOST = "host"
+    SELECTION_JURY = "selection-jury"
 
 
-def to_role(value: Role | str) -> Role:
-    """A :class:`Role` from a role or its value."""
-    return value if isinstance(value, Role) else Role(value)
+ROLE_PATTERN: Final = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
+"""A role name: lower-case words joined by hyphens or underscores (``service-owner``)."""
+
+
+def to_role(value: Role | str) -> str:
+    """
+    A role name from a :class:`Role` or a string, checked to be well formed.
+
+    Raises:
+        TypeError: ``value`` is not a string.
+        ValueError: ``value`` is not a role name (``service-owner``).
+    """
+    given: object = value  # callers without a type checker pass anything
+    if not isinstance(given, str):
+        msg = f"expected a role name such as 'sponsor', got {given!r} (a {type(given).__name__})"
+        raise TypeError(msg)
+    name = str(given)  # a Role member becomes its plain value
+    if ROLE_PATTERN.fullmatch(name) is None:
+        msg = (
+            f"{value!r} is not a role name; write lower-case words joined by hyphens, "
+            "such as 'sponsor' or 'service-owner'"
+        )
+        raise ValueError(msg)
+    return name
 
 
 @attrs.frozen
@@ -36,12 +70,13 @@ class Actor:
     A person or body acting in a given role.
 
     Attributes:
-        role: What the actor is in this product's lifecycle.
+        role: What the actor is in this product's lifecycle: a role the
+            rulebook declares (``sponsor``, ``service-owner``...).
         name: Free text (a person, a directorate); optional.
         organisation: Organisation id (e.g. ``/organisations/dinum``); optional.
     """
 
-    role: Role = attrs.field(converter=to_role)
+    role: str = attrs.field(converter=to_role)
     name: str | None = None
     organisation: str | None = None
 

@@ -33,19 +33,31 @@ class RulebookError(BetastateError, ValueError):
         key: The TOML key path (``transitions[3].dest``).
         problem: What is wrong.
         fix: What to change.
+        problems: Every error-level problem the checks found, the first one
+            included (``betastate rules lint FILE`` lists them); empty when
+            the error is about one key only.
 
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, file: str, key: str, problem: str, fix: str) -> None:
+    def __init__(
+        self, file: str, key: str, problem: str, fix: str, *, problems: Sequence[Any] = ()
+    ) -> None:
         super().__init__(file, key, problem, fix)
         self.file = file
         self.key = key
         self.problem = problem
         self.fix = fix
+        self.problems: tuple[Any, ...] = tuple(problems)
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.key}: {self.problem}. Fix: {self.fix}."
+        more = len(self.problems) - 1
+        also = (
+            f" ({more} more problem{'s' if more > 1 else ''}: betastate rules lint lists them)"
+            if more > 0
+            else ""
+        )
+        return f"{self.file}: {self.key}: {self.problem}. Fix: {self.fix}.{also}"
 
 
 class TransitionRefused(BetastateError, ValueError):

@@ -159,9 +159,7 @@ class PostMortem:
             parts.append("reasons")
         written_by = {author.role for author in self.authors}
         parts.extend(
-            f"author:{Role(role).value}"
-            for role in required_authors
-            if Role(role) not in written_by
+            f"author:{role}" for role in map(str, required_authors) if role not in written_by
         )
         return tuple(parts)
 
