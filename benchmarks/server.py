@@ -118,7 +118,13 @@ def main() -> None:
         for slug in ("read", "write"):
             journal.create(bs.Startup(slug=slug, title=slug))
             journal.apply(
-                slug, bs.Advance(on=dt.date(2025, 1, 6), to="investigation", by="sponsor")
+                slug,
+                bs.Advance(
+                    on=dt.date(2025, 1, 6),
+                    to="investigation",
+                    by="sponsor",
+                    co_deciders=["incubator"],
+                ),
             )
     env = {"BETASTATE_SERVE_URL": url, "BETASTATE_SERVE_KEYS": str(keys)}
     note = {"_type": "Record", "event": {"_type": "Note", "on": "2025-06-01"}}

@@ -24,7 +24,13 @@ from .http_kit import AppClient, bearer, keys_for
 
 
 TEAM = [bs.Actor(role=r) for r in ("intrapreneur", "sponsor", "incubator", "portfolio-manager")]
-INVESTIGATION = {"_type": "Advance", "on": "2025-01-06", "to": "investigation"}
+INVESTIGATION = {
+    "_type": "Advance",
+    "on": "2025-01-06",
+    "to": "investigation",
+    "co_deciders": ["incubator"],  # T00: the sponsor with the incubator (brief §2.2)
+}
+NOTE = {"_type": "Record", "event": {"_type": "Note", "on": "2025-02-01"}}
 CONSTRUCTION = {
     "_type": "HoldCommittee",
     "on": "2025-03-10",
@@ -379,10 +385,8 @@ class TestVersions:
         """If-Match with the version read (bare, quoted, or *) lets the command through."""
         slug = created(client, sponsor)
         client.post(f"/startups/{slug}/commands", json=INVESTIGATION, headers=sponsor)
-        launch = {"_type": "Launch", "on": "2025-02-01"}
-
         response = client.post(
-            f"/startups/{slug}/commands", json=launch, headers={**sponsor, "If-Match": header}
+            f"/startups/{slug}/commands", json=NOTE, headers={**sponsor, "If-Match": header}
         )
 
         assert 200 == response.status_code
@@ -393,10 +397,8 @@ class TestVersions:
         """A stale (or weak) If-Match is a 412; nothing is stored; the ETag gives the version."""
         slug = created(client, sponsor)
         client.post(f"/startups/{slug}/commands", json=INVESTIGATION, headers=sponsor)
-        launch = {"_type": "Launch", "on": "2025-02-01"}
-
         response = client.post(
-            f"/startups/{slug}/commands", json=launch, headers={**sponsor, "If-Match": header}
+            f"/startups/{slug}/commands", json=NOTE, headers={**sponsor, "If-Match": header}
         )
 
         error_body(response, 412, "version-conflict")
@@ -406,10 +408,8 @@ class TestVersions:
         """The 412 says which version the startup is at, in the body and the ETag."""
         slug = created(client, sponsor)
         client.post(f"/startups/{slug}/commands", json=INVESTIGATION, headers=sponsor)
-        launch = {"_type": "Launch", "on": "2025-02-01"}
-
         response = client.post(
-            f"/startups/{slug}/commands", json=launch, headers={**sponsor, "If-Match": "0"}
+            f"/startups/{slug}/commands", json=NOTE, headers={**sponsor, "If-Match": "0"}
         )
 
         assert {"expected": 0, "actual": 1} == {
@@ -449,11 +449,7 @@ class TestVersions:
         headers = {**sponsor, "Idempotency-Key": "facture-17"}
         client.post(f"/startups/{slug}/commands", json=INVESTIGATION, headers=headers)
 
-        response = client.post(
-            f"/startups/{slug}/commands",
-            json={"_type": "Launch", "on": "2025-02-01"},
-            headers=headers,
-        )
+        response = client.post(f"/startups/{slug}/commands", json=NOTE, headers=headers)
 
         error_body(response, 409, "idempotency-key-reused")
         assert 1 == journal.version(slug)
@@ -612,7 +608,7 @@ class TestKeys:
             ('[[key]]\nid = "0123abcd"\nrole = "coach"\n', "sha256"),
             ('[[key]]\nid = "xyz"\nsha256 = "' + "a" * 64 + '"\nrole = "coach"\n', "8 hex"),
             ('[[key]]\nid = "0123abcd"\nsha256 = "ab"\nrole = "coach"\n', "64 hex"),
-            ('[[key]]\nid = "0123abcd"\nsha256 = "' + "a" * 64 + '"\nrole = "boss"\n', "role"),
+            ('[[key]]\nid = "0123abcd"\nsha256 = "' + "a" * 64 + '"\nrole = "Le Boss"\n', "role"),
             ('[[key]]\nid = "0123abcd"\nsha256 = "' + "a" * 64 + '"\nrole = "coach"\nx = 1\n', "x"),
             (
                 '[[key]]\nid = "0123abcd"\nsha256 = "' + "a" * 64 + '"\nrole = "coach"\nname = 1\n',
@@ -649,7 +645,16 @@ class TestKeys:
 
         assert bs.Role.DINUM == Keys.load(path).authenticate(key).actor.role
         with pytest.raises(bs.InvalidArgument):
-            add_key(path, "boss")
+            add_key(path, "Le Boss")
+
+    def test_roles_the_rulebook_lacks(self, tmp_path, journal):
+        """A key acting as a role the rulebook does not declare stops the app from starting."""
+        path = tmp_path / "keys.toml"
+        add_key(path, "sponsor")
+        add_key(path, "service-owner")  # a GOV.UK role, not a beta.gouv.fr one
+
+        with pytest.raises(bs.InvalidArgument, match="service-owner"):
+            create_app(journal, keys=path)
 
     def test_create_app_takes_a_journal(self, keys_file, keys):
         """create_app refuses what is not a journal."""
@@ -737,13 +742,13 @@ class TestOpenAPI:
 
 
 class TestMoney:
-    def test_amounts_over_http(self, client, sponsor, journal):
+    def test_amounts_over_http(self, client, sponsor, keys, journal):
         """Amounts go in as strings or whole numbers and come back as exact strings."""
         slug = created(client, sponsor)
         client.post(f"/startups/{slug}/commands", json=INVESTIGATION, headers=sponsor)
         client.post(f"/startups/{slug}/commands", json=CONSTRUCTION, headers=sponsor)
         spend = {"_type": "Spend", "on": "2025-03-12", "label": "hosting"}
-        intrapreneur = sponsor  # the sponsor may spend too (rulebook [permissions])
+        intrapreneur = bearer(keys["intrapreneur"])  # who spends (rulebook [permissions])
 
         for amount in ("1234.56", 1000, 1000.0):
             response = client.post(

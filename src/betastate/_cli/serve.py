@@ -11,7 +11,6 @@ import sys
 from typing import Any
 
 from betastate._cli.common import error
-from betastate._values.actors import Role
 from betastate._values.errors import BetastateError
 
 
@@ -36,8 +35,7 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--add-key",
         metavar="ROLE",
-        choices=[role.value for role in Role],
-        help="add a key acting as ROLE to the --keys file, print it and exit",
+        help="add a key acting as ROLE (a role of the rulebook) to the --keys file, print it",
     )
     parser.add_argument("--name", help="with --add-key: the person or body the key acts as")
     parser.add_argument("--organisation", help="with --add-key: their organisation id")
@@ -54,11 +52,14 @@ def run(args: argparse.Namespace) -> int:
         if args.add_key is not None:
             from betastate._values.actors import Actor  # noqa: PLC0415
 
-            actor = Actor(role=args.add_key, name=args.name, organisation=args.organisation)
+            try:
+                actor = Actor(role=args.add_key, name=args.name, organisation=args.organisation)
+            except ValueError as exc:
+                return error(exc)
             key = server.add_key(args.keys, actor)
             print(key)
             print(
-                f"betastate: added a {actor.role.value} key to {args.keys}; this is the only "
+                f"betastate: added a {actor.role} key to {args.keys}; this is the only "
                 "time it is shown: give it to its holder.",
                 file=sys.stderr,
             )

@@ -129,6 +129,7 @@ _JSON_TYPES: Final = {
     "null": "null",
 }
 _DESCRIBED: Final = {
+    "Role": 'a role name such as "sponsor" (lower-case words joined by hyphens)',
     "Date": "a date (YYYY-MM-DD)",
     "Timestamp": "a timestamp (YYYY-MM-DDTHH:MM:SS, with an optional offset)",
     "Money": 'an amount in euros (a decimal string such as "1234.56", or a whole number)',
@@ -148,6 +149,12 @@ def _q(name: str) -> str:
 
 @functools.cache
 def _regex(pattern: str) -> re.Pattern[str]:
+    """A schema pattern as ECMA-262 reads it: a final ``$`` is the end of the text.
+
+    (Python's ``$`` also matches before a final newline, which would let one through.)
+    """
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
     return re.compile(pattern)
 
 

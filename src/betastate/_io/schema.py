@@ -40,9 +40,10 @@ import attrs
 from betastate._analytics.portfolio import Portfolio
 from betastate._engine import commands as _commands
 from betastate._io.convert import SCHEMA_VERSION
+from betastate._rules import rulebook as _rulebook
 from betastate._rules.rulebook import Rulebook
 from betastate._values import money as _money
-from betastate._values.actors import Actor, Role, to_actor
+from betastate._values.actors import ROLE_PATTERN, Actor, to_actor, to_role
 from betastate._values.errors import BetastateError, InvalidArgument, Problem
 from betastate._values.events import EVENT_TYPES, CommitteeHeld
 from betastate._values.reasons import Reason
@@ -66,6 +67,17 @@ MONEY_PATTERN: Final = r"^-?[0-9]+(\.[0-9]+)?$"
 NON_NEGATIVE_PATTERN: Final = r"^[0-9]+(\.[0-9]+)?$"
 # No lookahead: every regex engine (and every test-data generator) reads it the same way.
 POSITIVE_PATTERN: Final = r"^([0-9]*[1-9][0-9]*(\.[0-9]+)?|[0-9]+\.[0-9]*[1-9][0-9]*)$"
+
+ROLE: Final[dict[str, Any]] = {
+    "title": "Role",
+    "description": (
+        "A role the rulebook declares (beta.gouv.fr: sponsor, investment-committee, "
+        "intrapreneur...), lower-case words joined by hyphens."
+    ),
+    "type": "string",
+    "pattern": f"^{ROLE_PATTERN.pattern}$",
+}
+"""A role's name: its form here; the engine checks it is one of the rulebook in force."""
 
 DATE: Final[dict[str, Any]] = {
     "title": "Date",
@@ -290,15 +302,18 @@ class _Builder:
             schema["description"] = summary
         return schema
 
-    def field(self, cls: type, field: attrs.Attribute[Any]) -> dict[str, Any]:
+    def field(self, cls: type, field: attrs.Attribute[Any]) -> dict[str, Any]:  # noqa: PLR0911  (one per converter)
         """One field: its type, narrowed by what its converter and validators refuse."""
         kind = field.type
         converter: Any = field.converter  # a function (or none): compared by identity
+        if converter is to_role:
+            return dict(ROLE)
+        if converter is _rulebook._names:  # noqa: SLF001  (role names, as the rulebook converts them)
+            return {"type": "array", "items": dict(ROLE)}
         if converter is to_actor:
-            return {
-                "description": 'An actor, or its role alone ("sponsor" is {"role": "sponsor"}).',
-                "anyOf": [self.of(Role), self.of(Actor)],
-            }
+            return self.actor_or_role()
+        if converter is _commands._co_deciders:  # noqa: SLF001  (a list of actors or roles)
+            return {"type": "array", "items": self.actor_or_role()}
         if converter is known_dossier_items:
             return {"type": "array", "items": self.define("DossierItem", _dossier_items)}
         if cls is _commands.Record and field.name == "event":
@@ -309,6 +324,13 @@ class _Builder:
         if low is not None:
             node = {**node, "minLength": low}
         return node
+
+    def actor_or_role(self) -> dict[str, Any]:
+        """A command's ``by``: an actor, or its role alone (as ``by="sponsor"`` in Python)."""
+        return {
+            "description": 'An actor, or its role alone ("sponsor" is {"role": "sponsor"}).',
+            "anyOf": [dict(ROLE), self.of(Actor)],
+        }
 
     def of(self, kind: Any, *, money: dict[str, Any] = MONEY) -> dict[str, Any]:  # noqa: C901, PLR0911, PLR0912  (one branch per kind of type)
         """The schema of a type wherever it appears."""

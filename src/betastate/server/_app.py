@@ -37,7 +37,7 @@ from starlette.routing import Route
 from betastate._engine.commands import Command
 from betastate._io.convert import from_data, to_data
 from betastate._io.problems import error_data
-from betastate._values.actors import Actor, Role
+from betastate._values.actors import ROLE_PATTERN, Actor
 from betastate._values.errors import (
     BetastateError,
     ConcurrencyConflict,
@@ -59,7 +59,6 @@ LOGGER: Final = logging.getLogger("betastate.server")
 MAX_BODY: Final = 1 << 20
 """Largest request body accepted by default (1 MiB): a command is a few hundred bytes."""
 
-_ROLES: Final = frozenset(role.value for role in Role)
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _VERSION: Final = re.compile(r'"([0-9]+)"|([0-9]+)')
 
@@ -296,22 +295,22 @@ def _claim(data: dict[str, Any], field: str, key: ApiKey, where: str) -> None:
     claim = data[field]
     actor = key.actor
     if isinstance(claim, str):
-        if claim not in _ROLES:
+        if ROLE_PATTERN.fullmatch(claim) is None:
             return
-        agrees = claim == actor.role.value
+        agrees = claim == actor.role
     elif isinstance(claim, dict):
         try:
             named = from_data(claim, Actor)
         except InvalidData:
             return
-        agrees = named.role is actor.role and all(
+        agrees = named.role == actor.role and all(
             getattr(named, part) in {None, getattr(actor, part)}
             for part in ("name", "organisation")
         )
     else:
         return
     if not agrees:
-        who = actor.role.value + (f" ({actor.name})" if actor.name else "")
+        who = actor.role + (f" ({actor.name})" if actor.name else "")
         raise _failure(
             403,
             "actor-mismatch",
@@ -428,6 +427,15 @@ def create_app(
         msg = f"expected a betastate journal (betastate.open_journal(url)), got {journal!r}"
         raise TypeError(msg)
     service = _Service(journal, keys if isinstance(keys, Keys) else Keys.load(keys), max_body)
+    declared = set(journal.rulebook.role_values)
+    strangers = sorted({key.actor.role for key in service.keys.keys} - declared)
+    if strangers:
+        raise InvalidArgument(
+            "keys",
+            ", ".join(strangers),
+            f"keys act as roles rulebook {journal.rulebook.name!r} does not declare",
+            f"give each key one of {', '.join(sorted(declared))}",
+        )
     service.openapi = json.dumps(openapi(), ensure_ascii=False, separators=(",", ":")).encode()
     service.rulebook = to_data(journal.rulebook)
 

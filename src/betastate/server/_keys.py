@@ -38,7 +38,7 @@ from typing import Any, Final
 
 import attrs
 
-from betastate._values.actors import Actor, Role
+from betastate._values.actors import ROLE_PATTERN, Actor, Role
 from betastate._values.errors import DataFileError, InvalidArgument
 
 
@@ -176,13 +176,12 @@ def _entry(file: str, index: int, entry: Any) -> ApiKey:
         raise DataFileError(file, None, f"{where}: id is not 8 hex digits", _ADD)
     if not _DIGEST.match(entry["sha256"]):
         raise DataFileError(file, None, f"{where}: sha256 is not 64 hex digits", _ADD)
-    roles = [role.value for role in Role]
-    if entry["role"] not in roles:
+    if ROLE_PATTERN.fullmatch(entry["role"]) is None:
         raise DataFileError(
             file,
             None,
-            f"{where}: {entry['role']!r} is not a role",
-            f"use one of {', '.join(roles)}",
+            f"{where}: {entry['role']!r} is not a role name",
+            "write a role of the rulebook, such as sponsor or investment-committee",
         )
     for name in ("name", "organisation", "added"):
         if name in entry and not isinstance(entry[name], str):
@@ -221,9 +220,12 @@ def add_key(path: str | os.PathLike[str], actor: Actor | Role | str) -> str:
     if not isinstance(actor, Actor):
         try:
             actor = Actor(role=actor)
-        except ValueError:
+        except (TypeError, ValueError):
             raise InvalidArgument(
-                "actor", actor, "not a role", f"use one of {', '.join(r.value for r in Role)}"
+                "actor",
+                actor,
+                "not an actor or a role name",
+                "pass a role of the rulebook (sponsor, coach...) or a betastate.Actor",
             ) from None
     file = Path(path)
     existing = Keys.load(file) if file.exists() else Keys(())
@@ -232,7 +234,7 @@ def add_key(path: str | os.PathLike[str], actor: Actor | Role | str) -> str:
     fields = {
         "id": entry.id,
         "sha256": entry.sha256,
-        "role": actor.role.value,
+        "role": actor.role,
         "name": actor.name,
         "organisation": actor.organisation,
         "added": entry.added,
