@@ -12,6 +12,8 @@ import datetime as dt
 import enum
 import functools
 import json
+import subprocess
+import sys
 import typing
 from decimal import Decimal
 from typing import Any
@@ -547,3 +549,51 @@ class TestProblems:
         error = bs.InvalidData("Spend", [bs.Problem("/on", "missing", "add it")])
 
         assert "not a valid Spend (1 problem):\n- /on: missing. Fix: add it." == str(error)
+
+
+class TestValuesWithoutASchema:
+    def test_round_trip_through_the_converter(self):
+        """A value with no JSON form (a set inside) still comes back from its `to_data`."""
+        rates = bs.DailyRates(days_per_week=4)
+
+        assert rates == bs.from_data(bs.to_data(rates), bs.DailyRates)
+
+    @pytest.mark.parametrize("document", ["x", 5, [], {"by_domaine": 5}, {"statuses": 3}])
+    def test_wrong_shapes_are_invalid_data(self, document):
+        """A document of the wrong shape is InvalidData with a fix, never a traceback."""
+        with pytest.raises(bs.InvalidData) as caught:
+            bs.from_data(document, bs.DailyRates)
+
+        assert caught.value.problems
+        assert all(problem.fix for problem in caught.value.problems)
+
+    def test_a_values_own_check_keeps_its_words(self):
+        """A value's own refusal (a range from high to low) is one problem with its fix."""
+        with pytest.raises(bs.InvalidData) as caught:
+            bs.from_data({"fallback": ["9", "1"]}, bs.DailyRates)
+
+        [problem] = caught.value.problems
+        assert "write (1, 9)" == problem.fix
+        assert "Fix:" not in problem.message
+
+
+class TestClassesLoadedLazily:
+    @pytest.mark.parametrize(
+        ("module", "name"),
+        [("betastate._analytics.forecast", "Forecast"), ("betastate._analytics.lessons", "Lesson")],
+    )
+    def test_schema_of_a_class_imported_from_its_module(self, module, name):
+        """A class imported before `betastate.X` resolved its annotations still has a schema."""
+        script = (
+            f"from {module} import {name}\n"
+            "import betastate, json\n"
+            f"print(json.dumps(betastate.json_schema({name})))\n"
+        )
+        done = subprocess.run(  # a fresh interpreter: this one resolved them already
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+        )
+
+        assert "" == done.stderr
+        schema = json.loads(done.stdout)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        assert schema["properties"]

@@ -342,7 +342,7 @@ def from_data(data: Any, kind: Any) -> Any:
     data = checked(data, kind)
     try:
         return converter().structure(data, kind)
-    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise invalid(exc, kind) from None
 
 

@@ -58,7 +58,10 @@ def checked(data: Any, kind: Any) -> Any:
     Raises:
         InvalidData: Every problem found.
     """
-    schema = _schema(kind)
+    try:
+        schema = _schema(kind)
+    except InvalidArgument:  # no JSON Schema (a callable inside...): the converter decides alone
+        return data
     checker = _checker(kind)
     problems: list[Problem] = []
     value = checker.check(schema, data, (), problems, type_name(kind))  # a trial needs no list
@@ -106,6 +109,12 @@ def _leaf(exc: BaseException, path: _Path) -> Problem:
         return Problem(pointer(path + key), exc.problem, exc.fix)
     if isinstance(exc, KeyError) and exc.args:
         return Problem(pointer((*path, str(exc.args[0]))), "this field is required", "add it")
+    if isinstance(exc, InvalidArgument):  # a value's own check: its words, its fix
+        return Problem(pointer(path), exc.problem, exc.fix)
+    if isinstance(exc, AttributeError):  # the converter met another shape than it builds from
+        return Problem(
+            pointer(path), "this value has the wrong shape", "write the value to_data writes"
+        )
     text = str(exc).rstrip(".")
     return Problem(pointer(path), text or type(exc).__name__, "write a value this field accepts")
 

@@ -28,6 +28,7 @@ import functools
 import json
 import operator
 import re
+import sys
 import types
 import typing
 import uuid
@@ -39,7 +40,7 @@ import attrs
 
 from betastate._analytics.portfolio import Portfolio
 from betastate._engine import commands as _commands
-from betastate._io.convert import SCHEMA_VERSION
+from betastate._io.convert import SCHEMA_VERSION, adopt_module
 from betastate._rules import rulebook as _rulebook
 from betastate._rules.rulebook import Rulebook
 from betastate._values import money as _money
@@ -273,6 +274,9 @@ class _Builder:
     def object_schema(self, cls: type) -> dict[str, Any]:
         """A class's fields as an object, with the constraints of their converters."""
         fields = attrs.fields(cls)
+        if any(isinstance(field.type, str) for field in fields):  # a class loaded lazily
+            adopt_module(sys.modules[cls.__module__])
+            fields = attrs.fields(cls)
         if cls is Rulebook:  # gates travel by name, re-attached on reading (see convert)
             fields = tuple(f for f in fields if f.name not in {"gates", "origin"})
         docs = _attribute_docs(cls)
