@@ -36,6 +36,7 @@ class TestCatalogue:
         text = "\n".join(path.read_text() for path in ENGINE.glob("*.py"))
         checked = set(re.findall(r'(?:_permission|check_permission)\([^)]*?"([a-z-]+)"', text))
         checked |= set(catalogue.RECORD_PERMISSIONS.values())
+        checked |= set(catalogue.RETRACT_PERMISSIONS.values()) | {"retract"}  # retract_permission
         checked |= {d.value for d in Decision} | {"committee", "fast", "grant"}
 
         assert set(catalogue.PERMISSIONS) == checked

@@ -9,6 +9,8 @@ import pytest
 
 import betastate as bs
 
+from .utils import current
+
 
 LIFECYCLE = bs.Lifecycle()
 ATTENDEES = tuple(
@@ -76,7 +78,7 @@ class TestDecision:
             investigating(),
             committee(GO, phase_change="construction", sponsor_budget_line=Decimal(180000)),
         )
-        state = LIFECYCLE.state(outcome.startup)
+        state = current(LIFECYCLE, outcome.startup)
 
         assert [bs.CommitteeHeld, bs.PhaseEntered] == [type(e) for e in outcome.events]
         assert "construction" == state.phase
@@ -136,12 +138,13 @@ class TestPeriod:
 
         assert "BR-03" == reason.rule
         assert "9 months" in reason.message
-        assert "override" in reason.fix
+        assert "override" in reason.hint
+        assert "/months" == reason.field
 
     def test_nine_months_with_override(self):
         """With an override the same 9 months are accepted."""
         command = committee(dt.date(2025, 8, 1), months=9, override="Aligné sur l'année budgétaire")
-        state = LIFECYCLE.state(LIFECYCLE.apply(constructing(), command).startup)
+        state = current(LIFECYCLE, LIFECYCLE.apply(constructing(), command).startup)
 
         assert dt.date(2026, 6, 10) == state.envelopes[-1].end
 
@@ -157,7 +160,7 @@ class TestPeriod:
     def test_next_period_follows_the_running_one(self):
         """A committee held before the envelope ends funds the period that follows it."""
         command = committee(dt.date(2025, 7, 28), grants=[sponsor(150000)])
-        state = LIFECYCLE.state(LIFECYCLE.apply(constructing(), command).startup)
+        state = current(LIFECYCLE, LIFECYCLE.apply(constructing(), command).startup)
 
         assert [(GO, dt.date(2025, 9, 10)), (dt.date(2025, 9, 10), dt.date(2026, 3, 10))] == [
             (e.start, e.end) for e in state.envelopes
@@ -181,8 +184,9 @@ class TestPeriod:
         before = LIFECYCLE.state(startup, on=dt.date(2025, 11, 9))
         after = LIFECYCLE.state(startup, on=dt.date(2025, 11, 10))
 
-        assert () == before.overdue_committees
-        assert (dt.date(2025, 11, 10),) == after.overdue_committees
+        # The committee scheduled on 1 October was not held: overdue from then on.
+        assert (dt.date(2025, 10, 1),) == before.overdue_committees
+        assert (dt.date(2025, 10, 1), dt.date(2025, 11, 10)) == after.overdue_committees
 
     def test_year_end_is_noted(self):
         """BR-13: an envelope crossing 31 December is an info, never a refusal."""
@@ -224,7 +228,7 @@ class TestCadence:
             constructing(),
             bs.Spend(on=dt.date(2025, 4, 9), by="intrapreneur", amount=Decimal(80000), label="dev"),
         ).startup
-        state = LIFECYCLE.state(startup)
+        state = LIFECYCLE.state(startup, on=startup.last_event_date)
         outcome = LIFECYCLE.apply(startup, committee(dt.date(2025, 4, 10)))
 
         # 80 k€ over the 31 days from 10 March to 9 April: the 20 k€ left last 7.75 days.
@@ -246,10 +250,15 @@ class TestCadence:
         soon = LIFECYCLE.state(startup, on=dt.date(2025, 5, 1))
         late = LIFECYCLE.state(startup, on=dt.date(2025, 12, 1))
 
-        # Due 30 days before the envelope ends (2025-09-10), before the 6-month cadence.
+        # Due 30 days before the envelope ends (2025-09-10), before the 6-month cadence;
+        # overdue from that very date, the one the state reports.
         assert dt.date(2025, 8, 11) == soon.next_committee_due
         assert () == soon.overdue_committees
-        assert (dt.date(2025, 9, 10),) == late.overdue_committees
+        assert (soon.next_committee_due,) == late.overdue_committees
+        assert () == LIFECYCLE.state(startup, on=dt.date(2025, 8, 11)).overdue_committees
+        assert (dt.date(2025, 8, 11),) == LIFECYCLE.state(
+            startup, on=dt.date(2025, 8, 12)
+        ).overdue_committees
 
     def test_after_exit_committees_are_yearly(self):
         """After incubation exit the cadence is 12 months (BR-04 configurable)."""
@@ -337,7 +346,7 @@ class TestBudgetPublication:
 
         (reason,) = [w for w in outcome.warnings if w.rule == "BR-14"]
         assert "never" in reason.message
-        assert "PublishBudget" in reason.fix
+        assert "PublishBudget" in reason.hint
 
     def test_recent_publication_is_silent(self):
         """No BR-14 after a publication within 7 months; an old one warns again."""
@@ -348,7 +357,10 @@ class TestBudgetPublication:
 
         assert "BR-14" not in rules(fresh.warnings)
         assert "BR-14" in rules(stale.warnings)
-        assert dt.date(2025, 6, 16) == LIFECYCLE.state(startup).budget_published
+        assert (
+            dt.date(2025, 6, 16)
+            == LIFECYCLE.state(startup, on=startup.last_event_date).budget_published
+        )
 
 
 class TestChronology:

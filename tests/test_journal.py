@@ -19,7 +19,7 @@ import pytest
 import betastate as bs
 from betastate.journal import Journal
 
-from .journal_contract import ENVELOPE, JournalContract, funded, run_threads, spend
+from .journal_contract import DAY, ENVELOPE, JournalContract, funded, run_threads, spend
 
 
 DATA = Path(__file__).parent / "data" / "journal"
@@ -443,7 +443,7 @@ class TestTwoClerksInMemory:
         )
 
         assert ["BR-02"] == [f.code for f in bs.audit(merged) if f.severity is bs.Severity.ERROR]
-        assert lifecycle.state(merged).envelope.remaining == Decimal(-10_000)
+        assert lifecycle.state(merged, on=DAY).envelope.remaining == Decimal(-10_000)
 
 
 class TestRealSnapshot:

@@ -96,6 +96,8 @@ class TestSameAsFrontMatter:
             read = api[startup.slug]
             expected = exported(startup)
             for field in attrs.fields(bs.Startup):
+                if not field.eq:
+                    continue  # a cache (the memo), not a fact
                 assert getattr(expected, field.name) == getattr(read, field.name), (
                     startup.slug,
                     field.name,

@@ -277,7 +277,7 @@ class TestOutcomes:
 
     def test_no_move_on_the_day_a_phase_started(self, lifecycle):
         """Under the site's tie rule a same-day move would not become current: none is open."""
-        assert () == lifecycle.moves(in_phase("acceleration"))
+        assert () == lifecycle.moves(in_phase("acceleration"), on=START)
         with pytest.raises(bs.TransitionRefused) as caught:
             lifecycle.apply(in_phase("investigation"), advance("construction", on=START))
 
@@ -374,8 +374,8 @@ class TestTimeTravel:
             == state.spans[0]
         )
 
-    def test_state_on_last_date_is_current(self, lifecycle):
-        """The state on the last event's date equals the current state."""
+    def test_state_on_its_date_is_the_default(self, lifecycle):
+        """The state with no date is the state on the lifecycle's as-of date for it."""
         startup = self.history()
 
-        assert lifecycle.state(startup) == lifecycle.state(startup, on=startup.last_event_date)
+        assert lifecycle.state(startup) == lifecycle.state(startup, on=lifecycle.as_of(startup))

@@ -225,6 +225,43 @@ MATRIX: list[tuple[str, bs.Startup, Callable[[str], object], set[str]]] = [
         PHASE_END,
     ),
 ]
+
+
+def with_event(event: bs.Event) -> bs.Startup:
+    """In construction, then ``event`` (the second event: version 2)."""
+    startup = in_phase("construction")
+    return bs.Startup(slug=startup.slug, title=startup.title, history=[*startup.history, event])
+
+
+def retract(version: int) -> Callable[[str], bs.Retract]:
+    return lambda role: bs.Retract(on=DAY, by=role, version=version, reason="saisi par erreur")
+
+
+EARLIER = dt.date(2025, 3, 3)
+# A retraction undoes only what its author may do: the retracted event's own permission.
+MATRIX += [
+    ("Retract Note", with_event(bs.Note(on=EARLIER, name="x")), retract(2), EVERYONE),
+    (
+        "Retract Spent",
+        with_event(bs.Spent(on=EARLIER, amount=Decimal(5))),
+        retract(2),
+        INTRAPRENEUR,
+    ),
+    (
+        "Retract CommitteeHeld continue",
+        with_event(bs.CommitteeHeld(on=EARLIER, decision="continue")),
+        retract(2),
+        COMMITTEE,
+    ),
+    (
+        "Retract FastLaureate",
+        with_event(bs.FastLaureate(on=EARLIER, edition=16)),
+        retract(2),
+        DINUM,
+    ),
+    # §2.2 last row [INF]: a phase entry is retracted by who may end a phase.
+    ("Retract PhaseEntered", in_phase("construction"), retract(1), PHASE_END),
+]
 # Events that move money, a stop or a phase have their own command: no role may record them.
 OWN_COMMAND = [
     bs.PhaseEntered(on=DAY, phase="acceleration"),
@@ -238,6 +275,7 @@ OWN_COMMAND = [
     bs.DossierUpdated(on=DAY, done=["docs.user"]),
     bs.Perennised(on=DAY, plan=bs.ExitPlan(trajectory="operator", host="/organisations/y")),
     bs.CommitteeHeld(on=DAY, decision="continue", grants=[SPONSOR_MONEY]),
+    bs.Retracted(on=DAY, version=1, reason="saisi par erreur"),
 ]
 
 
@@ -280,3 +318,13 @@ class TestMatrix:
         tested = {frozenset(allowed) for _, _, _, allowed in MATRIX}
 
         assert by_roles <= tested
+
+    @pytest.mark.parametrize("kind", EVENT_TYPES, ids=lambda k: k.__name__)
+    def test_every_event_has_a_retraction_permission(self, kind):
+        """Retracting any event names a permission the rulebook declares (none is open)."""
+        from betastate._engine.lifecycle import retract_permission  # noqa: PLC0415
+
+        commands = [c("sponsor") for _, _, c, _ in MATRIX]
+        known = [*OWN_COMMAND, *(c.event for c in commands if isinstance(c, bs.Record))]
+        sample = next(e for e in known if type(e) is kind)
+        assert retract_permission(sample) in LIFECYCLE.rulebook.permissions

@@ -84,8 +84,48 @@ class TestPhaseOnADate:
         assert tuple(e for e in history if e.on <= day) == LIFECYCLE.state(startup, on=day).events
 
     @given(entries)
-    def test_current_is_the_last_date(self, history):
-        """The current state equals the state on the last event's date."""
+    def test_the_default_date_is_as_of(self, history):
+        """The state with no date is the state on the as-of date: one definition."""
         startup = bs.Startup(slug="p", title="P", history=history)
 
-        assert LIFECYCLE.state(startup) == LIFECYCLE.state(startup, on=startup.last_event_date)
+        assert LIFECYCLE.state(startup) == LIFECYCLE.state(startup, on=LIFECYCLE.as_of(startup))
+
+
+LATER = dt.date(2031, 6, 1)  # after every date the strategies draw
+
+
+class TestAsOf:
+    """``state()`` reads a running startup today and an ended one on its last event."""
+
+    @given(entries)
+    def test_a_running_startup_is_read_today(self, history):
+        """Running (its phase not terminal): today; ended or not started: its last event."""
+        lifecycle = bs.Lifecycle(clock=lambda: LATER)
+        startup = bs.Startup(slug="p", title="P", history=history)
+        phase = lifecycle.phase(startup)
+        running = phase is not None and not lifecycle.rulebook.is_terminal(phase)
+
+        expected = LATER if running else startup.last_event_date
+        assert expected == lifecycle.as_of(startup) == lifecycle.state(startup).on
+
+    def test_a_later_event_than_today_is_the_date(self):
+        """A running startup whose last event is after today is read on that event."""
+        lifecycle = bs.Lifecycle(clock=lambda: dt.date(2024, 1, 1))
+        startup = bs.Startup(
+            slug="p",
+            title="P",
+            history=[bs.PhaseEntered(on=dt.date(2024, 6, 1), phase="investigation")],
+        )
+
+        assert dt.date(2024, 6, 1) == lifecycle.as_of(startup)
+
+    @given(entries, st.dates(min_value=dt.date(2013, 1, 1), max_value=dt.date(2031, 1, 1)))
+    def test_overdue_from_the_due_date_it_reports(self, history, day):
+        """A committee is overdue exactly when the date is past the due date the state gives."""
+        state = LIFECYCLE.state(bs.Startup(slug="p", title="P", history=history), on=day)
+
+        if state.next_committee_due is not None:
+            assert (day > state.next_committee_due) == (
+                state.next_committee_due in state.overdue_committees
+            )
+        assert all(due < day for due in state.overdue_committees)

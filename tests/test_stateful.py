@@ -128,7 +128,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     def state_on_last_date_is_current(self):
         last = self.startup.last_event_date
         if last is not None:
-            assert LIFECYCLE.state(self.startup) == LIFECYCLE.state(self.startup, on=last)
+            assert LIFECYCLE.state(self.startup) == LIFECYCLE.state(
+                self.startup, on=LIFECYCLE.as_of(self.startup)
+            )
 
     @invariant()
     def round_trips(self):

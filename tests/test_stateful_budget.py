@@ -225,7 +225,7 @@ class BudgetMachine(RuleBasedStateMachine):
     @invariant()
     def state_on_last_date_is_current(self):
         assert LIFECYCLE.state(self.startup) == LIFECYCLE.state(
-            self.startup, on=self.startup.last_event_date
+            self.startup, on=LIFECYCLE.as_of(self.startup)
         )
 
     @invariant()

@@ -7,6 +7,7 @@ import functools
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 INVENTED = Path(__file__).parent / "data" / "invented"
@@ -36,3 +37,8 @@ def invented_checkout() -> Path:
     for member in sorted((INVENTED / "members").iterdir()):
         shutil.copyfile(member, missions / f"member-{member.name}")
     return root
+
+
+def current(lifecycle: Any, startup: Any) -> Any:
+    """The state after every event (``Lifecycle.state`` reads an active startup today)."""
+    return lifecycle.state(startup, on=startup.last_event_date)

@@ -22,6 +22,7 @@ from betastate._engine.commands import HoldCommittee as HoldCommittee
 from betastate._engine.commands import Launch as Launch
 from betastate._engine.commands import PublishBudget as PublishBudget
 from betastate._engine.commands import Record as Record
+from betastate._engine.commands import Retract as Retract
 from betastate._engine.commands import Spend as Spend
 from betastate._engine.commands import Stop as Stop
 from betastate._engine.commands import TakeOver as TakeOver
@@ -74,6 +75,7 @@ from betastate._values.events import PhaseEntered as PhaseEntered
 from betastate._values.events import Pivoted as Pivoted
 from betastate._values.events import ProductLaunched as ProductLaunched
 from betastate._values.events import RecoveryFiled as RecoveryFiled
+from betastate._values.events import Retracted as Retracted
 from betastate._values.events import Spent as Spent
 from betastate._values.events import Stopped as Stopped
 from betastate._values.events import TakenOver as TakenOver
@@ -337,6 +339,8 @@ __all__ = [
     "Record",
     "RecoveryFiled",
     "Related",
+    "Retract",
+    "Retracted",
     "Role",
     "RoleDef",
     "RuleDef",

@@ -436,14 +436,13 @@ class _Tables:
 
     n_sets: int
     phase_bits: int
-    grid_time: Any  # per row and cell: the stay at the cell's draw
-    grid_step: Any  # ... and the step to the next cell's
-    grid_alias: Any  # ... and where the alias table of its duration bin starts
-    tail_bin: Any  # per row: the duration bin at survival 1/16, where exact inversion starts
+    grid: Any  # per row and cell: the stay at the cell's draw, the step to the next
+    # cell's, where the alias table of its duration bin starts (int64 bits), padding
+    ends: Any  # per row: survival at the end of each duration bin but the last
+    long_stay: Any  # per row: the stay at survival 1/16, where the far tail starts
     rate: Any
     hazard: Any
-    survival: Any
-    alias: Any  # per alias cell: 2 x alias phase + acceptance probability
+    alias: Any  # per alias cell: threshold << 2 x phase_bits | alias << phase_bits | column
     width: int  # alias table width: a power of two at least the number of phases
     edges: Any
     n_bins: int
@@ -551,6 +550,7 @@ def _tables(plan: _Plan, rng: Any) -> tuple[_Tables, int]:
     empty = rows_mix.sum(axis=1) == 0
     rows_mix[empty, 0] = 1.0  # a phase nobody left: never sampled (its stays are endless)
     accept, alias = _alias(rows_mix)
+    accept = np.minimum(accept, 1.0)
     lam = lam.reshape(n_rows, n_bins)
     hazard = np.zeros_like(lam)
     np.cumsum(lam[:, :-1] * np.diff(fit.edges), axis=1, out=hazard[:, 1:])
@@ -559,14 +559,14 @@ def _tables(plan: _Plan, rng: Any) -> tuple[_Tables, int]:
     tables = _Tables(
         n_sets=n_sets,
         phase_bits=phase_bits,
-        grid_time=grid_time[:, :-1].reshape(-1),
-        grid_step=step.reshape(-1),
-        grid_alias=((np.arange(n_rows)[:, None] * n_bins + grid_bin) * width).reshape(-1),
-        tail_bin=(survival[:, 1:-1] >= EXACT / GRID).sum(axis=1),
+        grid=_pack_grid(
+            grid_time[:, :-1], step, (np.arange(n_rows)[:, None] * n_bins + grid_bin) * width
+        ),
+        ends=_padded(survival[:, 1:-1]),
+        long_stay=grid_time[:, GRID - EXACT].copy(),
         rate=lam.reshape(-1),
         hazard=hazard.reshape(-1),
-        survival=survival.reshape(-1),
-        alias=(2.0 * alias + np.minimum(accept, 1.0)).reshape(-1),
+        alias=_pack_alias(accept, alias, phase_bits),
         width=width,
         edges=fit.edges,
         n_bins=n_bins,
@@ -574,117 +574,205 @@ def _tables(plan: _Plan, rng: Any) -> tuple[_Tables, int]:
     return tables, draws
 
 
-def _exact(tables: _Tables, row: Any, level: Any, start: Any) -> tuple[Any, Any]:
+def _pack_alias(accept: Any, alias: Any, phase_bits: int) -> Any:
+    """
+    One integer per alias cell: its threshold, its alias and its own column's phase.
+
+    A uniform ``u`` is the top 53 bits of a 64-bit draw; with ``2**b``
+    columns (``b = phase_bits``), ``u x 2**b`` has ``53 - b`` bits after its
+    column, so comparing them with ``ceil(accept x 2**(53 - b))`` is exactly
+    ``frac(u x 2**b) >= accept``.
+    """
+    np = _numpy()
+    threshold = np.ceil(accept * 2.0 ** (53 - phase_bits)).astype(np.int64)
+    column = np.broadcast_to(np.arange(alias.shape[1]), alias.shape)
+    packed = (threshold << (2 * phase_bits)) | (alias << phase_bits) | column
+    return packed.reshape(-1)
+
+
+def _padded(ends: Any) -> Any:
+    """``ends`` with columns of -1 appended up to a multiple of 8 (whole 64-bit words of bools)."""
+    np = _numpy()
+    width = -(-ends.shape[1] // 8) * 8
+    out = np.full((ends.shape[0], max(width, 8)), -1.0)
+    out[:, : ends.shape[1]] = ends
+    return out
+
+
+def _pack_grid(time: Any, step: Any, slot: Any) -> Any:
+    """One row of four 8-byte values per grid cell, so that one look-up fetches a cell."""
+    np = _numpy()
+    grid = np.zeros((time.size, 4))
+    grid[:, 0] = time.reshape(-1)
+    grid[:, 1] = step.reshape(-1)
+    grid[:, 2] = slot.reshape(-1).astype(np.int64).view(np.float64)
+    return grid
+
+
+def _exact(tables: _Tables, row: Any, level: Any, start: Any | None) -> tuple[Any, Any]:
     """
     Stays (days) at survival ``level``, by exact inversion, and their alias table rows.
 
-    ``start`` is a duration bin at or before the answer (the bin of the time
-    already spent, or of level 1/16); the search steps up from it, which is
-    usually zero or one step.
+    The duration bin is the first whose end the survival falls below, and
+    at least ``start`` (the bin of the time already spent) when given.
     """
     np = _numpy()
     n_bins = tables.n_bins
-    base = row * (n_bins + 1)
-    k = start.copy()
-    todo = np.flatnonzero(tables.survival[base + k + 1] >= level)
-    while len(todo):
-        k[todo] += 1
-        todo = todo[tables.survival[base[todo] + k[todo] + 1] >= level[todo]]
+    # ``ends`` is padded to whole 64-bit words with -1: one popcount per word.
+    passed = np.take(tables.ends, row, axis=0) >= level[:, None]
+    words = np.bitwise_count(passed.view(np.uint64))
+    k = words[:, 0].astype(np.int64)
+    for word in range(1, words.shape[1]):
+        k += words[:, word]
+    if start is not None:
+        np.maximum(k, start, out=k)
     flat = row * n_bins + k
     rate = tables.rate[flat]
     with np.errstate(divide="ignore", invalid="ignore"):
         spent = tables.edges[k] + (-np.log(level) - tables.hazard[flat]) / rate
     spent[rate == 0] = np.inf
-    return spent, flat * tables.width
+    flat *= tables.width
+    return spent, flat
 
 
-def _stay(
+def _stays(
     tables: _Tables,
-    rng: Any,
+    layout: _Layout,
+    draw: Any,
     row: Any,
     since: Any,
     *,
-    horizon: int,
-    alive: Any | None = None,
-    alive_bin: Any | None = None,
+    given: tuple[Any, Any] | None = None,
+    out: tuple[Any, Any] | None = None,
 ) -> tuple[Any, Any]:
     """
-    The day of each item's next change (``since`` + the stay) and its next phase.
+    The day of each item's next change and where its next phase's alias table starts.
 
-    ``alive`` is the survival already reached and ``alive_bin`` the duration
-    bin of the time already spent in the phase before the start (``None``
-    for stays that start now). A change after the horizon is dated
-    ``horizon + 1``. The stay is interpolated in the table of its parameter
-    set and phase, or inverted exactly in the far tail (survival under
-    1/16); the next phase is drawn from the alias table of the stay's bin.
+    ``draw`` holds the items' 64-bit draws (the uniform ``u`` is their top
+    53 bits, as numpy's), ``row`` their rows of the tables and ``since``
+    the day their stays began (floats). ``given`` holds, for stays already
+    under way at the start, the survival reached and, per live product, the
+    duration bin of the time spent (``None``: the stays start now); ``out``
+    the arrays to write the days and slots into (``None``: new ones). The
+    stay is interpolated in the table of its parameter set and phase, or
+    inverted exactly in the far tail (survival under 1/16). A change after the horizon is dated
+    ``horizon + 1``, the "later" month; days are floats holding whole numbers.
     """
     np = _numpy()
-    n = len(row)
-    draw = rng.random(n)
-    if alive is None:
-        cell = (draw * GRID).astype(np.int64)
-        tail = np.flatnonzero(cell >= GRID - EXACT)
-        level = None
+    start = None
+    if given is None:
+        # Survival 1 - u; the cell is the top 8 bits, what is left of u * GRID the next 45.
+        tail = np.flatnonzero(draw >= TAIL_DRAW)
+        level = 1.0 - (draw[tail] >> 11).view(np.int64) * 2.0**-53
+        bits = (draw >> 11).view(np.int64)
+        bits &= (1 << (53 - GRID_BITS)) - 1
+        # Converted and scaled in one pass (exactly: 45-bit integers, a power of two).
+        scaled = np.multiply(bits, 2.0 ** (GRID_BITS - 53), dtype=np.float64)
+        flat = row << GRID_BITS
+        flat |= (draw >> 56).view(np.int64)
     else:
         # S(T) = (1 - u) S(elapsed): the time left given the time spent. The level
         # itself is kept for the tail, where 1 - level would round to 1.
-        level = (1.0 - draw) * alive
-        draw = 1.0 - level
-        cell = np.minimum((draw * GRID).astype(np.int64), GRID - 1)
+        alive, known_bin = given
+        level = np.multiply((draw >> 11).view(np.int64), -(2.0**-53), dtype=np.float64)
+        level += 1.0
+        level *= alive
         tail = np.flatnonzero(level <= EXACT / GRID)
-    scaled = draw * GRID
-    scaled -= cell
-    flat = row * GRID
-    flat += cell
-    spent = np.take(tables.grid_time, flat)
-    spent += np.take(tables.grid_step, flat) * scaled
-    slot = np.take(tables.grid_alias, flat)
+        scaled = 1.0 - level
+        level = level[tail]
+        start = known_bin[tail % len(known_bin)]  # items are runs of the live products
+        scaled *= GRID
+        cell = scaled.astype(np.int64)
+        np.minimum(cell, GRID - 1, out=cell)
+        scaled -= cell  # small integers: converted exactly inside the subtraction
+        flat = row << GRID_BITS
+        flat += cell
+    cells = np.take(tables.grid, flat, axis=0)
+    if out is None:
+        spent = cells[:, 1] * scaled
+        slot = cells[:, 2].view(np.int64)
+    else:
+        spent, slot = out
+        np.multiply(cells[:, 1], scaled, out=spent)
+        slot[...] = cells[:, 2].view(np.int64)
+    spent += cells[:, 0]
     if len(tail):
+        # A stay in the far tail lasts at least the stay at survival 1/16: only
+        # those that may end by the horizon need their exact length.
         rows = row[tail]
-        start = tables.tail_bin[rows]
-        if alive_bin is not None:
-            start = np.maximum(start, alive_bin[tail])
-        at = level[tail] if level is not None else 1.0 - draw[tail]
-        spent[tail], slot[tail] = _exact(tables, rows, at, start)
+        near = np.flatnonzero(np.take(tables.long_stay, rows) + since[tail] <= layout.horizon)
+        spent[tail] = np.inf
+        if len(near):
+            spent[tail[near]], slot[tail[near]] = _exact(
+                tables, rows[near], level[near], None if start is None else start[near]
+            )
     spent += since
-    np.minimum(spent, horizon + 1, out=spent)  # later than the horizon: "later"
-    day = np.ceil(spent).astype(np.int64)
-    pick = rng.random(n)
-    pick *= tables.width
-    column = pick.astype(np.int64)
-    pick -= column
-    slot += column
-    # One gather: an alias cell holds 2 x alias + acceptance (in [0, 1]).
-    cell_value = np.take(tables.alias, slot)
-    other = (cell_value * 0.5).astype(np.int64)
-    cell_value -= 2 * other
-    nxt = np.where(pick < cell_value, column, other)
-    return day, nxt
+    np.minimum(spent, layout.later, out=spent)
+    np.ceil(spent, out=spent)
+    return spent, slot
+
+
+GRID_BITS = 8  # GRID = 2 ** GRID_BITS
+TAIL_DRAW = (GRID - EXACT) << (64 - GRID_BITS)
+"""The 64-bit draws from which u >= 1 - EXACT / GRID: the far tail."""
+
+
+def _next_phases(tables: _Tables, phase_bits: int, draw: Any, slot: Any) -> Any:
+    """
+    The next phase of each change, from the alias table starting at ``slot``.
+
+    The top ``phase_bits`` of one 64-bit draw pick a column, the next bits
+    of its uniform decide between the column's own phase and its alias
+    (see :func:`_pack_alias`).
+    """
+    np = _numpy()
+    cell = np.take(tables.alias, slot + (draw >> (64 - phase_bits)).view(np.int64))
+    rest = (draw >> 11).view(np.int64)
+    rest &= (1 << (53 - phase_bits)) - 1
+    rest -= cell >> (2 * phase_bits)
+    rest >>= 63  # -1: under the threshold, the column's own phase; 0: its alias
+    rest &= -phase_bits
+    rest += phase_bits
+    cell >>= rest
+    cell &= (1 << phase_bits) - 1
+    return cell
 
 
 @attrs.frozen
 class _Layout:
     """
-    How one block packs its items and counts into integers.
+    How a forecast packs its items and counts into integers, and what its blocks share.
 
-    An item's *code* holds its run, group, parameter set and phase in one
-    integer (so one array follows a product through its changes); its row in
-    the sampling tables is the low ``row_mask`` bits. Counts go to *slots*:
-    run and group, then ``months + 2`` months (the last one, "later",
-    collects the changes after the horizon and is thrown away), then phase.
+    An item's *code* holds its run and group, then its parameter set and
+    phase (its row in the sampling tables), in one integer, so one array
+    follows a product through its changes. A change is counted in a *slot*:
+    the item's code with its parameter set replaced by the month of the
+    change (``months + 1``, "later", collects the changes after the horizon
+    and is thrown away). Products live at the start are the first items of
+    each run, in the order of ``plan.live_product``; their first stays start
+    from the survival they reached (``alive``, per parameter set and
+    product), and their far tails are searched from the duration bin of the
+    time they spent (``start_bin``).
     """
 
-    runs: int
     months: int
     n_phases: int
     n_groups: int
+    n_sets: int
     phase_bits: int
     set_bits: int
     group_bits: int
+    shift_group: int  # where the run and group start in a code
     horizon: int
     within_day: int
     month_offset: Any  # per day up to horizon + 1: the first month start on or after it, x stride
     going_on: Any  # per phase code: whether a product there can still change
+    later: float  # horizon + 1: the day of the changes after the horizon
+    live_code: Any  # per live product: its group and phase, in code bits
+    live_since: Any  # per live product: the day its phase started (<= 0), as a float
+    alive: Any  # per parameter set and live product: survival reached at the start
+    start_bin: Any  # per live product: the duration bin its far tail is searched from
+    arrivals: _Arrivals | None  # new products repeated from the entry window's months
 
     @property
     def phase_mask(self) -> int:
@@ -695,247 +783,379 @@ class _Layout:
         return (1 << (self.phase_bits + self.set_bits)) - 1
 
     @property
-    def shift_group(self) -> int:
-        return self.phase_bits + self.set_bits
+    def slot_mask(self) -> int:
+        """The bits of a code that its slot keeps: all but the parameter set."""
+        return ~(((1 << self.set_bits) - 1) << self.phase_bits)
 
-    @property
-    def stride_month(self) -> int:
-        return 1 << self.phase_bits
-
-    @property
-    def stride_slot(self) -> int:
-        return (self.months + 2) * self.stride_month
-
-    @property
-    def size(self) -> int:
-        return (self.runs << self.group_bits) * self.stride_slot
+    def size(self, runs: int) -> int:
+        return (runs << self.group_bits) << self.shift_group
 
 
-def _layout(plan: _Plan, tables: _Tables, runs: int) -> _Layout:
+@attrs.frozen
+class _Templates:
+    """
+    Products arriving in each simulated month, for each entry-window month it may repeat.
+
+    Simulated month ``k`` repeating window month ``d`` has ``size[d]``
+    products from ``first[k, d]`` on: their group and phase in code bits
+    (``code``), the month their arrival is counted in, in slot bits
+    (``month``), and the day they arrive (``since``, a float).
+    """
+
+    first: Any
+    size: Any
+    code: Any
+    month: Any
+    since: Any
+
+    def expand(self, drawn: Any, cell_code: Any, slot_mask: int) -> tuple[Any, Any, Any]:
+        """The codes, arrival slots and days of the products of the months ``drawn``."""
+        np = _numpy()
+        starts = np.take_along_axis(self.first, drawn.T, axis=1).T.reshape(-1)
+        sizes = np.take(self.size, drawn).reshape(-1)
+        which = _spread(starts, sizes)
+        code = np.repeat(cell_code, sizes)
+        code |= np.take(self.code, which)
+        counted = code & slot_mask
+        counted |= np.take(self.month, which)
+        return code, counted, np.take(self.since, which)
+
+
+@attrs.frozen
+class _Arrivals:
+    """
+    The recent months' entries, laid out once per forecast to be repeated.
+
+    ``live`` arrive in a phase they can leave; ``settled`` in a terminal
+    phase (they are only counted). ``block_first`` and ``block_size`` are
+    the first month and the number of months of each 12-month block of the
+    entry window (months are numbered from the oldest).
+    """
+
+    live: _Templates
+    settled: _Templates
+    block_first: Any
+    block_size: Any
+
+
+def _arrivals(plan: _Plan, going_on: Any, phase_bits: int, shift_group: int) -> _Arrivals | None:
+    """The entries of :class:`_Arrivals` (``None``: none are repeated)."""
+    np = _numpy()
+    fit = plan.fit
+    if plan.entries is not None or not len(fit.entry_phase):
+        return None
+    days = plan.month_days.astype(np.int64)
+    lengths = np.diff(days)
+    # Each window month's entries, in the order they were recorded.
+    order = np.argsort(fit.entry_month, kind="stable")
+    group = fit.entry_group[order] if plan.by_group else np.zeros(len(order), dtype=np.int64)
+    code = (group << shift_group) | fit.entry_phase[order]
+    live = np.take(going_on, fit.entry_phase[order])
+    month = fit.entry_month[order]
+    k = np.arange(plan.months)[:, None]
+    # An arrival on day d counts from the first month start on or after d.
+    offset = np.minimum(fit.entry_offset[order][None, :], lengths[:, None] - 1)
+    arrive = (days[:-1, None] + 1 + offset).astype(np.float64)
+    counted = np.broadcast_to((k + 1) << phase_bits, arrive.shape)
+
+    def templates(keep: Any) -> _Templates:
+        size = np.bincount(month[keep], minlength=fit.entry_months)
+        first = np.concatenate([[0], np.cumsum(size)[:-1]])
+        return _Templates(
+            first=first[None, :] + k * int(keep.sum()),
+            size=size,
+            code=np.tile(code[keep], plan.months),
+            month=counted[:, keep].reshape(-1),
+            since=arrive[:, keep].reshape(-1),
+        )
+
+    block_of = fit.entry_block_of_month
+    n_blocks = int(block_of.max()) + 1
+    return _Arrivals(
+        live=templates(live),
+        settled=templates(~live),
+        block_first=np.array([int(np.flatnonzero(block_of == b).min()) for b in range(n_blocks)]),
+        block_size=np.bincount(block_of, minlength=n_blocks),
+    )
+
+
+def _layout(plan: _Plan, tables: _Tables) -> _Layout:
     np = _numpy()
     days = plan.month_days.astype(np.int64)
     horizon = int(days[-1])
     n_phases = len(plan.fit.phases)
-    going_on = np.zeros(1 << tables.phase_bits, dtype=bool)
+    phase_bits, set_bits = tables.phase_bits, _bits(tables.n_sets)
+    going_on = np.zeros(1 << phase_bits, dtype=bool)
     going_on[:n_phases] = ~plan.fit.terminal
     n_groups = plan.n_groups if plan.by_group else 1
+    shift_group = phase_bits + max(set_bits, _bits(plan.months + 2))
     month_of_day = np.searchsorted(days, np.arange(horizon + 2), side="left")
+    group = plan.live_group if plan.by_group else np.zeros_like(plan.live_group)
+    # The survival a live product reached in its phase, under each parameter set.
+    elapsed = -plan.live_since.astype(np.float64)
+    edges = plan.fit.edges
+    at = np.searchsorted(edges, elapsed, side="right") - 1
+    rows = (np.arange(tables.n_sets)[:, None] << phase_bits) | plan.live_phase[None, :]
+    flat = rows * tables.n_bins + at
+    alive = np.exp(-(tables.hazard[flat] + tables.rate[flat] * (elapsed - edges[at])))
     return _Layout(
-        runs=runs,
         months=plan.months,
         n_phases=n_phases,
         n_groups=n_groups,
-        phase_bits=tables.phase_bits,
-        set_bits=_bits(tables.n_sets),
+        n_sets=tables.n_sets,
+        phase_bits=phase_bits,
+        set_bits=set_bits,
         group_bits=_bits(n_groups),
+        shift_group=shift_group,
         horizon=horizon,
         within_day=int(days[plan.within]),
-        month_offset=month_of_day * (1 << tables.phase_bits),
+        month_offset=month_of_day << phase_bits,
         going_on=going_on,
+        later=float(horizon + 1),
+        live_code=(group << shift_group) | plan.live_phase,
+        live_since=plan.live_since.astype(np.float64),
+        alive=alive,
+        start_bin=at,
+        arrivals=_arrivals(plan, going_on, phase_bits, shift_group),
     )
 
 
-@attrs.define
-class _Items:
-    """The products a block follows: codes, next change days and phases, records so far."""
-
-    code: Any
-    when: Any
-    nxt: Any
-    product: Any  # the portfolio index of the first items (the products live at the start)
-    outcome: Any  # per run and product: the phase ``within`` months after the start
-    entered: list[Any]  # slots gaining a product
-    left: list[Any]  # slots losing one
-    draws: int
+def _spread(starts: Any, sizes: Any) -> Any:
+    """``concatenate([arange(s, s + n) for s, n in zip(starts, sizes)])``, vectorised."""
+    np = _numpy()
+    total = int(sizes.sum())
+    shift = starts - (np.cumsum(sizes) - sizes)
+    return np.repeat(shift, sizes) + np.arange(total)
 
 
-def _start(plan: _Plan, tables: _Tables, layout: _Layout, rng: Any) -> _Items:
+def _new_items(plan: _Plan, layout: _Layout, rng: Any, runs: int) -> tuple[Any, Any, Any, Any, int]:
     """
-    Every run's items and their first stays.
+    Every run's parameter set and new products, and the random numbers drawn.
 
-    The products live at the start come first (so they stay a prefix of the
-    arrays), then the new products. A live product's first stay is
-    conditioned on the time it already spent in its phase.
+    Returns the runs' parameter sets, the codes and arrival days of the new
+    products that can still change (run after run), and the slots counting
+    every new product's arrival.
     """
     np = _numpy()
-    runs = layout.runs
-    n_live = len(plan.live_product)
-    new_run, new_month, new_phase, new_group, new_day, draws = _entries(plan, rng, runs)
-    if tables.n_sets > 1:
-        set_of_run = rng.integers(0, tables.n_sets, size=runs)
+    months = plan.months
+    empty = np.zeros(0, dtype=np.int64)
+    arrivals = layout.arrivals
+    drawn, poisson, draws = None, None, 0
+    if arrivals is not None:
+        drawn, draws = _repeated_months(plan, arrivals, rng, runs)
+    elif plan.entries:
+        poisson, draws = _poisson_entries(plan, rng, runs)
+    if layout.n_sets > 1:
+        set_of_run = rng.integers(0, layout.n_sets, size=runs)
         draws += runs
     else:
         set_of_run = np.zeros(runs, dtype=np.int64)
-    if not plan.by_group:
-        new_group = np.zeros_like(new_run)
-    live = layout.going_on[new_phase]
-    run = np.concatenate([np.repeat(np.arange(runs), n_live), np.compress(live, new_run)])
-    group = np.concatenate([np.tile(plan.live_group, runs), np.compress(live, new_group)])
-    if not plan.by_group:
-        group = np.zeros_like(run)
-    phase = np.concatenate([np.tile(plan.live_phase, runs), np.compress(live, new_phase)])
-    code = run << layout.group_bits | group
-    code = (code << layout.set_bits | set_of_run[run]) << layout.phase_bits | phase
-    since = np.concatenate(
-        [np.tile(plan.live_since, runs), np.compress(live, new_day).astype(np.int64)]
+    run_code = ((np.arange(runs, dtype=np.int64) << layout.group_bits) << layout.shift_group) | (
+        set_of_run << layout.phase_bits
     )
-    new_slot = new_run << layout.group_bits | new_group
-    entered = [new_slot * layout.stride_slot + new_month * layout.stride_month + new_phase]
-    n_known = runs * n_live
-    row = code & layout.row_mask
-    elapsed = -since[:n_known].astype(np.float64)
-    edges = plan.fit.edges
-    at = np.searchsorted(edges, elapsed, side="right") - 1
-    flat = row[:n_known] * tables.n_bins + at
-    alive = np.ones(len(run))
-    alive[:n_known] = np.exp(-(tables.hazard[flat] + tables.rate[flat] * (elapsed - edges[at])))
-    alive_bin = np.zeros(len(run), dtype=np.int64)
-    alive_bin[:n_known] = at
-    when, nxt = _stay(
-        tables, rng, row, since, horizon=layout.horizon, alive=alive, alive_bin=alive_bin
-    )
-    np.maximum(when, 1, out=when)  # a change on the start day itself would be known
-    return _Items(
-        code=code,
-        when=when,
-        nxt=nxt,
-        product=np.tile(plan.live_product, runs),
-        outcome=np.tile(plan.now_phase, runs),
-        entered=entered,
-        left=[],
-        draws=draws + 2 * len(row),
-    )
-
-
-def _walk(items: _Items, tables: _Tables, layout: _Layout, rng: Any, n_products: int) -> None:
-    """
-    Step the items from one phase change to the next until none changes again.
-
-    Each step records every change (the ones after the horizon go to the
-    "later" month), notes the phase reached ``within`` months for the live
-    products, drops the items that reached a terminal phase or the horizon,
-    and draws the next stay of the others.
-    """
-    np = _numpy()
-    code, when, nxt, product = items.code, items.when, items.nxt, items.product
-    n_known = len(product)
-    shift_run = layout.shift_group + layout.group_bits
-    while len(code):
-        base = (code >> layout.shift_group) * layout.stride_slot
-        base += np.take(layout.month_offset, when)
-        phase = code & layout.phase_mask
-        items.left.append(base + phase)
-        items.entered.append(base + nxt)
-        if n_known:
-            # np.compress, not a boolean index: the same result, three times faster.
-            seen = when[:n_known] <= layout.within_day
-            index = (np.compress(seen, code[:n_known]) >> shift_run) * n_products
-            index += np.compress(seen, product)
-            items.outcome[index] = np.compress(seen, nxt[:n_known])
-        keep = np.take(layout.going_on, nxt)
-        keep &= when <= layout.horizon
-        code += nxt - phase
-        code, when = np.compress(keep, code), np.compress(keep, when)
-        product = np.compress(keep[:n_known], product)
-        n_known = len(product)
-        if not len(code):
-            break
-        when, nxt = _stay(tables, rng, code & layout.row_mask, when, horizon=layout.horizon)
-        items.draws += 2 * len(code)
-
-
-def _simulate_block(plan: _Plan, tables: _Tables, runs: int, seed: Any) -> _Block:
-    """Simulate ``runs`` runs, from one phase change to the next, for every product at once."""
-    np = _numpy()
-    rng = np.random.Generator(np.random.PCG64(seed))
-    layout = _layout(plan, tables, runs)
-    items = _start(plan, tables, layout, rng)
-    n_products = len(plan.now_phase)
-    _walk(items, tables, layout, rng, n_products)
-    delta = np.bincount(np.concatenate(items.entered), minlength=layout.size)
-    if items.left:
-        delta -= np.bincount(np.concatenate(items.left), minlength=layout.size)
-    n_phases, n_groups, months = layout.n_phases, layout.n_groups, layout.months
-    slots = delta.reshape(runs, 1 << layout.group_bits, months + 2, layout.stride_month)
-    cube = np.cumsum(slots[:, :n_groups, : months + 1, :n_phases], axis=2)
-    if plan.by_group:
-        group_counts = (cube + plan.base_group_counts[None, :, None, :]).astype(np.int16)
-        counts = group_counts.sum(axis=1, dtype=np.int32)
+    if arrivals is not None and drawn is not None:
+        cell_code = np.repeat(run_code, months)
+        code, counted, since = arrivals.live.expand(drawn, cell_code, layout.slot_mask)
+        if arrivals.settled.size.any():
+            counted = np.concatenate(
+                [counted, arrivals.settled.expand(drawn, cell_code, layout.slot_mask)[1]]
+            )
+    elif poisson is not None:
+        code, counted, since = _poisson_items(plan, layout, poisson, run_code)
     else:
-        group_counts = None
-        counts = (cube[:, 0] + plan.base_counts).astype(np.int32)
-    started = np.tile(plan.now_phase >= 0, runs)
-    ids = np.compress(started, np.tile(np.arange(n_products), runs))
-    tally = np.bincount(
-        ids * n_phases + np.compress(started, items.outcome), minlength=n_products * n_phases
-    ).reshape(n_products, n_phases)
-    return _Block(counts, group_counts, tally, items.draws)
+        code, counted, since = empty, empty, np.zeros(0)
+    return set_of_run, code, since, counted, draws
 
 
-def _entries(plan: _Plan, rng: Any, runs: int) -> tuple[Any, Any, Any, Any, Any, int]:
-    """New products of every run: run, month index, phase, group, arrival day (after start)."""
+def _poisson_entries(plan: _Plan, rng: Any, runs: int) -> tuple[tuple[Any, Any, Any], int]:
+    """A Poisson scenario's new products: the (run, month) cell, entry and day offset of each."""
+    np = _numpy()
+    pool = len(plan.fit.entry_phase)
+    if pool == 0:
+        msg = "no product ever started: nothing tells which phase new products enter"
+        raise InvalidArgument(
+            "entries", plan.entries, msg, "give entries=0, or a portfolio with history"
+        )
+    months = plan.months
+    lengths = np.diff(plan.month_days).astype(np.int64)
+    sizes = rng.poisson(plan.entries, size=runs * months)
+    cells = np.repeat(np.arange(runs * months), sizes)
+    which = rng.integers(0, pool, size=len(cells))
+    span = lengths[cells % months]
+    offset = np.floor(rng.random(len(cells)) * span).astype(np.int64)
+    return (cells, which, offset), runs * months + 2 * len(cells)
+
+
+def _poisson_items(
+    plan: _Plan, layout: _Layout, drawn: tuple[Any, Any, Any], run_code: Any
+) -> tuple[Any, Any, Any]:
+    """The codes, arrival slots and days of a Poisson scenario's new products."""
     np = _numpy()
     fit = plan.fit
-    months = plan.months
+    cells, which, offset = drawn
+    run, month = np.divmod(cells, plan.months)
     days = plan.month_days
-    lengths = np.diff(days).astype(np.int64)  # days in each simulated month
-    pool = len(fit.entry_phase)
-    empty = np.zeros(0, dtype=np.int64)
-    if plan.entries == 0 or (plan.entries is None and pool == 0):
-        return empty, empty, empty, empty, np.zeros(0), 0
-    if plan.entries is None:
-        # Repeat the entries of a recent month drawn at random (batches and all),
-        # from the run's own bootstrap of the window's 12-month blocks.
-        order = np.argsort(fit.entry_month, kind="stable")
-        per_month = np.bincount(fit.entry_month, minlength=fit.entry_months)
-        offsets = np.concatenate([[0], np.cumsum(per_month)[:-1]])
-        block_of = fit.entry_block_of_month
-        n_blocks = int(block_of.max()) + 1
-        weights, draws = _resample(n_blocks, rng, runs, plan.uncertain)
-        # One uniform picks a block (as often as the run's bootstrap drew it),
-        # and what is left of it picks a month of that block.
-        share = np.cumsum(weights, axis=1) / weights.sum(axis=1, keepdims=True)
-        pick = rng.random((runs, months))
-        block = (share[:, None, :-1] <= pick[:, :, None]).sum(axis=2)
-        low = np.concatenate([np.zeros((runs, 1)), share[:, :-1]], axis=1)
-        run_index = np.arange(runs)[:, None]
-        inner = (pick - low[run_index, block]) / (share - low)[run_index, block]
-        firsts = np.array([int(np.flatnonzero(block_of == b).min()) for b in range(n_blocks)])
-        sizes_b = np.bincount(block_of, minlength=n_blocks)
-        drawn = firsts[block] + np.minimum(
-            (inner * sizes_b[block]).astype(np.int64), sizes_b[block] - 1
-        )
-        draws += runs * months
-        sizes = per_month[drawn].reshape(-1)
-        cells = np.repeat(np.arange(runs * months), sizes)
-        first = np.repeat(np.cumsum(sizes) - sizes, sizes)
-        which = order[offsets[drawn.reshape(-1)[cells]] + np.arange(len(cells)) - first]
-        offset = fit.entry_offset[which]
-    else:
-        if pool == 0:
-            msg = "no product ever started: nothing tells which phase new products enter"
-            raise InvalidArgument(
-                "entries", plan.entries, msg, "give entries=0, or a portfolio with history"
-            )
-        sizes = rng.poisson(plan.entries, size=runs * months)
-        cells = np.repeat(np.arange(runs * months), sizes)
-        which = rng.integers(0, pool, size=len(cells))
-        offset = None
-        draws = runs * months + 2 * len(cells)
-    run, month = np.divmod(cells, months)
-    span = lengths[month]
-    if offset is None:
-        offset = np.floor(rng.random(len(cells)) * span).astype(np.int64)
-    day = days[month] + 1 + np.minimum(offset, span - 1)
-    # An arrival on day d counts from the first month start on or after d.
-    return (
-        run,
-        month + 1,
-        fit.entry_phase[which],
-        fit.entry_group[which],
-        day.astype(np.float64),
-        draws,
+    lengths = np.diff(days).astype(np.int64)
+    day = (days[month] + 1 + np.minimum(offset, lengths[month] - 1)).astype(np.float64)
+    phase = fit.entry_phase[which]
+    group = fit.entry_group[which] if plan.by_group else np.zeros_like(phase)
+    code = run_code[run] | (group << layout.shift_group) | phase
+    counted = (code & layout.slot_mask) | ((month + 1) << layout.phase_bits)
+    live = np.take(layout.going_on, phase)
+    return np.compress(live, code), counted, np.compress(live, day)
+
+
+def _repeated_months(plan: _Plan, arrivals: _Arrivals, rng: Any, runs: int) -> tuple[Any, int]:
+    """
+    Per run and simulated month, the entry-window month it repeats.
+
+    Drawn from the run's own bootstrap of the window's 12-month blocks: one
+    uniform picks a block (as often as the run's bootstrap drew it), and
+    what is left of it picks a month of that block.
+    """
+    np = _numpy()
+    months = plan.months
+    weights, draws = _resample(len(arrivals.block_size), rng, runs, plan.uncertain)
+    share = np.cumsum(weights, axis=1) / weights.sum(axis=1, keepdims=True)
+    pick = rng.random((runs, months))
+    block = (share[:, None, :-1] <= pick[:, :, None]).sum(axis=2)
+    low = np.concatenate([np.zeros((runs, 1)), share[:, :-1]], axis=1)
+    run_index = np.arange(runs)[:, None]
+    inner = (pick - low[run_index, block]) / (share - low)[run_index, block]
+    size = arrivals.block_size[block]
+    drawn = arrivals.block_first[block] + np.minimum((inner * size).astype(np.int64), size - 1)
+    return drawn, draws + runs * months
+
+
+def _simulate_block(plan: _Plan, tables: _Tables, layout: _Layout, runs: int, seed: Any) -> _Block:
+    """
+    Simulate ``runs`` runs, from one phase change to the next, for every product at once.
+
+    Each step draws every item's next change, counts it in its slot (the
+    ones after the horizon go to the "later" month), notes the phase reached
+    ``within`` months for the products live at the start, and drops the
+    items that reached a terminal phase or the horizon.
+    """
+    np = _numpy()
+    rng = np.random.Generator(np.random.PCG64(seed))
+    raw = rng.bit_generator.random_raw
+    set_of_run, new_code, new_since, counted, draws = _new_items(plan, layout, rng, runs)
+    code, day, nxt = _first_changes(tables, layout, raw, set_of_run, (new_code, new_since))
+    draws += 2 * len(code)
+    outcome = np.tile(plan.live_phase, runs)
+    known = np.arange(runs * len(plan.live_product))  # each live item's place in ``outcome``
+    entered, left = [counted], []
+    going_on, month_offset = layout.going_on, layout.month_offset
+    same_day = layout.within_day == layout.horizon
+    while True:
+        inside = day <= layout.horizon
+        mine = len(known)  # the live products come first
+        if mine:
+            seen = inside[:mine] if same_day else day[:mine] <= layout.within_day
+            outcome[np.compress(seen, known)] = np.compress(seen, nxt[:mine])
+        keep = np.take(going_on, nxt)
+        keep &= inside
+        slot = code & layout.slot_mask
+        slot += np.take(month_offset, day.astype(np.int64))
+        left.append(slot)
+        nxt -= code & layout.phase_mask
+        entered.append(slot + nxt)
+        code += nxt
+        code = np.compress(keep, code)
+        n = len(code)
+        if not n:
+            break
+        since = np.compress(keep, day)
+        if mine:
+            known = np.compress(keep[:mine], known)
+        draw = raw(2 * n)
+        day, slot = _stays(tables, layout, draw[:n], code & layout.row_mask, since)
+        nxt = _next_phases(tables, layout.phase_bits, draw[n:], slot)
+        draws += 2 * n
+    size = layout.size(runs)
+    delta = np.bincount(np.concatenate(entered), minlength=size)
+    delta -= np.bincount(np.concatenate(left), minlength=size)
+    return _tally(plan, layout, runs, delta, outcome, draws)
+
+
+def _first_changes(
+    tables: _Tables, layout: _Layout, raw: Any, set_of_run: Any, new: tuple[Any, Any]
+) -> tuple[Any, Any, Any]:
+    """
+    Every item of a block and its first change: codes, days and next phases.
+
+    Each run's products live at the start come first (in order), their stays
+    drawn given the time they spent; then its new products.
+    """
+    np = _numpy()
+    runs = len(set_of_run)
+    run_code = ((np.arange(runs, dtype=np.int64) << layout.group_bits) << layout.shift_group) | (
+        set_of_run << layout.phase_bits
     )
+    new_code, new_since = new
+    known = (run_code[:, None] | layout.live_code[None, :]).reshape(-1)
+    n_known = len(known)
+    code = np.concatenate([known, new_code])
+    n = len(code)
+    draw = raw(2 * n)
+    row = code & layout.row_mask
+    # Both kinds of items write their days and slots in place: no concatenation.
+    day = np.empty(n)
+    slot = np.empty(n, dtype=np.int64)
+    _stays(
+        tables,
+        layout,
+        draw[:n_known],
+        row[:n_known],
+        np.tile(layout.live_since, runs),
+        given=(layout.alive[set_of_run].reshape(-1), layout.start_bin),
+        out=(day[:n_known], slot[:n_known]),
+    )
+    _stays(
+        tables,
+        layout,
+        draw[n_known:n],
+        row[n_known:],
+        new_since,
+        out=(day[n_known:], slot[n_known:]),
+    )
+    np.maximum(day, 1.0, out=day)  # a change on the start day itself would be known
+    nxt = _next_phases(tables, layout.phase_bits, draw[n:], slot)
+    return code, day, nxt
+
+
+def _tally(  # noqa: PLR0917  (the end of _simulate_block)
+    plan: _Plan, layout: _Layout, runs: int, delta: Any, outcome: Any, draws: int
+) -> _Block:
+    """A block's counts per run, month and phase (and group) from its slots, and its outcomes."""
+    np = _numpy()
+    pb, sg, gb = layout.phase_bits, layout.shift_group, layout.group_bits
+    n_phases, n_groups, months = layout.n_phases, layout.n_groups, layout.months
+    slots = delta.reshape(runs, 1 << gb, 1 << (sg - pb), 1 << pb)
+    # The counts at the start plus the changes up to each month (a cumulative sum
+    # over months, in place on a contiguous copy: over 4 times faster than on a view).
+    cube = slots[:, :n_groups, : months + 1, :n_phases].astype(np.int32)
+    if plan.by_group:
+        cube[:, :, 0, :] += plan.base_group_counts.astype(np.int32)
+        np.cumsum(cube, axis=2, out=cube)
+        group_counts = cube.astype(np.int16)
+        counts = cube.sum(axis=1, dtype=np.int32)
+    else:
+        cube[:, 0, 0, :] += plan.base_counts.astype(np.int32)
+        np.cumsum(cube, axis=2, out=cube)
+        group_counts = None
+        counts = cube[:, 0]
+    # Products live at the start: their phase ``within`` months later in each run;
+    # the others (terminal at the start) stay where they are.
+    n_live = len(plan.live_product)
+    tally = np.zeros((len(plan.now_phase), n_phases), dtype=np.int64)
+    tally[plan.live_product] = np.bincount(
+        np.tile(np.arange(n_live) * n_phases, runs) + outcome, minlength=n_live * n_phases
+    ).reshape(n_live, n_phases)
+    settled = np.flatnonzero(plan.now_phase >= 0)
+    settled = settled[~np.take(layout.going_on, plan.now_phase[settled])]
+    tally[settled, plan.now_phase[settled]] = runs
+    return _Block(counts, group_counts, tally, draws)
 
 
 def _blocks(runs: int) -> list[int]:
@@ -968,8 +1188,10 @@ def simulate(plan: _Plan, runs: int, entropy: int, workers: int) -> tuple[Any, A
     outcome = np.zeros((len(plan.now_phase), n_phases), dtype=np.int64)
     firsts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64).tolist()
 
+    layout = _layout(plan, tables)
+
     def one(index: int) -> _Block:
-        return _simulate_block(plan, tables, sizes[index], seeds[index + 1])
+        return _simulate_block(plan, tables, layout, sizes[index], seeds[index + 1])
 
     if workers > 1 and len(sizes) > 1:
         from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415

@@ -262,7 +262,7 @@ def _tally(
     tallies = [dict.fromkeys(keys, 0) for _ in pairs]
     slugs: list[list[str]] = [[] for _ in pairs]
     for startup in startups:
-        entries = [e for e in ordered_entries(startup.history, book) if e.on <= on]
+        entries = [e for e in ordered_entries(startup.in_force, book) if e.on <= on]
         # The last entry of each day is the one the tie rule keeps; the others lost to it.
         kept = {e.on: i for i, e in enumerate(entries)}
         current = phase_on(lines[startup.slug], on)

@@ -78,7 +78,8 @@ _HTML_LINK: Final = re.compile(
 _URL: Final = re.compile(r"https?://[^\s<>()\[\]\"']+")
 _TAG: Final = re.compile(r"<[^>\n]{1,200}>")
 _MD_QUOTE: Final = re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE)
-_MD_MARKS: Final = re.compile(r"[*_`|~\\]+")
+_MD_MARK_CHARS: Final = "*_`|~\\"
+"""Markdown emphasis, code, table and escape marks: dropped from prose."""
 
 
 def links(text: str) -> Iterator[tuple[str, str]]:
@@ -105,11 +106,21 @@ def plain(text: str) -> str:
     Link targets never reach the classifier or the similarity index, so a
     product's links to other pages are not evidence of what it is about.
     """
-    out = _MD_LINK.sub(lambda m: m.group(1), text)
-    out = _HTML_LINK.sub(lambda m: m.group(2), out)
-    out = _URL.sub(" ", out)
-    out = _TAG.sub(" ", out)
-    return html.unescape(_MD_MARKS.sub("", _MD_QUOTE.sub("", out)))
+    # Each pass runs only where its pattern can match: most pages have no HTML,
+    # quotes or URLs, and a scan without a literal to look for is slow.
+    out = _MD_LINK.sub(r"\1", text) if "](" in text else text
+    if "<" in out:
+        out = _HTML_LINK.sub(r"\2", out)
+    if "http" in out:
+        out = _URL.sub(" ", out)
+    if "<" in out:
+        out = _TAG.sub(" ", out)
+    if ">" in out:
+        out = _MD_QUOTE.sub("", out)
+    for mark in _MD_MARK_CHARS:
+        if mark in out:
+            out = out.replace(mark, "")
+    return html.unescape(out)
 
 
 # -- the classifier -----------------------------------------------------------------------
@@ -1008,7 +1019,7 @@ def _stop_entry(
     startup: Startup, book: Rulebook, on: dt.date | None
 ) -> tuple[PhaseEntered, str | None] | None:
     """The last stop phase entered on or before ``on``, with the phase it left."""
-    entries = [e for e in ordered_entries(startup.history, book) if on is None or e.on <= on]
+    entries = [e for e in ordered_entries(startup.in_force, book) if on is None or e.on <= on]
     for index in range(len(entries) - 1, -1, -1):
         entry = entries[index]
         if book.has_phase(entry.phase) and book.phase(entry.phase).stop:
@@ -1055,7 +1066,7 @@ def lesson(
     if found is None:
         return None
     entry, stage = found
-    events = [e for e in startup.history if on is None or e.on <= on]
+    events = [e for e in startup.in_force if on is None or e.on <= on]
     stops = [e for e in events if isinstance(e, Stopped)]
     post_mortem = next((s.post_mortem for s in reversed(stops) if s.post_mortem), None)
     last_stop = stops[-1] if stops else None

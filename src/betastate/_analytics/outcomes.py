@@ -127,7 +127,7 @@ def committee_cadence(
             continue
         since = next(day for day, ph in line if ph != entry and day <= on)
         held = sorted(
-            e.on for e in startup.history if isinstance(e, CommitteeHeld) and since < e.on <= on
+            e.on for e in startup.in_force if isinstance(e, CommitteeHeld) and since < e.on <= on
         )
         gaps = list(itertools.pairwise([since, *held, on]))
         out.append(
@@ -236,7 +236,7 @@ def fast_facts(
 ) -> tuple[dt.date | None, int | None, Decimal | None, FastSource] | None:
     """``(date, edition, amount, source)`` of ``startup``'s FAST award by ``on``, or ``None``."""
     events = sorted(
-        (e for e in startup.history if isinstance(e, FastLaureate) and e.on <= on),
+        (e for e in startup.in_force if isinstance(e, FastLaureate) and e.on <= on),
         key=lambda e: e.on,
     )
     block = startup.extra.get("fast")
@@ -407,7 +407,7 @@ def national_impact(
             criteria=event.criteria,
         )
         for startup in portfolio
-        for event in startup.history
+        for event in startup.in_force
         if isinstance(event, NationalImpactDesignated) and event.on <= on
     ]
     return Designations(sorted(out, key=lambda d: (d.on, d.slug)))

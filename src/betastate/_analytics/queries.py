@@ -150,7 +150,7 @@ def timeline(startup: Startup, rulebook: Rulebook) -> tuple[tuple[dt.date, str],
     last item starting on or before ``day``.
     """
     out: list[tuple[dt.date, str]] = []
-    for entry in ordered_entries(startup.history, rulebook):
+    for entry in ordered_entries(startup.in_force, rulebook):
         if out and out[-1][0] == entry.on:
             out[-1] = (entry.on, entry.phase)
         else:
@@ -259,7 +259,7 @@ def data_date(portfolio: Portfolio) -> dt.date | None:
     as it happens (no planned facts) gets its latest fact. ``None`` when the
     portfolio dates nothing.
     """
-    days = sorted(e.on for s in portfolio for e in s.history) or sorted(
+    days = sorted(e.on for s in portfolio for e in s.in_force) or sorted(
         m.start for member in portfolio.members for m in member.missions
     )
     if not days:

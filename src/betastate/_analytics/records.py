@@ -56,6 +56,7 @@ COLUMNS: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "kind": ("str", "Event class (PhaseEntered, CommitteeHeld...)."),
         "phase": ("str", "Phase the event names, if any."),
         "comment": ("str", "Free comment, if any."),
+        "retracted": ("bool", "Whether a later Retracted says it was recorded in error."),
     },
     "findings": {
         "code": ("str", "Finding code."),
@@ -116,7 +117,7 @@ def product_records(
         impact = min(
             (
                 e.on
-                for e in startup.history
+                for e in startup.in_force
                 if isinstance(e, NationalImpactDesignated) and e.on <= on
             ),
             default=None,
@@ -164,7 +165,12 @@ def span_records(
 
 
 def event_records(portfolio: Portfolio) -> list[dict[str, Any]]:
-    """One row per event: product, date, kind, phase (if any), comment."""
+    """
+    One row per event as recorded: product, date, kind, phase (if any), comment.
+
+    Retracted events keep their row, marked ``retracted``; the retractions
+    have theirs (kind ``Retracted``).
+    """
     return [
         {
             "slug": startup.slug,
@@ -172,9 +178,10 @@ def event_records(portfolio: Portfolio) -> list[dict[str, Any]]:
             "kind": type(event).__name__,
             "phase": getattr(event, "phase", None),
             "comment": event.comment,
+            "retracted": place in startup.retracted,
         }
         for startup in portfolio
-        for event in startup.history
+        for place, event in enumerate(startup.history, start=1)
     ]
 
 

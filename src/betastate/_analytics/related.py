@@ -20,11 +20,14 @@ to, with the words the two texts share most.
 from __future__ import annotations
 
 import functools
+import heapq
 import math
+import operator
 import re
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
@@ -354,7 +357,7 @@ def _stems(words: list[str]) -> list[str]:
     return [s for s in map(table.__getitem__, words) if s]
 
 
-def _stem_table(words: list[str]) -> Mapping[str, str]:
+def _stem_table(words: Collection[str]) -> Mapping[str, str]:
     """A table holding each of ``words`` with its stem ("" for words left out)."""
     cache = _STEMS
     if None not in map(cache.get, words):  # all known: the common case once words repeat
@@ -557,6 +560,8 @@ class Index:
     sponsors: list[frozenset[str]]
     usertypes: list[frozenset[str]]
     position: dict[str, int]
+    holders: tuple[dict[str, list[int]], dict[str, list[int]], dict[str, list[int]]]
+    """The products of each incubator, sponsor and user type (folded), in order."""
     _lessons: dict[int, dict[str, Lesson | None]] = attrs.field(factory=dict)
     _repositories: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
 
@@ -591,44 +596,78 @@ class Index:
 
 def _counts(startup: Startup) -> Counter[str]:
     """Field-weighted term counts of ``startup``."""
-    counts: Counter[str] = Counter()
-    for field, text in _fields(startup):
-        words = _WORD.findall(text.lower())
-        field_counts = Counter(_stems(words))
-        if FIELD_WEIGHTS[field] != 1:
-            for term in field_counts:
-                field_counts[term] *= FIELD_WEIGHTS[field]
-        counts.update(field_counts)
+    words = [_WORD.findall(text.lower()) for _, text in _fields(startup)]
+    return _weighted(words, _stem_table(set().union(*words)))
+
+
+def _weighted(words: list[list[str]], table: Mapping[str, str]) -> Counter[str]:
+    """
+    Term counts of one product's fields (title, mission, body words), each times its weight.
+
+    Terms come in the order they first appear, title first (the vectors'
+    order, and so the order their weights are summed in). Counting each
+    field as many times as its weight, in one pass, gives those counts in
+    that order.
+    """
+    repeated = chain.from_iterable(
+        repeat(field, weight) for weight, field in zip(FIELD_WEIGHTS.values(), words, strict=True)
+    )
+    counts = Counter(map(table.__getitem__, chain.from_iterable(repeated)))
+    counts.pop("", None)  # stopwords and short words
     return counts
+
+
+def _unit(counts: Mapping[str, int], idf: Mapping[str, float]) -> dict[str, float]:
+    """:func:`_vector` of a product of the index (every term has its IDF), faster."""
+    log = _LOG_TF
+    weights = {
+        term: (log[tf] if tf < _LOG_SIZE else 1.0 + math.log(tf)) * idf[term]
+        for term, tf in counts.items()
+    }
+    values = weights.values()
+    norm = math.sqrt(sum(map(operator.mul, values, values)))
+    return {term: w / norm for term, w in weights.items()} if norm else {}
 
 
 def build_index(portfolio: Portfolio) -> Index:
     """Tokenise, stem and weigh every product of ``portfolio`` (see :func:`index`)."""
-    all_counts: list[Counter[str]] = []
-    df: Counter[str] = Counter()
-    for startup in portfolio:
-        counts = _counts(startup)
-        all_counts.append(counts)
-        df.update(counts.keys())
+    words = [[_WORD.findall(text.lower()) for _, text in _fields(s)] for s in portfolio]
+    # Every new word of the portfolio is folded and stemmed in one call.
+    table = _stem_table(set().union(*chain.from_iterable(words)))
+    all_counts = [_weighted(fields, table) for fields in words]
+    df = Counter(chain.from_iterable(all_counts))  # each product's terms, once each
     n = len(all_counts)
     idf = {term: math.log((n + 1) / (d + 0.5)) for term, d in df.items()}
     default_idf = math.log(n + 1) + 0.7
-    vectors = [_vector(c, idf, default_idf) for c in all_counts]
+    vectors = [_unit(c, idf) for c in all_counts]
     postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
     for doc, vector in enumerate(vectors):
         for term, weight in vector.items():
             postings[term].append((doc, weight))
+    sponsors = [_context(s.sponsors) for s in portfolio]
+    usertypes = [_context(_lessons.usertypes(s)) for s in portfolio]
+    incubators = [fold(s.incubator or "") for s in portfolio]
     return Index(
         slugs=portfolio.slugs,
         vectors=vectors,
         postings=dict(postings),
         idf=idf,
         default_idf=default_idf,
-        incubators=[fold(s.incubator or "") for s in portfolio],
-        sponsors=[_context(s.sponsors) for s in portfolio],
-        usertypes=[_context(_lessons.usertypes(s)) for s in portfolio],
+        incubators=incubators,
+        sponsors=sponsors,
+        usertypes=usertypes,
         position={slug: i for i, slug in enumerate(portfolio.slugs)},
+        holders=(_holders(incubators), _holders(sponsors), _holders(usertypes)),
     )
+
+
+def _holders(values: list[str] | list[frozenset[str]]) -> dict[str, list[int]]:
+    """Each value (incubator, sponsor, user type) and the products holding it, in order."""
+    out: defaultdict[str, list[int]] = defaultdict(list)
+    for doc, held in enumerate(values):
+        for value in (held,) if isinstance(held, str) else held:
+            out[value].append(doc)  # even "" (a value folding to nothing): a scan would match it
+    return dict(out)
 
 
 _INDEXES: dict[int, tuple[weakref.ref[Portfolio], Index]] = {}
@@ -698,7 +737,7 @@ def related(
     q = _Query.of(built, portfolio, query)
     shown = _display_words(query)
     out: list[Related] = []
-    for doc, score in _rank(built, q)[:k]:
+    for doc, score in _rank(built, q, k):
         if score <= 0:
             break  # nothing in common: not related, whatever its rank
         startup = portfolio.startups[doc]
@@ -751,29 +790,36 @@ def rank(built: Index, portfolio: Portfolio, query: Startup | str) -> list[tuple
     return _rank(built, _Query.of(built, portfolio, query))
 
 
-def _rank(built: Index, q: _Query) -> list[tuple[int, float]]:
-    text: dict[int, float] = {}
+def _rank(built: Index, q: _Query, k: int | None = None) -> list[tuple[int, float]]:
+    """Every product but the query (or its ``k`` best), best first: ``(position, score)``."""
+    scores = [0.0] * len(built.slugs)
+    postings = built.postings
     for term, weight in q.vector.items():
-        for doc, doc_weight in built.postings.get(term, ()):
-            text[doc] = text.get(doc, 0.0) + weight * doc_weight
+        for doc, doc_weight in postings.get(term, ()):
+            scores[doc] += weight * doc_weight
+    incubators, sponsors, usertypes = built.holders
     if q.incubator:
         same = WEIGHTS["incubator"]
-        for doc, incubator in enumerate(built.incubators):
-            if incubator == q.incubator:
-                text[doc] = text.get(doc, 0.0) + same
-    for query_set, sets, weight in (
-        (q.sponsors, built.sponsors, WEIGHTS["sponsors"]),
-        (q.users, built.usertypes, WEIGHTS["usertypes"]),
+        for doc in incubators.get(q.incubator, ()):
+            scores[doc] += same
+    for query_set, sets, holders, weight in (
+        (q.sponsors, built.sponsors, sponsors, WEIGHTS["sponsors"]),
+        (q.users, built.usertypes, usertypes, WEIGHTS["usertypes"]),
     ):
-        if query_set:
-            for doc, values in enumerate(sets):
-                if not query_set.isdisjoint(values):
-                    text[doc] = text.get(doc, 0.0) + weight * _jaccard(query_set, values)
+        # The products sharing a value, in order: the sums run as a scan of all would.
+        sharing = sorted({doc for value in query_set for doc in holders.get(value, ())})
+        for doc in sharing:
+            scores[doc] += weight * _jaccard(query_set, sets[doc])
     own = built.position.get(q.slug) if q.slug is not None else None
-    scored = [(doc, score) for doc, score in text.items() if doc != own]
-    scored.extend((doc, 0.0) for doc in range(len(built.slugs)) if doc != own and doc not in text)
-    scored.sort(key=lambda item: (-item[1], built.slugs[item[0]]))
-    return scored
+    slugs = built.slugs
+    docs = [doc for doc in range(len(slugs)) if doc != own]
+
+    def order(doc: int) -> tuple[float, str]:
+        return (-scores[doc], slugs[doc])
+
+    # Slugs are unique, so the order is total: the k smallest are the sorted list's first k.
+    best = sorted(docs, key=order) if k is None else heapq.nsmallest(k, docs, key=order)
+    return [(doc, scores[doc]) for doc in best]
 
 
 def _display_words(query: Startup | str) -> dict[str, str]:

@@ -318,7 +318,7 @@ class Spell:
 
 def spans_on(startup: Startup, rulebook: Rulebook, on: dt.date) -> tuple[PhaseSpan, ...]:
     """The phase spans of ``startup`` as known on ``on`` (the spans of the engine's state)."""
-    spans = spans_of([e for e in startup.history if e.on <= on], rulebook)
+    spans = spans_of([e for e in startup.in_force if e.on <= on], rulebook)
     return tuple(
         span
         if span.end is None or span.end <= on

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from betastate._values.events import Retracted
+
 
 if TYPE_CHECKING:
     from betastate._analytics.portfolio import Portfolio
@@ -57,6 +59,8 @@ def badge(phase: str | None, book: Rulebook) -> str:
 
 
 def _detail(event: object) -> str:
+    if isinstance(event, Retracted):
+        return f"event {event.version}: {event.reason}"
     return str(getattr(event, "phase", "") or getattr(event, "comment", "") or "")
 
 
@@ -74,13 +78,21 @@ def startup_html(startup: Startup) -> str:
         f"<td {_NUM}>{span.days(until)}</td></tr>"
         for span in state.spans
     )
-    events = startup.history[-_MAX_ROWS:]
+    first = max(len(startup.history) - _MAX_ROWS, 0)
+    events = startup.history[first:]
+    gone = startup.retracted
     rows = "".join(
-        f"<tr><td {_CELL}>{event.on.isoformat()}</td><td {_CELL}>{type(event).__name__}</td>"
-        f"<td {_CELL}>{_esc(_detail(event))}</td></tr>"
-        for event in events
+        (
+            f"<tr><td {_CELL}><s>{event.on.isoformat()}</s></td>"
+            f"<td {_CELL}><s>{type(event).__name__}</s> (retracted)</td>"
+            if place in gone
+            else f"<tr><td {_CELL}>{event.on.isoformat()}</td>"
+            f"<td {_CELL}>{type(event).__name__}</td>"
+        )
+        + f"<td {_CELL}>{_esc(_detail(event))}</td></tr>"
+        for place, event in enumerate(events, start=first + 1)
     )
-    hidden = len(startup.history) - len(events)
+    hidden = first
     more = f"<p>... and {hidden} earlier events</p>" if hidden else ""
     where = ", ".join(_esc(x) for x in (startup.incubator, *startup.sponsors) if x)
     return (

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from betastate._engine.invariants import standing
 from betastate._engine.ledger import add_months
 from betastate._engine.state import PhaseSpan, committee_interval, ordered_entries, spans_of
-from betastate._values.events import CommitteeHeld, PhaseEnded, PhaseEntered
+from betastate._values.events import CommitteeHeld, PhaseEnded, PhaseEntered, Retracted
 from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Startup
 
@@ -43,6 +43,8 @@ def audit(
     invariants of any recorded history (``_invariants``): events out of date
     order (``BS-CHRONO``), spending outside an envelope (``BR-01``) or beyond
     its grant (``BR-02``), stops without a complete post-mortem (``ST-PM``).
+    Retracted events count for nothing: each retraction is reported as an
+    ``info`` finding (``BS-RETRACT``) instead.
 
     Args:
         startup: The startup whose history to check.
@@ -60,7 +62,41 @@ def audit(
         from betastate._rules.loading import load_rulebook  # noqa: PLC0415  (cached built-in)
 
         rulebook = load_rulebook("betagouv")
-    return (*_Audit(startup, rulebook).run(on), *standing(startup, rulebook))
+    return (
+        *_Audit(startup, rulebook).run(on),
+        *standing(startup, rulebook),
+        *retractions(startup),
+    )
+
+
+def retractions(startup: Startup) -> list[Finding]:
+    """
+    One ``info`` finding (``BS-RETRACT``) per retraction, naming what it retracts.
+
+    The retracted events count for nothing in the other checks; these
+    findings keep them in sight.
+    """
+    out: list[Finding] = []
+    for place, event in enumerate(startup.history, start=1):
+        if isinstance(event, Retracted) and 1 <= event.version <= len(startup.history):
+            target = startup.history[event.version - 1]
+            why = f": {event.reason}" if event.reason else ""
+            message = (
+                f"event {event.version} ({type(target).__name__} on {target.on}) was retracted "
+                f"on {event.on} (event {place}){why}; it counts for nothing"
+            )
+            out.append(
+                Finding(
+                    "BS-RETRACT",
+                    Severity.INFO,
+                    startup.slug,
+                    message,
+                    None,
+                    None,
+                    (target.on, event.on),
+                )
+            )
+    return out
 
 
 _CACHE: dict[int, tuple[Rulebook, dict[tuple[str | None, str], TransitionDef]]] = {}
@@ -97,7 +133,7 @@ class _Audit:
         self.found.append(Finding(rule, severity, self.startup.slug, message, file, line, dates))
 
     def run(self, on: dt.date | None) -> list[Finding]:
-        history = self.startup.history
+        history = self.startup.in_force
         entries = ordered_entries(history, self.book)
         spans = spans_of(history, self.book)
         self.phases(entries)
@@ -200,7 +236,7 @@ class _Audit:
                 )
 
     def committees(self, spans: tuple[PhaseSpan, ...]) -> None:
-        held = [e for e in self.startup.history if isinstance(e, CommitteeHeld)]
+        held = [e for e in self.startup.in_force if isinstance(e, CommitteeHeld)]
         if len(held) <= 1:
             return
         for before, after in pairwise(held):

@@ -15,6 +15,7 @@ from decimal import Decimal
 import attrs
 
 from betastate._values.actors import Actor, to_actor
+from betastate._values.errors import InvalidArgument
 from betastate._values.events import Decision, Event, ImpactReading, PhaseEntered, Pivoted
 from betastate._values.fields import tuple_of_str
 from betastate._values.money import (
@@ -102,8 +103,9 @@ _OWN_COMMAND = {
     "Perennised": "HoldCommittee(..., exit_plan=...)",
     "RecoveryFiled": "FileRecovery",
     "DossierUpdated": "UpdateDossier",
+    "Retracted": "Retract",
 }
-"""Events that change money or a stop: only their own command may add them."""
+"""Events that change money, a stop or what counts: only their own command may add them."""
 
 
 def _not_a_phase_change(_inst: Record, _attr: attrs.Attribute[Event], event: Event) -> None:
@@ -358,6 +360,50 @@ class PublishBudget:
     comment: str | None = None
 
 
+def _place(_inst: Retract, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidArgument(
+            f"Retract.{attribute.name}",
+            value,
+            "not an event's place in the history",
+            "count from 1, the first event, as a journal's versions do",
+        )
+
+
+def _why(_inst: Retract, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidArgument(
+            f"Retract.{attribute.name}", value, "a retraction says why", "write why it was wrong"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Retract:
+    """
+    Say an earlier event was recorded in error: it stays in the history, counting for nothing.
+
+    The history is never rewritten (a journal's stream is append-only): a
+    :class:`betastate.Retracted` event is added, and every projection then
+    ignores the event at ``version``. It needs the permission of the command
+    that records the event (``spend`` for a :class:`betastate.Spent`), or
+    ``retract`` for a phase entry or a pivot. A retraction may be dated before
+    the retracted event (a note mistakenly dated 2205 is retracted today).
+
+    Attributes:
+        version: The event's place in the history, from 1 (its version in a
+            journal's stream).
+        reason: Why it was wrong.
+
+    .. versionadded:: 0.1.0
+    """
+
+    on: dt.date
+    by: Actor = attrs.field(converter=to_actor)
+    version: int = attrs.field(validator=_place)
+    reason: str = attrs.field(validator=_why)
+    comment: str | None = None
+
+
 Command = (
     Advance
     | Launch
@@ -372,6 +418,7 @@ Command = (
     | UpdateDossier
     | DesignateNationalImpact
     | PublishBudget
+    | Retract
 )
 """Any command :meth:`betastate.Lifecycle.apply` accepts."""
 
@@ -389,4 +436,5 @@ COMMAND_TYPES: tuple[type, ...] = (
     UpdateDossier,
     DesignateNationalImpact,
     PublishBudget,
+    Retract,
 )

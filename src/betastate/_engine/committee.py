@@ -47,6 +47,7 @@ from betastate._values.events import (
 )
 from betastate._values.money import FundingSource, Grant
 from betastate._values.stopping import NATIONAL_IMPACT_CRITERIA, StopProcedure
+from betastate._values.texts import phrase
 
 
 if TYPE_CHECKING:
@@ -54,10 +55,6 @@ if TYPE_CHECKING:
     from betastate._engine.state import StartupState
     from betastate._values.reasons import Reason
     from betastate._values.startup import Startup
-
-
-def _euros(amount: Decimal) -> str:
-    return f"{amount:,} €"
 
 
 def _permission(
@@ -118,14 +115,16 @@ def _period_rules(
     th = lifecycle.rulebook.thresholds
     default = th.provisional_months_max if provisional else th.envelope_months
     months = command.months if command.months is not None else default
-    day = command.on.isoformat()
     errors: list[Violation] = []
     if months <= 0:
         errors.append(
-            Violation(
+            Violation.of(
                 "BS-AMOUNT",
-                f"{startup.slug!r}: a period of {months} months on {day} is empty.",
-                "grant at least one month.",
+                "BS-AMOUNT.period",
+                field="/months",
+                slug=startup.slug,
+                months=months,
+                on=command.on,
             )
         )
         return default, errors, []
@@ -136,25 +135,33 @@ def _period_rules(
     )
     if not allowed and not command.override:
         expected = (
-            f"{th.provisional_months_min} to {th.provisional_months_max} months"
+            phrase("months-range", low=th.provisional_months_min, high=th.provisional_months_max)
             if provisional
-            else f"{th.envelope_months} months"
+            else phrase("months", n=th.envelope_months)
         )
         kind = "provisional" if provisional else "continue"
         errors.append(
-            Violation(
+            Violation.of(
                 "BR-03",
-                f"{startup.slug!r}: a {kind} decision on {day} grants {months} months; "
-                f"the rulebook's period is {expected}.",
-                f"grant {expected}, or pass override='why this period differs'.",
+                "BR-03",
+                field="/months",
+                hint="pass override='why this period differs'",
+                slug=startup.slug,
+                kind=kind,
+                on=command.on,
+                months=months,
+                expected=expected,
             )
         )
     if not command.grants:
         errors.append(
-            Violation(
+            Violation.of(
                 "BR-01",
-                f"{startup.slug!r}: the decision on {day} opens a period with no money.",
-                "pass grants=[betastate.Grant(source='sponsor', amount=..., funder=...)].",
+                "BR-01.period",
+                field="/grants",
+                hint="pass grants=[betastate.Grant(source='sponsor', amount=..., funder=...)]",
+                slug=startup.slug,
+                on=command.on,
             )
         )
     return months, errors, []
@@ -188,18 +195,21 @@ def _fast_rules(
         (g.amount for g in (*existing, *grants) if g.source is FundingSource.FAST), Decimal(0)
     )
     violations: list[Violation] = []
-    day = on.isoformat()
     if fast_total > th.fast_cofinancing_share * total:
         share = fast_total / total
         ceiling = _fast_ceiling(th.fast_cofinancing_share, total - fast_total)
         violations.append(
-            Violation(
+            Violation.of(
                 "BR-12",
-                f"{startup.slug!r}: FAST would co-finance {_euros(fast_total)} of a "
-                f"{_euros(total)} envelope on {day} ({share:.0%}), above the FAST share of "
-                f"{th.fast_cofinancing_share:.0%}.",
-                f"keep FAST at most {_euros(ceiling)} for this envelope, "
-                "or have the sponsor grant more.",
+                "BR-12.share",
+                field="/grants",
+                slug=startup.slug,
+                fast=fast_total,
+                total=total,
+                on=on,
+                share=share.quantize(Decimal("0.0001")),
+                limit=th.fast_cofinancing_share,
+                ceiling=ceiling,
             )
         )
     for edition in sorted({g.edition or 0 for g in fast}):
@@ -217,11 +227,17 @@ def _fast_rules(
         if awarded > cap:
             label = f"FAST {edition}" if edition else "FAST"
             violations.append(
-                Violation(
+                Violation.of(
                     "BR-12",
-                    f"{startup.slug!r}: {label} co-financing would reach {_euros(awarded)} on "
-                    f"{day}, above the edition's cap of {_euros(cap)}.",
-                    f"co-finance at most {_euros(cap - earlier)} more from {label}.",
+                    "BR-12.cap",
+                    field="/grants",
+                    slug=startup.slug,
+                    label=label,
+                    awarded=awarded,
+                    on=on,
+                    cap=cap,
+                    room=cap - earlier,
+                    edition=edition or None,
                 )
             )
     return violations
@@ -238,11 +254,14 @@ def _attendance(
     if not missing:
         return []
     return [
-        Violation(
+        Violation.of(
             "CC-ATTEND",
-            f"{startup.slug!r}: the committee on {command.on.isoformat()} lacks mandatory "
-            f"attendees: {', '.join(missing)}.",
-            "invite them and list them in attendees=[betastate.Actor(role=...), ...].",
+            "CC-ATTEND",
+            field="/attendees",
+            hint="attendees=[betastate.Actor(role=...), ...]",
+            slug=startup.slug,
+            on=command.on,
+            missing=missing,
         )
     ]
 
@@ -255,15 +274,18 @@ def _cadence(
     violations: list[Violation] = []
     last = state.last_committee
     months = committee_interval(book, state.phase)
-    day = command.on.isoformat()
     if last is not None and months is not None and command.on > add_months(last.on, months):
         violations.append(
-            Violation(
+            Violation.of(
                 "BR-04",
-                f"{startup.slug!r}: {(command.on - last.on).days} days since the committee of "
-                f"{last.on.isoformat()}; the rulebook asks for one at least every "
-                f"{months} months (due {add_months(last.on, months).isoformat()}).",
-                "schedule the next committee within the period (next_on=...).",
+                "BR-04",
+                field="/on",
+                hint="schedule the next committee with next_on=...",
+                slug=startup.slug,
+                days=(command.on - last.on).days,
+                last=last.on,
+                months=months,
+                due=add_months(last.on, months),
             )
         )
     envelope = state.envelope
@@ -274,13 +296,16 @@ def _cadence(
         minimum = book.thresholds.exhaustion_notice_days_min
         if not upcoming and notice < minimum:
             violations.append(
-                Violation(
+                Violation.of(
                     "BR-05",
-                    f"{startup.slug!r}: the committee on {day} is {notice} days before the "
-                    f"envelope is projected to run out ({exhaustion.isoformat()}); "
-                    f"it should be at least {minimum} days before.",
-                    f"hold it {book.thresholds.exhaustion_notice_days_target} days before "
-                    "exhaustion, so orders can be placed in time.",
+                    "BR-05.exhaustion",
+                    field="/on",
+                    slug=startup.slug,
+                    on=command.on,
+                    days=notice,
+                    exhaustion=exhaustion,
+                    minimum=minimum,
+                    target=book.thresholds.exhaustion_notice_days_target,
                 )
             )
     return violations
@@ -305,12 +330,15 @@ def _impact_trend(
             now, before = getattr(reading, name), getattr(previous, name)
             if now is not None and before is not None and now > before:
                 violations.append(
-                    Violation(
+                    Violation.of(
                         "BR-10",
-                        f"{startup.slug!r}: {name.replace('_', ' ')} rose from {before} € to "
-                        f"{now} € at the committee on {command.on.isoformat()}.",
-                        "bring the cost per unit of impact down before the next committee "
-                        "(more users, or a smaller envelope).",
+                        "BR-10",
+                        field=f"/impact/{name}",
+                        slug=startup.slug,
+                        measure=phrase(name.replace("_", "-")),
+                        before=before,
+                        now=now,
+                        on=command.on,
                     )
                 )
     if reading is None and previous is None and state.spans:
@@ -318,11 +346,14 @@ def _impact_trend(
         deadline = add_months(state.spans[0].start, months)
         if command.on >= deadline:
             violations.append(
-                Violation(
+                Violation.of(
                     "BR-11",
-                    f"{startup.slug!r}: no impact-matrix reading {months} months after its "
-                    f"start ({state.spans[0].start.isoformat()}).",
-                    "report impact=betastate.ImpactReading(...) at this committee.",
+                    "BR-11",
+                    field="/impact",
+                    hint="report impact=betastate.ImpactReading(...)",
+                    slug=startup.slug,
+                    months=months,
+                    start=state.spans[0].start,
                 )
             )
     return violations
@@ -340,13 +371,17 @@ def _budget_publication(
     published = state.budget_published
     if published is not None and command.on <= add_months(published, months):
         return []
-    seen = "never" if published is None else f"last on {published.isoformat()}"
+    seen = phrase("never") if published is None else phrase("last-on", on=published)
     return [
-        Violation(
+        Violation.of(
             "BR-14",
-            f"{startup.slug!r}: at the committee on {command.on.isoformat()} the budget was "
-            f"published {seen}; it is published twice a year (January and June).",
-            "publish it and record betastate.PublishBudget(on=..., url=...).",
+            "BR-14",
+            field=None,
+            hint="record betastate.PublishBudget(on=..., url=...)",
+            slug=startup.slug,
+            on=command.on,
+            seen=seen,
+            published=published,
         )
     ]
 
@@ -376,7 +411,6 @@ def handle_committee(
     book = lifecycle.rulebook
     state = project(startup, book, command.on)
     decision = command.decision
-    day = command.on.isoformat()
     violations = _permission(lifecycle, startup, command, decision.value)
     violations += _attendance(lifecycle, startup, state, command)
     violations += _cadence(lifecycle, startup, state, command)
@@ -386,23 +420,28 @@ def handle_committee(
     stop_change = change is not None and book.has_phase(change) and book.phase(change).stop
     if (decision is Decision.STOP) != stop_change and change is not None:
         violations.append(
-            Violation(
+            Violation.of(
                 "BR-06",
-                f"{startup.slug!r}: the committee on {day} decides {decision.value} "
-                f"but also a move to {change}.",
-                "take one decision: stop (the stop status is implied) or continue/"
-                "provisional with a non-stop phase change.",
+                "BR-06.change",
+                field="/phase_change",
+                slug=startup.slug,
+                on=command.on,
+                decision=decision.value,
+                target=change,
             )
         )
     period_start = period_end = None
     if decision is not Decision.STOP:
         if state.funding_ended:
             violations.append(
-                Violation(
+                Violation.of(
                     "BR-09",
-                    f"{startup.slug!r}: a {decision.value} envelope on {day} after the stop "
-                    "decision that ended its funding.",
-                    "record a takeover by a new sponsor first (betastate.TakeOver).",
+                    "BR-09.envelope",
+                    field="/decision",
+                    hint="record betastate.TakeOver(...) by a new sponsor first",
+                    slug=startup.slug,
+                    decision=decision.value,
+                    on=command.on,
                 )
             )
         provisional = decision is Decision.PROVISIONAL
@@ -418,23 +457,26 @@ def handle_committee(
         violations += _schedule(lifecycle, startup, command, period_end, provisional=provisional)
         if period_start.year != (period_end - dt.timedelta(days=1)).year:
             violations.append(
-                Violation(
+                Violation.of(
                     "BR-13",
-                    f"{startup.slug!r}: the period {period_start.isoformat()} → "
-                    f"{period_end.isoformat()} crosses 31 December.",
-                    "commit (AE) before ~15 December and pay (CP) before ~30 November, "
-                    "or split the envelope by year.",
+                    "BR-13",
+                    field="/months",
+                    slug=startup.slug,
+                    start=period_start,
+                    end=period_end,
                 )
             )
     elif command.procedure is StopProcedure.NO_BUDGET and (
         command.safeguard_until is None or command.safeguard_until <= command.on
     ):
         violations.append(
-            Violation(
+            Violation.of(
                 "ST-SAFEGUARD",
-                f"{startup.slug!r}: the liquidation decided on {day} has no safeguard "
-                "deadline after it.",
-                "pass safeguard_until= the date by which a new sponsor must be found.",
+                "ST-SAFEGUARD.deadline",
+                field="/safeguard_until",
+                hint="pass safeguard_until=...",
+                slug=startup.slug,
+                on=command.on,
             )
         )
     lifecycle.file(violations, errors, warnings)
@@ -464,11 +506,14 @@ def handle_committee(
         if change is not None:
             lifecycle.file(
                 [
-                    Violation(
+                    Violation.of(
                         "BR-06",
-                        f"{startup.slug!r}: a liquidation on {day} keeps the product in its "
-                        f"phase; it cannot also move to {change}.",
-                        "drop phase_change; stop later with betastate.Stop(dormant=True).",
+                        "BR-06.liquidation",
+                        field="/phase_change",
+                        hint="drop phase_change; stop later with betastate.Stop(dormant=True)",
+                        slug=startup.slug,
+                        on=command.on,
+                        target=change,
                     )
                 ],
                 errors,
@@ -521,27 +566,38 @@ def _schedule(
     """BR-07 (provisional: next committee before the end) and BR-05 (scheduled too late)."""
     th = lifecycle.rulebook.thresholds
     next_on = command.next_on
-    end = period_end.isoformat()
     if provisional and (next_on is None or not command.on <= next_on < period_end):
-        seen = "no next committee" if next_on is None else f"the next committee on {next_on}"
+        seen = (
+            phrase("no-next-committee")
+            if next_on is None
+            else phrase("next-committee-on", on=next_on)
+        )
         return [
-            Violation(
+            Violation.of(
                 "BR-07",
-                f"{startup.slug!r}: a provisional envelope ending {end} with {seen}.",
-                f"schedule the follow-up committee before {end} (next_on=...).",
+                "BR-07",
+                field="/next_on",
+                hint="pass next_on= a date before the envelope ends",
+                slug=startup.slug,
+                end=period_end,
+                seen=seen,
             )
         ]
     notice = dt.timedelta(days=th.exhaustion_notice_days_min)
     target = dt.timedelta(days=th.exhaustion_notice_days_target)
     if next_on is not None and next_on > period_end - notice:
         return [
-            Violation(
+            Violation.of(
                 "BR-05",
-                f"{startup.slug!r}: the next committee is scheduled on {next_on.isoformat()}, "
-                f"{(period_end - next_on).days} days before the envelope ends ({end}).",
-                f"schedule it by {(period_end - target).isoformat()} "
-                f"({th.exhaustion_notice_days_target} days before), "
-                f"{(period_end - notice).isoformat()} at the latest.",
+                "BR-05.scheduled",
+                field="/next_on",
+                slug=startup.slug,
+                next_on=next_on,
+                days=(period_end - next_on).days,
+                end=period_end,
+                by=period_end - target,
+                target=th.exhaustion_notice_days_target,
+                latest=period_end - notice,
             )
         ]
     return []
@@ -559,25 +615,29 @@ def _grant_events(
     command: GrantFunds | AwardFast,
     grants: tuple[Grant, ...],
 ) -> tuple[list[Violation], tuple[Event, ...]]:
-    day = command.on.isoformat()
     violations: list[Violation] = []
     if state.funding_ended:
         violations.append(
-            Violation(
+            Violation.of(
                 "BR-09",
-                f"{startup.slug!r}: new money on {day} after the stop decision that ended "
-                "its funding.",
-                "record a takeover by a new sponsor first (betastate.TakeOver).",
+                "BR-09.grant",
+                field="/grants",
+                hint="record betastate.TakeOver(...) by a new sponsor first",
+                slug=startup.slug,
+                on=command.on,
             )
         )
     target = _grant_target(state, command.on)
     if target is None:
         violations.append(
-            Violation(
+            Violation.of(
                 "BR-01",
-                f"{startup.slug!r}: no envelope period covers {day} to add "
-                f"{_euros(sum((g.amount for g in grants), Decimal(0)))} to.",
-                "open one with betastate.HoldCommittee(decision='continue', grants=[...]).",
+                "BR-01.grant",
+                field="/grants",
+                hint="open one with betastate.HoldCommittee(decision='continue', grants=[...])",
+                slug=startup.slug,
+                on=command.on,
+                amount=sum((g.amount for g in grants), Decimal(0)),
             )
         )
     violations += _fast_rules(lifecycle, startup, state, command.on, envelope=target, grants=grants)
@@ -604,10 +664,13 @@ def handle_grant(
     violations = _permission(lifecycle, startup, command, decision)
     if not command.grants:
         violations.append(
-            Violation(
+            Violation.of(
                 "BS-AMOUNT",
-                f"{startup.slug!r}: GrantFunds on {command.on.isoformat()} grants nothing.",
-                "pass at least one betastate.Grant.",
+                "BS-AMOUNT.grants",
+                field="/grants",
+                hint="pass at least one betastate.Grant",
+                slug=startup.slug,
+                on=command.on,
             )
         )
     more, events = _grant_events(lifecycle, startup, state, command, command.grants)
@@ -627,11 +690,14 @@ def handle_fast(
     violations = _permission(lifecycle, startup, command, "fast")
     if state.phase != "acceleration":
         violations.append(
-            Violation(
+            Violation.of(
                 "FAST-PHASE",
-                f"{startup.slug!r} wins FAST {command.edition} on {command.on.isoformat()} "
-                f"while in {state.phase}.",
-                "FAST selects products in acceleration; check the phase is recorded.",
+                "FAST-PHASE",
+                field="/edition",
+                slug=startup.slug,
+                edition=command.edition,
+                on=command.on,
+                phase=state.phase or phrase("no-phase"),
             )
         )
     events: tuple[Event, ...] = (
@@ -672,30 +738,37 @@ def handle_spend(
     ledger = (
         ledger_of(startup)
         if last is None or command.on >= last
-        else fold(e for e in startup.history if e.on <= command.on)
+        else fold(e for e in startup.in_force if e.on <= command.on)
     )
     violations = _permission(lifecycle, startup, command, "spend")
     envelope = ledger.covering(command.on)
-    day = command.on.isoformat()
     if envelope is None:
         violations.append(
-            Violation(
+            Violation.of(
                 "BR-01",
-                f"{startup.slug!r}: no envelope covers {day} to charge "
-                f"{_euros(command.amount)} ({command.label or 'no label'}) to.",
-                "spend within a period a committee funded, or hold one first.",
+                "BR-01.spend",
+                field="/on",
+                slug=startup.slug,
+                on=command.on,
+                amount=command.amount,
+                label=command.label or phrase("no-label"),
             )
         )
     elif command.amount > envelope.remaining:
         violations.append(
-            Violation(
+            Violation.of(
                 "BR-02",
-                f"{startup.slug!r}: spending {_euros(command.amount)} on {day} "
-                f"({command.label or 'no label'}) exceeds what is left of the "
-                f"{envelope.start.isoformat()} → {envelope.end.isoformat()} envelope: "
-                f"{_euros(envelope.remaining)} of {_euros(envelope.granted)}.",
-                f"spend at most {_euros(envelope.remaining)}, or have more granted first "
-                "(betastate.GrantFunds).",
+                "BR-02",
+                field="/amount",
+                hint="have more granted first with betastate.GrantFunds",
+                slug=startup.slug,
+                amount=command.amount,
+                on=command.on,
+                label=command.label or phrase("no-label"),
+                start=envelope.start,
+                end=envelope.end,
+                remaining=envelope.remaining,
+                granted=envelope.granted,
             )
         )
     lifecycle.file(violations, errors, warnings)
@@ -722,12 +795,13 @@ def handle_recovery(
     violations = _permission(lifecycle, startup, command, "recovery")
     if state.stop_stage not in {"safeguard", "recovery"}:
         violations.append(
-            Violation(
+            Violation.of(
                 "ST-SAFEGUARD",
-                f"{startup.slug!r}: a recovery file on {command.on.isoformat()} without a "
-                "liquidation decision in force.",
-                "decide the liquidation first: HoldCommittee(decision='stop', "
-                "procedure='no-budget', safeguard_until=...).",
+                "ST-SAFEGUARD.recovery",
+                field=None,
+                hint="HoldCommittee(decision='stop', procedure='no-budget', safeguard_until=...)",
+                slug=startup.slug,
+                on=command.on,
             )
         )
     lifecycle.file(violations, errors, warnings)
@@ -756,28 +830,36 @@ def handle_takeover(
 ) -> tuple[Event, ...]:
     """TakeOver: a new sponsor, a new envelope; a dormant product resumes its phase."""
     state = project(startup, lifecycle.rulebook, command.on)
-    day = command.on.isoformat()
     violations = _permission(lifecycle, startup, command, "takeover")
     stage = state.stop_stage
     if stage not in {"safeguard", "recovery", "dormant"}:
         rule = "N6" if stage == "stopped" else "ST-TAKEOVER"
         violations.append(
-            Violation(
+            Violation.of(
                 rule,
-                f"{startup.slug!r}: nothing to take over on {day} "
-                f"({'stopped for good' if stage == 'stopped' else 'no liquidation or dormancy'}).",
-                "a takeover follows a no-budget liquidation (HoldCommittee(decision='stop', "
-                "procedure='no-budget')) or a dormancy (Stop(dormant=True)).",
+                "ST-TAKEOVER",
+                field=None,
+                hint="a takeover follows HoldCommittee(decision='stop', procedure='no-budget') "
+                "or Stop(dormant=True)",
+                slug=startup.slug,
+                on=command.on,
+                why=phrase(
+                    "stopped-for-good" if stage == "stopped" else "no-liquidation-or-dormancy"
+                ),
             )
         )
     resumes = _phase_before_stop(lifecycle, state) if stage == "dormant" else None
     if stage == "dormant" and state.dossier_missing:
         violations.append(
-            Violation(
+            Violation.of(
                 "ST-DOSSIER",
-                f"{startup.slug!r} is taken over on {day} with {len(state.dossier_missing)} "
-                f"takeover dossier items missing: {', '.join(state.dossier_missing)}.",
-                "complete them with betastate.UpdateDossier(done=[...]).",
+                "ST-DOSSIER.takeover",
+                field=None,
+                hint="complete them with betastate.UpdateDossier(done=[...])",
+                slug=startup.slug,
+                on=command.on,
+                count=len(state.dossier_missing),
+                missing=state.dossier_missing,
             )
         )
     months, period_errors, _ = _period_rules(lifecycle, startup, command, provisional=False)
@@ -813,21 +895,25 @@ def handle_stop(
     in_liquidation = state.stop_stage in {"safeguard", "recovery"}
     if command.dormant and not in_liquidation:
         violations.append(
-            Violation(
+            Violation.of(
                 "ST-DORMANT",
-                f"{startup.slug!r}: dormancy on {command.on.isoformat()} without a "
-                "liquidation decision (no-budget procedure) before it.",
-                "decide the liquidation at a committee first, or stop without dormant=True.",
+                "ST-DORMANT",
+                field="/dormant",
+                slug=startup.slug,
+                on=command.on,
             )
         )
     if command.dormant and state.dossier_missing:
         violations.append(
-            Violation(
+            Violation.of(
                 "ST-DOSSIER",
-                f"{startup.slug!r} goes dormant on {command.on.isoformat()} with "
-                f"{len(state.dossier_missing)} takeover dossier items missing: "
-                f"{', '.join(state.dossier_missing)}.",
-                "complete them with betastate.UpdateDossier(done=[...]).",
+                "ST-DOSSIER.dormant",
+                field="/dormant",
+                hint="complete them with betastate.UpdateDossier(done=[...])",
+                slug=startup.slug,
+                on=command.on,
+                count=len(state.dossier_missing),
+                missing=state.dossier_missing,
             )
         )
     lifecycle.file(violations, errors, warnings)
@@ -875,32 +961,37 @@ def handle_national_impact(
     """DesignateNationalImpact: all three criteria, once, from acceleration on (§10.2)."""
     book = lifecycle.rulebook
     state = project(startup, book, command.on)
-    day = command.on.isoformat()
     violations = _permission(lifecycle, startup, command, "national-impact")
     missing = [c for c in NATIONAL_IMPACT_CRITERIA if c not in command.criteria]
     if missing:
         violations.append(
-            Violation(
+            Violation.of(
                 "NI-CRITERIA",
-                f"{startup.slug!r}: national impact on {day} without {', '.join(missing)}.",
-                f"document every criterion: criteria={list(NATIONAL_IMPACT_CRITERIA)!r}.",
+                "NI-CRITERIA",
+                field="/criteria",
+                hint=f"criteria={list(NATIONAL_IMPACT_CRITERIA)!r}",
+                slug=startup.slug,
+                on=command.on,
+                missing=missing,
+                criteria=list(NATIONAL_IMPACT_CRITERIA),
             )
         )
     if state.national_impact is not None:
         violations.append(
-            Violation(
-                "NI-ONCE",
-                f"{startup.slug!r} was already designated on {state.national_impact.isoformat()}.",
-                "keep the first designation.",
+            Violation.of(
+                "NI-ONCE", "NI-ONCE", field=None, slug=startup.slug, earlier=state.national_impact
             )
         )
     phase = state.phase
     if phase is None or book.rank(phase) < book.rank("acceleration") or book.phase(phase).stop:
         violations.append(
-            Violation(
+            Violation.of(
                 "NI-PHASE",
-                f"{startup.slug!r} is designated national-impact on {day} while in {phase}.",
-                "national impact is expected from acceleration onwards.",
+                "NI-PHASE",
+                field=None,
+                slug=startup.slug,
+                on=command.on,
+                phase=phase or phrase("no-phase"),
             )
         )
     lifecycle.file(violations, errors, warnings)

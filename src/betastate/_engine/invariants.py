@@ -5,7 +5,8 @@ Standing invariants of a recorded history, whoever recorded it.
 history can also come from a file, a database edited by hand or an app that
 wrote events itself (two clerks spending from one envelope at once, each
 checked against the envelope before the other's spend). :func:`standing`
-replays the history in recorded order and reports:
+replays the history in recorded order (retracted events and the retractions
+aside) and reports:
 
 - ``BS-CHRONO``: an event dated before one recorded earlier;
 - ``BR-01``: spending that falls in no envelope period;
@@ -27,7 +28,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from betastate._engine.ledger import Folder
-from betastate._values.events import Spent, Stopped
+from betastate._values.events import Retracted, Spent, Stopped
 from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Startup
 
@@ -57,7 +58,10 @@ def check(startup: Startup, rulebook: Rulebook, add: Add) -> None:
     folder = Folder()
     latest: dt.date | None = None
     required = rulebook.thresholds.post_mortem_authors
+    gone = startup.retracted
     for index, event in enumerate(startup.history):
+        if index + 1 in gone or isinstance(event, Retracted):
+            continue  # recorded in error, or the record of it: counts for nothing
         name = type(event).__name__
         if latest is not None and event.on < latest:
             add(

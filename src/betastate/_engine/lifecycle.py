@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
-from betastate._engine.commands import Advance, Command, Launch, Record
+from betastate._engine.commands import (
+    Advance,
+    Command,
+    HoldCommittee,
+    Launch,
+    Record,
+    Retract,
+    Stop,
+)
 from betastate._engine.state import (
     StartupState,
     append,
@@ -27,11 +35,11 @@ from betastate._engine.state import (
     project,
     tie_loser,
 )
-from betastate._rules.catalogue import RECORD_PERMISSIONS
+from betastate._rules.catalogue import RECORD_PERMISSIONS, RETRACT_PERMISSIONS
 from betastate._rules.gates import GateContext, Violation
 from betastate._rules.loading import load_rulebook
 from betastate._rules.rulebook import Rulebook, TransitionDef
-from betastate._values.errors import TransitionRefused
+from betastate._values.errors import InvalidArgument, TransitionRefused
 from betastate._values.events import (
     CommitteeHeld,
     Event,
@@ -40,11 +48,13 @@ from betastate._values.events import (
     PhaseEntered,
     Pivoted,
     ProductLaunched,
+    Retracted,
     Stopped,
 )
 from betastate._values.reasons import Reason, Severity
 from betastate._values.startup import Startup
 from betastate._values.stopping import StopProcedure
+from betastate._values.texts import LANGUAGES, Lang, phrase
 
 
 if TYPE_CHECKING:
@@ -191,7 +201,17 @@ def _sort(
             continue
         rule = rulebook.rule(violation.rule)
         source = rule.source if rule is not None else ""
-        reason = Reason(violation.rule, severity, violation.message, violation.fix, source)
+        reason = Reason(
+            violation.rule,
+            severity,
+            violation.message,
+            violation.fix,
+            source,
+            field=violation.field,
+            values=violation.values,
+            hint=violation.hint,
+            text=violation.text,
+        )
         (errors if severity is Severity.ERROR else warnings).append(reason)
 
 
@@ -207,14 +227,17 @@ def check_permission(
     role = command.by.role
     if rulebook.may(role, decision):
         return []
-    allowed = rulebook.permissions[decision]
-    who = f"have one of {', '.join(allowed)} take it" if allowed else "nobody may take it"
     return [
-        Violation(
+        Violation.of(
             "BS-ROLE",
-            f"{startup.slug!r}: the {role} may not take the decision {decision!r} "
-            f"({what or type(command).__name__} on {command.on.isoformat()}).",
-            f"{who} (rulebook [permissions] {decision}).",
+            "BS-ROLE.decision",
+            field="/by",
+            slug=startup.slug,
+            role=role,
+            decision=decision,
+            what=what or type(command).__name__,
+            on=command.on,
+            allowed=list(rulebook.permissions[decision]) or ["nobody"],
         )
     ]
 
@@ -228,6 +251,34 @@ def _name(command: object) -> str:
     return type(command).__name__
 
 
+def _last_but(startup: Startup, command: Any) -> dt.date | None:
+    """
+    The date a command must not precede (BS-CHRONO): the last event in force.
+
+    A retraction is checked without the event it retracts, so that an event
+    dated far ahead by mistake can be retracted today.
+    """
+    if not isinstance(command, Retract):
+        return startup.last_event_date
+    gone = {*startup.retracted, command.version}
+    return max(
+        (e.on for i, e in enumerate(startup.history, start=1) if i not in gone),
+        default=None,
+    )
+
+
+_FIELD_ALIASES: dict[type, dict[str, str | None]] = {
+    HoldCommittee: {"/to": "/phase_change"},
+    Stop: {"/to": None},
+    Record: {"/on": "/event/on"},
+}
+"""Where a field of the move a command decides through lives on the command itself."""
+
+
+def _field_names(kind: type) -> frozenset[str]:
+    return frozenset(attrs.fields_dict(kind)) if attrs.has(kind) else frozenset()
+
+
 class Lifecycle:
     """
     Applies commands to startups under a rulebook.
@@ -238,13 +289,29 @@ class Lifecycle:
 
     Args:
         rulebook: A :class:`Rulebook`, or a built-in name or TOML path.
+        lang: The language of the reasons it gives (``"en"`` or ``"fr"``);
+            :meth:`Reason.translated` shows one again in the other.
+        clock: What "today" is (default: today's date in UTC): the default
+            date of :meth:`state` and the horizon of rule BS-HORIZON.
 
     .. versionadded:: 0.1.0
     """
 
-    __slots__ = ("_machine", "_triggers", "rulebook")
+    __slots__ = ("_clock", "_machine", "_triggers", "lang", "rulebook")
 
-    def __init__(self, rulebook: Rulebook | str = "betagouv") -> None:
+    def __init__(
+        self,
+        rulebook: Rulebook | str = "betagouv",
+        *,
+        lang: Lang = "en",
+        clock: Callable[[], dt.date] | None = None,
+    ) -> None:
+        self._clock = clock
+        if lang not in LANGUAGES:
+            raise InvalidArgument(
+                "lang", lang, "not a language of betastate's texts", "use 'en' or 'fr'"
+            )
+        self.lang: Lang = lang
         self.rulebook: Rulebook = (
             rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook)
         )
@@ -276,13 +343,13 @@ class Lifecycle:
 
     def moves(self, startup: Startup, on: dt.date | None = None) -> tuple[Move, ...]:
         """
-        Moves open to ``startup`` on ``on`` (default: its last event's date).
+        Moves open to ``startup`` on ``on`` (default: its :meth:`as_of` date).
 
         A move is listed when no structural rule refuses it (chronology,
         re-entry, stops, data-only moves); gates that need evidence on the
         command (a budget line...) are listed in ``Move.gates``.
         """
-        day = on or startup.last_event_date or dt.datetime.now(tz=dt.UTC).date()
+        day = on or self.as_of(startup) or self.today()
         state = project(startup, self.rulebook, day)
         open_moves: list[Move] = []
         for transition in self.rulebook.transitions_from(state.phase):
@@ -323,14 +390,37 @@ class Lifecycle:
 
     def state(self, startup: Startup, on: dt.date | None = None) -> StartupState:
         """
-        The startup as it stood on ``on`` (default: after every event).
+        The startup as it stood on ``on`` (default: :meth:`as_of`, today for an active one).
 
         The phase on a date is the one with the latest start on or before it;
         same-day phases follow the rulebook's tie rule (:attr:`Rulebook.tie`:
         the first listed wins under the site's rule, the later stage under
-        ``"rank"``).
+        ``"rank"``). Committees due and overdue are reckoned on that date:
+        one is overdue exactly when the date is past the due date the state
+        reports.
         """
-        return project(startup, self.rulebook, on)
+        return project(startup, self.rulebook, on if on is not None else self.as_of(startup))
+
+    def as_of(self, startup: Startup) -> dt.date | None:
+        """
+        The date a startup's state is read on when none is given: one definition for all.
+
+        For a startup still running (its phase is not terminal), today, or
+        its last event's date if that is later: a back-office reads it as it
+        stands now, so a committee that is due shows as overdue. For a
+        startup whose lifecycle has ended (or that has not started), its
+        last event's date: nothing more is due.
+        """
+        last = startup.last_event_date
+        phase = phase_of(startup, self.rulebook)
+        if phase is None or self.rulebook.is_terminal(phase):
+            return last
+        today = self.today()
+        return today if last is None or today > last else last
+
+    def today(self) -> dt.date:
+        """Today, as this lifecycle's clock says (UTC unless a clock was given)."""
+        return self._clock() if self._clock is not None else dt.datetime.now(tz=dt.UTC).date()
 
     def phase(self, startup: Startup) -> str | None:
         """The current phase (latest start; same-day ties by the rulebook's tie rule)."""
@@ -353,7 +443,29 @@ class Lifecycle:
         self._chronology(startup, command, errors, warnings)
         self._actors(startup, command, errors, warnings)
         events = handler(self, startup, command, errors, warnings)
-        return errors, warnings, events
+        return self._finish(command, errors), self._finish(command, warnings), events
+
+    def _finish(self, command: Any, reasons: list[Reason]) -> list[Reason]:
+        """
+        Reasons as the caller reads them: pointing at its command's fields, in its language.
+
+        Committees and stops decide their move through an :class:`Advance`;
+        a pointer at that move's fields is mapped to the command's own
+        (``/to`` is a committee's ``/phase_change``), or dropped.
+        """
+        aliases = _FIELD_ALIASES.get(type(command), {})
+        names = _field_names(type(command))
+        finished: list[Reason] = []
+        for reason in reasons:
+            field = reason.field
+            if field is not None:
+                field = aliases.get(field, field)
+                if field is not None and field.split("/")[1] not in names:
+                    field = None
+            if field != reason.field:
+                reason = attrs.evolve(reason, field=field)  # noqa: PLW2901
+            finished.append(reason.translated(self.lang) if self.lang != reason.lang else reason)
+        return finished
 
     def _actors(
         self, startup: Startup, command: Any, errors: list[Reason], warnings: list[Reason]
@@ -370,13 +482,17 @@ class Lifecycle:
             _sort(
                 book,
                 [
-                    Violation(
+                    Violation.of(
                         "BS-ACTOR",
-                        f"{_name(command)} for {startup.slug!r} on {command.on.isoformat()} "
-                        f"names the role{'s' if len(unknown) > 1 else ''} "
-                        f"{', '.join(map(repr, unknown))}, which rulebook {book.name!r} "
-                        "does not declare.",
-                        f"use one of {', '.join(book.role_values)}, or declare it in [[roles]].",
+                        "BS-ACTOR",
+                        field="/by/role" if command.by.role in unknown else None,
+                        hint="declare the role in the rulebook's [[roles]]",
+                        command=_name(command),
+                        slug=startup.slug,
+                        on=command.on,
+                        roles=unknown,
+                        rulebook=book.name,
+                        declared=list(book.role_values),
                     )
                 ],
                 errors,
@@ -392,22 +508,39 @@ class Lifecycle:
     def _chronology(
         self, startup: Startup, command: Any, errors: list[Reason], warnings: list[Reason]
     ) -> None:
-        last = startup.last_event_date
+        last = _last_but(startup, command)
+        violations: list[Violation] = []
         if last is not None and command.on < last:
-            _sort(
-                self.rulebook,
-                [
-                    Violation(
-                        "BS-CHRONO",
-                        f"{_name(command)} for {startup.slug!r} is dated "
-                        f"{command.on.isoformat()}, before its last event on "
-                        f"{last.isoformat()}; histories are never reordered.",
-                        f"date the command on or after {last.isoformat()}.",
-                    )
-                ],
-                errors,
-                warnings,
+            violations.append(
+                Violation.of(
+                    "BS-CHRONO",
+                    "BS-CHRONO",
+                    field="/on",
+                    command=_name(command),
+                    slug=startup.slug,
+                    on=command.on,
+                    last=last,
+                )
             )
+        today = self.today()
+        days = self.rulebook.thresholds.horizon_days
+        latest = today + dt.timedelta(days=days)
+        if command.on > latest:
+            violations.append(
+                Violation.of(
+                    "BS-HORIZON",
+                    "BS-HORIZON",
+                    field="/on",
+                    hint="the threshold horizon_days sets how far ahead a command may be dated",
+                    command=_name(command),
+                    slug=startup.slug,
+                    on=command.on,
+                    days=days,
+                    today=today,
+                    latest=latest,
+                )
+            )
+        _sort(self.rulebook, violations, errors, warnings)
 
     def _structural(
         self,
@@ -427,71 +560,70 @@ class Lifecycle:
         """
         rulebook = self.rulebook
         slug, target = startup.slug, command.to
-        day = command.on.isoformat()
-        where = f"from {phase}" if phase is not None else "as its first phase"
+        where = phrase("from-phase", phase=phase) if phase is not None else phrase("as-first-phase")
+        on: dict[str, Any] = {"slug": slug, "target": target, "on": command.on}
         violations: list[Violation] = []
         if not rulebook.has_phase(target):
             violations.append(
-                Violation(
+                Violation.of(
                     "BS-PHASE",
-                    f"{slug!r} cannot enter {target!r} on {day}: "
-                    f"rulebook {rulebook.name!r} has no such phase.",
-                    f"use one of {', '.join(rulebook.phase_values)}.",
+                    "BS-PHASE",
+                    field="/to",
+                    rulebook=rulebook.name,
+                    phases=list(rulebook.phase_values),
+                    **on,
                 )
             )
             _sort(rulebook, violations, errors, warnings)
             return
         if phase is not None and rulebook.has_phase(phase) and rulebook.phase(phase).stop:
-            violations.append(
-                Violation(
-                    "N6",
-                    f"{slug!r} is in {phase} (a stop) and cannot move to {target} on "
-                    f"{day}: nothing leaves a stop.",
-                    "record a takeover before the stop is final, or start a new product.",
-                )
-            )
+            violations.append(Violation.of("N6", "N6", field="/to", phase=phase, **on))
         if transition is None:
             allowed = [t.dest for t in rulebook.transitions_from(phase) if not t.data_only]
             violations.append(
-                Violation(
+                Violation.of(
                     "BS-MOVE",
-                    f"{slug!r} cannot move to {target} {where} on "
-                    f"{day}: rulebook {rulebook.name!r} has no such transition.",
-                    f"move to one of {', '.join(allowed)}."
-                    if allowed
-                    else f"no move leaves {phase}: it ends the lifecycle.",
+                    "BS-MOVE" if allowed else "BS-MOVE.terminal",
+                    field="/to",
+                    where=where,
+                    rulebook=rulebook.name,
+                    allowed=allowed,
+                    phase=phase,
+                    **on,
                 )
             )
         else:
             if not transition.internal and target in fold_of(startup).entered:
                 violations.append(
-                    Violation(
-                        "N4",
-                        f"{slug!r} already went through {target}; a status appears at most "
-                        f"once in a history ({transition.id}, {where} on {day}).",
-                        "record a pivot in the current phase instead, or keep the earlier entry.",
+                    Violation.of(
+                        "N4", "N4", field="/to", transition=transition.id, where=where, **on
                     )
                 )
             kept = None if transition.internal else tie_loser(startup, rulebook, command.on, target)
             if kept is not None:
                 violations.append(
-                    Violation(
+                    Violation.of(
                         "BS-TIE",
-                        f"{slug!r} cannot enter {target} on {command.on.isoformat()}: {kept} "
-                        f"also starts that day and rulebook {rulebook.name!r}'s "
-                        f"{rulebook.tie!r} tie rule would keep {kept} current.",
-                        f"date the move after {command.on.isoformat()}, or use a rulebook "
-                        "whose tie rule lets it win (derive(tie='rank')).",
+                        "BS-TIE",
+                        field="/on",
+                        hint="derive(tie='rank') lets a later stage win a same-day tie",
+                        kept=kept,
+                        rulebook=rulebook.name,
+                        tie=rulebook.tie,
+                        **on,
                     )
                 )
             if transition.data_only:
                 violations.append(
-                    Violation(
+                    Violation.of(
                         "N8",
-                        f"{slug!r} cannot move from {phase} to {target} on "
-                        f"{day}: {transition.id} is seen only in legacy "
-                        "data and the strict rulebook refuses it.",
-                        "derive a rulebook with severities={'N8': 'warning'} to allow it.",
+                        "N8",
+                        field="/to",
+                        hint="derive a rulebook with severities={'N8': 'warning'}",
+                        phase=phase,
+                        transition=transition.id,
+                        rulebook=rulebook.name,
+                        **on,
                     )
                 )
             violations += self._deciders(startup, command, transition, where)
@@ -501,18 +633,21 @@ class Lifecycle:
                 and not committee_held_on(startup, command.on)
             ):
                 violations.append(
-                    Violation(
+                    Violation.of(
                         "N1",
-                        f"{slug!r}: the move {where} to {target} ({transition.id}) on {day} is "
-                        "decided at an investment committee, and no committee was held that day.",
-                        "decide it with betastate.HoldCommittee(..., phase_change="
-                        f"{target!r}), or record the committee of {day} first.",
+                        "N1",
+                        field="/on",
+                        hint=f"decide it with betastate.HoldCommittee(..., phase_change={target!r})"
+                        ", or record betastate.CommitteeHeld(on=...) first",
+                        where=where,
+                        transition=transition.id,
+                        **on,
                     )
                 )
         _sort(rulebook, violations, errors, warnings)
 
     def _deciders(
-        self, startup: Startup, command: Advance, transition: TransitionDef, where: str
+        self, startup: Startup, command: Advance, transition: TransitionDef, where: Any
     ) -> list[Violation]:
         """
         BS-ROLE for a move: a decider decides it, with a co-decider when it is joint.
@@ -521,37 +656,38 @@ class Lifecycle:
         attendees count as co-deciders); the actor must be one of the parties.
         """
         role = command.by.role
-        day = command.on.isoformat()
         parties = {role, *(actor.role for actor in command.co_deciders)}
         deciders, co_deciders = transition.deciders, transition.co_deciders
-        move = f"the move {where} to {command.to} ({transition.id}) on {day}"
+        move: dict[str, Any] = {
+            "slug": startup.slug,
+            "role": role,
+            "where": where,
+            "target": command.to,
+            "transition": transition.id,
+            "on": command.on,
+            "deciders": list(deciders),
+        }
         if role not in deciders and role not in co_deciders:
-            return [
-                Violation(
-                    "BS-ROLE",
-                    f"{startup.slug!r}: the {role} may not decide {move}.",
-                    f"have one of {', '.join(deciders)} decide it.",
-                )
-            ]
+            return [Violation.of("BS-ROLE", "BS-ROLE.move", field="/by", **move)]
         if not parties & set(deciders):
             return [
-                Violation(
+                Violation.of(
                     "BS-ROLE",
-                    f"{startup.slug!r}: {move} is decided by {' or '.join(deciders)}, "
-                    f"with the {role}; none of them takes part.",
-                    f"have one of {', '.join(deciders)} decide it, with "
-                    f"co_deciders=[betastate.Actor(role={role!r})].",
+                    "BS-ROLE.with",
+                    field="/by",
+                    hint=f"co_deciders=[betastate.Actor(role={role!r})] with a decider as by",
+                    **move,
                 )
             ]
         if co_deciders and not parties & set(co_deciders):
             return [
-                Violation(
+                Violation.of(
                     "BS-ROLE",
-                    f"{startup.slug!r}: {move} is a joint decision of the "
-                    f"{' or '.join(deciders)} with the {' or '.join(co_deciders)}; the {role} "
-                    "decides it alone.",
-                    f"name who decides with it: co_deciders=[betastate.Actor(role="
-                    f"{co_deciders[0]!r})] (one of {', '.join(co_deciders)}).",
+                    "BS-ROLE.alone",
+                    field="/co_deciders",
+                    hint=f"co_deciders=[betastate.Actor(role={co_deciders[0]!r})]",
+                    co_deciders=list(co_deciders),
+                    **move,
                 )
             ]
         return []
@@ -667,25 +803,100 @@ def _handle_record(
     )
     if event.by is not None and event.by.role != command.by.role:
         violations.append(
-            Violation(
+            Violation.of(
                 "BS-ROLE",
-                f"{startup.slug!r}: the {command.by.role} records a {type(event).__name__} on "
-                f"{event.on.isoformat()} attributed to the {event.by.role}.",
-                "a record is attributed to who records it: have the "
-                f"{event.by.role} record it, or leave the event's by empty.",
+                "BS-ROLE.attributed",
+                field="/event/by",
+                hint="leave the event's by empty: the record is attributed to its recorder",
+                slug=startup.slug,
+                role=command.by.role,
+                event=type(event).__name__,
+                on=event.on,
+                author=event.by.role,
             )
         )
     earlier = fold_of(startup).national_impact
     if isinstance(event, NationalImpactDesignated) and earlier is not None:
         violations.append(
-            Violation(
-                "NI-ONCE",
-                f"{startup.slug!r} was already designated on {earlier.isoformat()}.",
-                "keep the first designation.",
-            )
+            Violation.of("NI-ONCE", "NI-ONCE", field="/event", slug=startup.slug, earlier=earlier)
         )
     lifecycle.file(violations, errors, warnings)
     return (event if event.by is not None else attrs.evolve(event, by=command.by),)
+
+
+def _handle_retract(
+    lifecycle: Lifecycle,
+    startup: Startup,
+    command: Retract,
+    errors: list[Reason],
+    warnings: list[Reason],
+) -> tuple[Event, ...]:
+    """
+    Retract: the event at ``version`` was recorded in error; it stays and counts for nothing.
+
+    Needs the permission of the command that decides the retracted event
+    (``spend`` for a Spent, a committee decision's for a CommitteeHeld...),
+    and ``retract`` for a phase entry or a pivot: a retraction never undoes
+    more than its author may do.
+    """
+    book = lifecycle.rulebook
+    violations: list[Violation] = []
+    version, count = command.version, len(startup.history)
+    where: dict[str, Any] = {"slug": startup.slug, "version": version}
+    if not 1 <= version <= count:
+        violations.append(
+            Violation.of("BS-RETRACT", "BS-RETRACT.none", field="/version", events=count, **where)
+        )
+    else:
+        target = startup.history[version - 1]
+        violations += check_permission(
+            book,
+            startup,
+            command,
+            retract_permission(target),
+            what=f"Retract of a {type(target).__name__}",
+        )
+        if isinstance(target, Retracted):
+            violations.append(
+                Violation.of("BS-RETRACT", "BS-RETRACT.retraction", field="/version", **where)
+            )
+        elif version in startup.retracted:
+            earlier = next(
+                e for e in startup.history if isinstance(e, Retracted) and e.version == version
+            )
+            violations.append(
+                Violation.of(
+                    "BS-RETRACT",
+                    "BS-RETRACT.twice",
+                    field="/version",
+                    event=type(target).__name__,
+                    event_on=target.on,
+                    retracted_on=earlier.on,
+                    **where,
+                )
+            )
+    lifecycle.file(violations, errors, warnings)
+    return (
+        Retracted(
+            on=command.on,
+            version=version,
+            reason=command.reason,
+            comment=command.comment,
+            by=command.by,
+        ),
+    )
+
+
+def retract_permission(event: Event) -> str:
+    """
+    The permission retracting ``event`` needs: its own command's.
+
+    A committee's is its decision's (``committee`` without one); a phase entry,
+    a pivot or a retraction needs ``retract``.
+    """
+    if isinstance(event, CommitteeHeld):
+        return event.decision.value if event.decision is not None else "committee"
+    return RETRACT_PERMISSIONS.get(type(event).__name__, "retract")
 
 
 Handler = Callable[[Lifecycle, Startup, Any, list[Reason], list[Reason]], tuple[Event, ...]]
@@ -700,6 +911,7 @@ _HANDLERS: dict[type, Handler] = {
     Advance: lambda lc, s, c, e, w: lc._advance(s, c, e, w),  # noqa: SLF001
     Launch: _handle_launch,
     Record: _handle_record,
+    Retract: _handle_retract,
 }
 """Command type → handler. New commands register here."""
 

@@ -31,6 +31,7 @@ from betastate._values.events import (
     PhaseEnded,
     PhaseEntered,
     RecoveryFiled,
+    Retracted,
     Stopped,
     TakenOver,
 )
@@ -104,6 +105,8 @@ class StartupState:
         fast_editions: FAST editions won.
         national_impact: Date of the national-impact designation.
         budget_published: Date of the latest budget publication.
+        retracted: Places (from 1) of the retracted events: they stay in
+            ``events`` but count for nothing, on any date (they never did).
 
     .. versionadded:: 0.1.0
     """
@@ -135,6 +138,7 @@ class StartupState:
     fast_editions: tuple[int, ...] = ()
     national_impact: dt.date | None = None
     budget_published: dt.date | None = None
+    retracted: tuple[int, ...] = ()
 
     @property
     def ledger(self) -> Ledger:
@@ -288,11 +292,11 @@ class Fold:
         self.ledger = Folder()
 
     @classmethod
-    def of(cls, events: Iterable[Event]) -> Fold:
-        """The fold of a whole history."""
+    def of(cls, events: Iterable[Event], retracted: frozenset[int] = frozenset()) -> Fold:
+        """The fold of a whole history, without the events at the places ``retracted`` names."""
         fold = cls()
-        for event in events:
-            fold.feed(event)
+        for place, event in enumerate(events, start=1):
+            fold.feed(event, retracted=place in retracted)
         return fold
 
     def copy(self) -> Fold:
@@ -303,8 +307,16 @@ class Fold:
         twin.ledger = self.ledger.copy()
         return twin
 
-    def feed(self, event: Event) -> None:
-        """Fold one more event (the next in recorded order)."""
+    def feed(self, event: Event, *, retracted: bool = False) -> None:
+        """
+        Fold one more event (the next in recorded order).
+
+        A retracted event, and a retraction itself, only take their place:
+        they change nothing the state reports.
+        """
+        if retracted or isinstance(event, Retracted):
+            self.count += 1
+            return
         entry = _entry(self.count, event)
         if entry is not None:
             self.entries = (*self.entries, entry)
@@ -390,7 +402,7 @@ def fold_of(startup: Startup) -> Fold:
     memo = memo_of(startup)
     fold: Fold | None = memo.get("fold")
     if fold is None or fold.count != len(startup.history):
-        fold = Fold.of(startup.history)
+        fold = Fold.of(startup.history, startup.retracted)
         memo["fold"] = fold
     return fold
 
@@ -404,6 +416,8 @@ def append(startup: Startup, events: tuple[Event, ...]) -> Startup:
     """
     new = startup._extend(events)  # noqa: SLF001  (the values' own fast path)
     parent = memo_of(startup).get("fold")
+    if any(isinstance(e, Retracted) for e in events):
+        return new  # a retraction changes what counts: the fold is made again on first use
     if parent is not None and parent.count == len(startup.history):
         fold = parent.copy()
         for event in events:
@@ -457,8 +471,13 @@ def project(startup: Startup, rulebook: Rulebook, on: dt.date | None = None) -> 
         events = startup.history
         fold = fold_of(startup)
     else:
+        # The history's retractions apply on every date: the retracted event never counted.
         events = tuple(e for e in startup.history if e.on <= on)
-        fold = Fold.of(events)
+        gone = startup.retracted
+        fold = Fold()
+        for place, event in enumerate(startup.history, start=1):
+            if event.on <= on:
+                fold.feed(event, retracted=place in gone)
     day = on if on is not None else last
     spans = _spans(_in_tie_order(fold.entries, rulebook), fold.ended)
     if on is not None:
@@ -502,6 +521,7 @@ def project(startup: Startup, rulebook: Rulebook, on: dt.date | None = None) -> 
         fast_editions=fold.fast_editions,
         national_impact=fold.national_impact,
         budget_published=fold.budget_published,
+        retracted=tuple(sorted(startup.retracted)),
     )
 
 
@@ -590,6 +610,7 @@ def _committees_due(
         notice = dt.timedelta(days=rulebook.thresholds.exhaustion_notice_days_min)
         candidates.append(latest.exhaustion(max(day, latest.start)) - notice)
     due = min(candidates)
-    if held and day > add_months(baseline, months) and add_months(baseline, months) not in overdue:
-        overdue.append(add_months(baseline, months))
+    if day > due and due not in overdue:
+        # Overdue from the very due date the state reports, in any phase with a cadence.
+        overdue.append(due)
     return due, tuple(sorted(overdue))

@@ -51,6 +51,7 @@ from betastate._values.events import (
     PhaseEnded,
     PhaseEntered,
     ProductLaunched,
+    Retracted,
     Stopped,
 )
 from betastate._values.startup import Startup
@@ -312,7 +313,13 @@ class _Site:
         self.fast_events: list[FastLaureate] = []
         open_phases: list[list[Any]] = []
         names: set[str] = set()
-        for event in startup.history:
+        gone = startup.retracted
+        for place, event in enumerate(startup.history, start=1):
+            if place in gone or isinstance(event, Retracted):
+                # A retraction and what it retracts have no place in the site's files: the
+                # event counts for nothing, and the file must not show it.
+                self.leave(event, None)
+                continue
             if isinstance(event, PhaseEntered):
                 entry: list[Any] = [event.phase, event.on, None, event.comment]
                 listed = any(

@@ -17,6 +17,8 @@ from typing import Final
 ENGINE_RULES: Final = MappingProxyType(
     {
         "BS-CHRONO": "the engine, for every command (a command dated before the last event)",
+        "BS-HORIZON": "the engine, for every command (a date too far after today)",
+        "BS-RETRACT": "the engine, for Retract (no such event, retracted already, a retraction)",
         "BS-ACTOR": "the engine, for every command (an actor whose role the rulebook lacks)",
         "BS-ROLE": "the engine, for every command (deciders of a move, [permissions])",
         "BS-PHASE": "the engine, for a phase change (a phase the rulebook lacks) and audit",
@@ -75,6 +77,7 @@ PERMISSIONS: Final = MappingProxyType(
         "publish-budget": "PublishBudget, and Record of a BudgetPublished",
         "end-phase": "Record of a PhaseEnded (the explicit end of a phase)",
         "record": "Record of any other event (a Note)",
+        "retract": "Retract of a phase entry or a pivot (other events: their own command's)",
     }
 )
 """
@@ -101,6 +104,26 @@ Event class → the permission recording it needs (``Record``).
 A ``CommitteeHeld`` needs its decision's permission (``committee`` when it
 has none); events that move money, a stop or a phase have their own command
 and cannot be recorded at all.
+"""
+
+RETRACT_PERMISSIONS: Final = MappingProxyType(
+    {
+        **RECORD_PERMISSIONS,
+        "Spent": "spend",
+        "FundsGranted": "grant",
+        "Stopped": "stop",
+        "LiquidationDecided": "stop",
+        "RecoveryFiled": "recovery",
+        "TakenOver": "takeover",
+        "DossierUpdated": "dossier",
+        "Perennised": "continue",
+    }
+)
+"""
+Event class → the permission retracting it needs: its own command's.
+
+A ``CommitteeHeld`` needs its decision's (``committee`` without one); a phase
+entry or a pivot, decided by moves with deciders of their own, needs ``retract``.
 """
 
 AMOUNT_FIELDS: Final = ("sponsor_budget_line",)

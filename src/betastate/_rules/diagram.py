@@ -57,7 +57,7 @@ class _Graph:
         entries = sorted(
             (
                 (event.on, book.rank(event.phase), index, event)
-                for index, event in enumerate(startup.history)
+                for index, event in enumerate(startup.in_force)
                 if isinstance(event, PhaseEntered | Pivoted) and book.has_phase(event.phase)
             ),
             key=lambda item: (item[0], isinstance(item[3], Pivoted), item[1], item[2]),

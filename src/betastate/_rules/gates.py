@@ -24,7 +24,8 @@ import attrs
 
 from betastate._values.errors import RulebookError
 from betastate._values.events import CommitteeHeld, Note
-from betastate._values.fields import tuple_of_str
+from betastate._values.fields import freeze_mapping, tuple_of_str
+from betastate._values.texts import phrase, plain, render
 
 
 if TYPE_CHECKING:
@@ -37,15 +38,42 @@ class Violation:
     """
     A broken rule before the rulebook gives it a severity.
 
+    Your own gates may give their words directly (``Violation(rule,
+    message, fix)``); betastate's are texts in English and French
+    (:meth:`of`), which a reason can be shown again in.
+
     Attributes:
         rule: Rule id.
         message: What is wrong, naming startup, phases, dates and values.
-        fix: What would make it pass.
+        fix: What would make it pass, in plain words.
+        field: The command field concerned, as a JSON Pointer (``/amount``).
+        values: The numbers, dates and names involved, JSON-safe.
+        hint: For developers: how to pass what is missing in Python.
+        text: The key of betastate's text it was written from, if any.
     """
 
     rule: str
     message: str
     fix: str
+    field: str | None = None
+    values: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze_mapping, hash=False)
+    hint: str | None = None
+    text: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        rule: str,
+        text: str,
+        *,
+        field: str | None = None,
+        hint: str | None = None,
+        **values: Any,
+    ) -> Violation:
+        """A violation written from betastate's text ``text`` (English), with ``values``."""
+        data = plain(values)
+        message, fix = render(text, "en", data)
+        return cls(rule, message, fix, field=field, values=data, hint=hint, text=text)
 
 
 @attrs.frozen
@@ -157,14 +185,18 @@ def sponsor_budget_line(ctx: GateContext) -> Iterator[Violation]:
     line = getattr(command, "sponsor_budget_line", None)
     if line is not None and line >= threshold:
         return
-    seen = "no budget line" if line is None else f"a budget line of {line:,} €"
-    yield Violation(
+    seen = phrase("no-budget-line") if line is None else phrase("a-budget-line", amount=str(line))
+    yield Violation.of(
         "BR-08",
-        f"{ctx.startup.slug!r} cannot enter {ctx.transition.dest} on "
-        f"{command.on.isoformat()}: the sponsor has {seen}, below the "
-        f"{threshold:,} € the rulebook requires.",
-        f"have the sponsor identify a budget line of at least {threshold:,} € "
-        f"and pass it as sponsor_budget_line=Decimal('{threshold}').",
+        "BR-08",
+        field="/sponsor_budget_line",
+        hint=f"pass sponsor_budget_line=Decimal('{threshold}') or more",
+        slug=ctx.startup.slug,
+        target=ctx.transition.dest,
+        on=command.on,
+        seen=seen,
+        threshold=threshold,
+        line=line,
     )
 
 
@@ -187,14 +219,25 @@ def post_mortem(ctx: GateContext) -> Iterator[Violation]:
     )
     if not missing:
         return
-    what = "no post-mortem" if report is None else "an incomplete post-mortem"
-    yield Violation(
+    what = phrase("no-post-mortem" if report is None else "an-incomplete-post-mortem")
+    yield Violation.of(
         "ST-PM",
-        f"{ctx.startup.slug!r} cannot stop ({ctx.transition.dest}) on "
-        f"{command.on.isoformat()} with {what}: missing {', '.join(missing)}.",
-        "pass post_mortem=betastate.PostMortem(learnings=..., why_we_stop=..., "
-        "relaunch_advice=..., reasons=[...], authors=[intrapreneur, coach]) "
-        "with every part filled in.",
+        "ST-PM",
+        field="/post_mortem",
+        hint="pass post_mortem=betastate.PostMortem(learnings=..., why_we_stop=..., "
+        "relaunch_advice=..., reasons=[...], authors=[...]) with every part filled in",
+        slug=ctx.startup.slug,
+        target=ctx.transition.dest,
+        on=command.on,
+        seen=what,
+        missing=missing,
+        parts=[
+            phrase("part-author", role=part.removeprefix("author:"))
+            if part.startswith("author:")
+            else phrase(f"part-{part}")
+            for part in missing
+        ],
+        authors=required,
     )
 
 
@@ -203,20 +246,23 @@ def exit_plan(ctx: GateContext) -> Iterator[Violation]:
     """EXIT-PLAN and BR-15: an exit names its trajectory, host and running-cost line."""
     command = ctx.command
     plan = getattr(command, "exit_plan", None)
-    day = command.on.isoformat()
+    where = {"slug": ctx.startup.slug, "target": ctx.transition.dest, "on": command.on}
     if plan is None:
-        yield Violation(
+        yield Violation.of(
             "EXIT-PLAN",
-            f"{ctx.startup.slug!r} leaves incubation for {ctx.transition.dest} on {day} "
-            "without a trajectory or host organisation.",
-            "pass exit_plan=betastate.ExitPlan(trajectory=..., host=..., annual_running_cost=...).",
+            "EXIT-PLAN",
+            field="/exit_plan",
+            hint="pass exit_plan=betastate.ExitPlan(trajectory=..., host=..., "
+            "annual_running_cost=...)",
+            **where,
         )
     if plan is None or plan.annual_running_cost is None:
-        yield Violation(
+        yield Violation.of(
             "BR-15",
-            f"{ctx.startup.slug!r} leaves incubation for {ctx.transition.dest} on {day} "
-            "without an annual running-cost line in the host's budget.",
-            "record the host's annual budget line as exit_plan.annual_running_cost.",
+            "BR-15",
+            field="/exit_plan/annual_running_cost",
+            hint="pass exit_plan.annual_running_cost=Decimal(...)",
+            **where,
         )
 
 
@@ -227,11 +273,14 @@ def consolidation_criteria(ctx: GateContext) -> Iterator[Violation]:
     met = set(getattr(command, "criteria", ()))
     missing = [c for c in ctx.rulebook.thresholds.consolidation_criteria if c not in met]
     if missing:
-        yield Violation(
+        yield Violation.of(
             "N7",
-            f"{ctx.startup.slug!r} enters consolidation on {command.on.isoformat()} "
-            f"without demonstrating {', '.join(missing)}.",
-            f"demonstrate them and pass criteria=[{', '.join(map(repr, missing))}].",
+            "N7",
+            field="/criteria",
+            hint=f"pass criteria=[{', '.join(map(repr, missing))}]",
+            slug=ctx.startup.slug,
+            on=command.on,
+            missing=missing,
         )
 
 
@@ -321,17 +370,25 @@ def _event_within(spec: GateSpec, name: str) -> Check:
         days = int(_number(spec, ctx.rulebook, spec.days))
         day: dt.date = ctx.command.on
         earliest = day - dt.timedelta(days=days)
-        for event in reversed(ctx.startup.history):
+        for event in reversed(ctx.startup.in_force):
             if earliest <= event.on <= day and _matches(event, spec):
                 return
-        who = f" recorded by {' or '.join(spec.by)}" if spec.by else ""
-        yield Violation(
+        yield Violation.of(
             spec.rule,
-            f"{ctx.startup.slug!r} cannot move to {ctx.transition.dest} on {day.isoformat()} "
-            f"({ctx.transition.id}): no {spec.event!r}{who} between {earliest.isoformat()} "
-            f"and {day.isoformat()} (gate {name!r}: {spec.description or 'event within'}).",
-            f"record it first, e.g. betastate.Record(event=betastate.Note(on=..., "
-            f"name={spec.event!r}), by=...{', a ' + spec.by[0] if spec.by else ''}).",
+            "gate.event_within",
+            field="/on",
+            hint=f"record it first: betastate.Record(event=betastate.Note(on=..., "
+            f"name={spec.event!r}), by=...)",
+            slug=ctx.startup.slug,
+            target=ctx.transition.dest,
+            on=day,
+            transition=ctx.transition.id,
+            event=spec.event,
+            who=phrase("recorded-by", roles=list(spec.by)) if spec.by else "",
+            by_whom=phrase("by-a", role=spec.by[0]) if spec.by else "",
+            earliest=earliest,
+            days=days,
+            description=spec.description or name,
         )
 
     return check
@@ -344,13 +401,23 @@ def _min_amount(spec: GateSpec, name: str) -> Check:
         value = getattr(ctx.command, field, None)
         if isinstance(value, Decimal) and value >= minimum:
             return
-        seen = f"no {field}" if value is None else f"{field} of {value:,} €"
-        yield Violation(
+        seen = (
+            phrase("no-field", field=field)
+            if value is None
+            else phrase("field-of", field=field, amount=str(value))
+        )
+        yield Violation.of(
             spec.rule,
-            f"{ctx.startup.slug!r} cannot move to {ctx.transition.dest} on "
-            f"{ctx.command.on.isoformat()} ({ctx.transition.id}) with {seen}; the rulebook "
-            f"asks for at least {minimum:,} € (gate {name!r}).",
-            f"pass {field}=Decimal('{minimum}') or more.",
+            "gate.min_amount",
+            field=f"/{field}" if field else None,
+            hint=f"pass {field}=Decimal('{minimum}') or more",
+            slug=ctx.startup.slug,
+            target=ctx.transition.dest,
+            on=ctx.command.on,
+            transition=ctx.transition.id,
+            seen=seen,
+            minimum=minimum,
+            gate=name,
         )
 
     return check
@@ -360,15 +427,20 @@ def _committee_held(spec: GateSpec, name: str) -> Check:
     def check(ctx: GateContext) -> Iterator[Violation]:
         day: dt.date = ctx.command.on
         if ctx.at_committee or any(
-            isinstance(e, CommitteeHeld) and e.on == day for e in ctx.startup.history
+            isinstance(e, CommitteeHeld) and e.on == day for e in ctx.startup.in_force
         ):
             return
-        yield Violation(
+        yield Violation.of(
             spec.rule,
-            f"{ctx.startup.slug!r} cannot move to {ctx.transition.dest} on {day.isoformat()} "
-            f"({ctx.transition.id}): no committee was held that day (gate {name!r}).",
-            "decide it with betastate.HoldCommittee(..., phase_change=...), or record the "
-            "committee of that day first.",
+            "gate.committee_held",
+            field="/on",
+            hint="decide it with betastate.HoldCommittee(..., phase_change=...), or record "
+            "betastate.CommitteeHeld(on=...) first",
+            slug=ctx.startup.slug,
+            target=ctx.transition.dest,
+            on=day,
+            transition=ctx.transition.id,
+            gate=name,
         )
 
     return check

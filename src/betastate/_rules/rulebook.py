@@ -288,6 +288,7 @@ class Thresholds:
     consolidation_criteria: tuple[str, ...] = attrs.field(
         default=("ENT-CSL-1", "ENT-CSL-2", "ENT-CSL-4"), converter=tuple_of_str
     )
+    horizon_days: int = 366
 
     def fast_cap_for(self, edition: int | None) -> Decimal:
         """The FAST co-financing cap of ``edition`` (``fast_cap`` unless listed)."""

@@ -123,6 +123,9 @@ BUILTIN_TYPES: Final[Mapping[str, ThresholdType]] = MappingProxyType(
         "consolidation_criteria": _t(
             "strings", None, None, "N7", title="entry criteria of consolidation"
         ),
+        "horizon_days": _t(
+            "days", 0, 36600, "BS-HORIZON", title="a command dated at most this long after today"
+        ),
     }
 )
 """Kind, range and rules of each built-in threshold."""

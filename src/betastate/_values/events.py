@@ -361,6 +361,28 @@ class BudgetPublished:
     by: Actor | None = None
 
 
+@attrs.frozen(kw_only=True)
+class Retracted:
+    """
+    An earlier event was recorded in error: it stays in the history but counts for nothing.
+
+    Histories are never rewritten; a correction is a fact of its own. Every
+    projection (phase, money, stops, analytics) ignores the retracted event;
+    audits and views show both.
+
+    Attributes:
+        version: The retracted event's place in the history, from 1 (its
+            stream version in a journal).
+        reason: Why it was wrong.
+    """
+
+    on: dt.date
+    version: int
+    reason: str
+    comment: str | None = None
+    by: Actor | None = None
+
+
 EVENT_TYPES: tuple[type, ...] = (
     PhaseEntered,
     PhaseEnded,
@@ -379,6 +401,7 @@ EVENT_TYPES: tuple[type, ...] = (
     DossierUpdated,
     Perennised,
     BudgetPublished,
+    Retracted,
 )
 
 Event = (
@@ -399,5 +422,6 @@ Event = (
     | DossierUpdated
     | Perennised
     | BudgetPublished
+    | Retracted
 )
 """Any event a history may hold."""

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from betastate._values.events import EVENT_TYPES, Event
+from betastate._values.events import EVENT_TYPES, Event, Retracted
 from betastate._values.fields import freeze_mapping, tuple_of_str
 
 
@@ -172,12 +172,47 @@ class Startup:
 
     @property
     def last_event_date(self) -> dt.date | None:
-        """The date of the latest event, or ``None`` for an empty history."""
+        """The date of the latest event in force (retracted ones aside), or ``None``."""
         memo = self._memo
         if "last" not in memo:
-            memo["last"] = max((event.on for event in self.history), default=None)
+            gone = self.retracted
+            memo["last"] = max(
+                (e.on for i, e in enumerate(self.history, start=1) if i not in gone),
+                default=None,
+            )
         last: dt.date | None = memo["last"]
         return last
+
+    @property
+    def retracted(self) -> frozenset[int]:
+        """Places (from 1) of the events a :class:`betastate.Retracted` says were in error."""
+        memo = self._memo
+        if "retracted" not in memo:
+            memo["retracted"] = frozenset(
+                e.version for e in self.history if isinstance(e, Retracted)
+            )
+        gone: frozenset[int] = memo["retracted"]
+        return gone
+
+    @property
+    def in_force(self) -> tuple[Event, ...]:
+        """
+        The events that count: the history without retracted events nor the retractions.
+
+        What every projection folds; ``history`` keeps everything, as recorded.
+        """
+        gone = self.retracted
+        if not gone:  # no retraction at all (each one names a place)
+            return self.history
+        memo = self._memo
+        if "in_force" not in memo:
+            memo["in_force"] = tuple(
+                e
+                for i, e in enumerate(self.history, start=1)
+                if i not in gone and not isinstance(e, Retracted)
+            )
+        kept: tuple[Event, ...] = memo["in_force"]
+        return kept
 
     def _extend(self, events: tuple[Event, ...]) -> Startup:
         """
@@ -192,11 +227,14 @@ class Startup:
         for name in _FIELDS:
             object.__setattr__(new, name, getattr(self, name))
         object.__setattr__(new, "history", self.history + events)
+        if any(isinstance(event, Retracted) for event in events):
+            object.__setattr__(new, "_memo", {})  # what counts changed: work it out again
+            return new
         last = self.last_event_date
         for event in events:
             if last is None or event.on > last:
                 last = event.on
-        object.__setattr__(new, "_memo", {"last": last})
+        object.__setattr__(new, "_memo", {"last": last, "retracted": self.retracted})
         return new
 
     def _repr_html_(self) -> str:
@@ -221,6 +259,13 @@ def _check_events(slug: str, events: tuple[Any, ...], offset: int) -> None:
                 "build events with betastate.PhaseEntered(...) and friends."
             )
             raise TypeError(msg)
+        if isinstance(event, Retracted) and not 1 <= event.version <= index:
+            msg = (
+                f"history[{index}] of startup {slug!r} retracts event {event.version!r}, "
+                f"which is not an earlier event; a Retracted names the place (from 1) of an "
+                f"event before it, here 1 to {index}"
+            )
+            raise ValueError(msg)
 
 
 def memo_of(startup: Startup) -> dict[str, Any]:

@@ -170,6 +170,7 @@ class Journal:
         snapshot_every: Write a stream's snapshot once this many events
             follow the last one (and at least a quarter of what it holds).
         cache: How many startups to keep decided in memory.
+        clock: What "today" is for its lifecycle (default: today in UTC).
 
     Attributes:
         lifecycle: The :class:`betastate.Lifecycle` commands go through.
@@ -188,6 +189,7 @@ class Journal:
         upcasters: Mapping[str, Mapping[int, Upcaster]] | None = None,
         snapshot_every: int = 100,
         cache: int = 10_000,
+        clock: Callable[[], dt.date] | None = None,
     ) -> None:
         if isinstance(snapshot_every, bool) or not isinstance(snapshot_every, int):
             msg = f"snapshot_every must be a whole number of events, got {snapshot_every!r}"
@@ -196,7 +198,7 @@ class Journal:
             msg = f"snapshot_every must be at least 1, got {snapshot_every}"
             raise ValueError(msg)
         self._recorder = recorder
-        self.lifecycle = Lifecycle(rulebook)
+        self.lifecycle = Lifecycle(rulebook, clock=clock)
         self.url = recorder.url
         self.findings: tuple[Finding, ...] | None = None
         self._upcasters = {name: dict(steps) for name, steps in (upcasters or {}).items()}
@@ -428,7 +430,10 @@ class Journal:
 
     def get(self, slug: str, on: dt.date | None = None) -> Startup:
         """
-        The startup as stored (``on``: with only the events dated on or before it).
+        The startup as stored, or as the record stands on a date.
+
+        With ``on``, only the events in force dated on or before it: retracted
+        events and their retractions are left out.
 
         Raises:
             UnknownStartup: The journal has no such slug.
@@ -852,7 +857,9 @@ def _check_id(value: object) -> None:
 def _until(startup: Startup, on: dt.date | None) -> Startup:
     if on is None:
         return startup
-    return attrs.evolve(startup, history=tuple(e for e in startup.history if e.on <= on))
+    # The corrected record on that date: retracted events and the retractions left out
+    # (a retraction names a place, and places move once later events are dropped).
+    return attrs.evolve(startup, history=tuple(e for e in startup.in_force if e.on <= on))
 
 
 def _versions(versions: list[int], what: str) -> str:

@@ -12,8 +12,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from betastate._rules.rulebook import Rulebook
 from betastate._values.errors import JournalError
@@ -33,6 +34,7 @@ def open_journal(
     upcasters: Mapping[str, Mapping[int, Upcaster]] | None = None,
     snapshot_every: int = 100,
     audit: bool = False,
+    clock: Callable[[], dt.date] | None = None,
 ) -> Journal:
     """
     Open (or create) the journal at ``url``; the URL picks the engine.
@@ -51,6 +53,9 @@ def open_journal(
         snapshot_every: Events after which a stream gets a snapshot.
         audit: Audit every stream now; the findings are in
             :attr:`~betastate.journal.Journal.findings`.
+        clock: What "today" is for its lifecycle (default: today in UTC): the
+            date a running startup's state is read on, and the horizon of
+            rule BS-HORIZON.
 
     Raises:
         JournalError: The URL is not one of these, the driver is missing or
@@ -68,7 +73,11 @@ def open_journal(
         raise JournalError(redact(url), "not a journal URL", f"use {_SCHEMES}")
     try:
         journal = Journal(
-            recorder, rulebook=rulebook, upcasters=upcasters, snapshot_every=snapshot_every
+            recorder,
+            rulebook=rulebook,
+            upcasters=upcasters,
+            snapshot_every=snapshot_every,
+            clock=clock,
         )
         if audit:
             journal.findings = journal.audit()
