@@ -544,6 +544,24 @@ class TestProblems:
         assert "/startups/0/slug" in caught.value.problem
         assert isinstance(caught.value.__cause__, bs.InvalidData)
 
+    def test_retract_names_a_place_and_says_why(self):
+        """A Retract at version 0 with a blank reason: both problems, as the schema states them."""
+        data = {
+            "_type": "Retract",
+            "on": "2025-06-01",
+            "by": "sponsor",
+            "version": 0,
+            "reason": " ",
+        }
+
+        with pytest.raises(bs.InvalidData) as caught:
+            bs.from_data(data, bs.Command)
+
+        assert ["/version", "/reason"] == [p.path for p in caught.value.problems]
+        assert not validator(bs.Command).is_valid(data)
+        assert not validator(bs.Command).is_valid({**data, "reason": "\t"})
+        assert validator(bs.Command).is_valid({**data, "version": 1, "reason": "mauvaise date"})
+
     def test_the_message_lists_each_problem(self):
         """`str(InvalidData)` says what, where and how to fix, one line per problem."""
         error = bs.InvalidData("Spend", [bs.Problem("/on", "missing", "add it")])

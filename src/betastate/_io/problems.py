@@ -140,6 +140,7 @@ _JSON_TYPES: Final = {
 _DESCRIBED: Final = {
     "Role": 'a role name such as "sponsor" (lower-case words joined by hyphens)',
     "Date": "a date (YYYY-MM-DD)",
+    "Text (not blank)": "words (a text that is not blank)",
     "Timestamp": "a timestamp (YYYY-MM-DDTHH:MM:SS, with an optional offset)",
     "Money": 'an amount in euros (a decimal string such as "1234.56", or a whole number)',
     "Money (zero or more)": 'zero or more euros (a string such as "1234.56", or a whole number)',

@@ -320,6 +320,10 @@ class _Builder:
             return {"type": "array", "items": self.actor_or_role()}
         if converter is known_dossier_items:
             return {"type": "array", "items": self.define("DossierItem", _dossier_items)}
+        if field.validator is _commands._place:  # noqa: SLF001  (a retracted event's version)
+            return {"type": "integer", "minimum": 1}
+        if field.validator is _commands._why:  # noqa: SLF001  (a retraction's reason)
+            return {"title": "Text (not blank)", "type": "string", "pattern": r"\S"}
         if cls is _commands.Record and field.name == "event":
             return self.define("RecordableEvent", self._recordable)
         money = _MONEY_BY_CONVERTER.get(converter, MONEY)
