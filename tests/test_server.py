@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import stat
+import typing
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pytest
 
 import betastate as bs
 from betastate.server import ApiKey, Keys, add_key, create_app, openapi
+from betastate.server._app import language
 
 from .http_kit import AppClient, bearer, keys_for
 
@@ -417,7 +419,7 @@ class TestVersions:
         }
         assert '"1"' == response.headers["etag"]
 
-    @pytest.mark.parametrize("header", ["one", '"1', "1, 2", "-1"])
+    @pytest.mark.parametrize("header", ["one", '"1', "1, 2", "-1", str(2**63), f'"{"9" * 40}"'])
     def test_if_match_that_is_not_a_version(self, client, sponsor, header):
         """If-Match that is not a version is a 400."""
         slug = created(client, sponsor)
@@ -499,6 +501,17 @@ class TestReads:
         assert 3 == later["version"]
         bad = client.get(f"/startups/{slug}/history?after=-1", headers=sponsor)
         error_body(bad, 400, "bad-request")
+
+    @pytest.mark.parametrize("after", [str(2**63), "9" * 40])
+    def test_history_after_more_than_any_version(self, client, sponsor, after):
+        """An ?after= beyond what SQL stores is a 400, not an overflow deep in the journal."""
+        slug = created(client, sponsor)
+
+        response = client.get(f"/startups/{slug}/history?after={after}", headers=sponsor)
+
+        error_body(response, 400, "bad-request")
+        largest = client.get(f"/startups/{slug}/history?after={2**63 - 1}", headers=sponsor)
+        assert [] == largest.json()["records"]
 
     def test_moves(self, client, sponsor, journal):
         """The moves are the lifecycle's, with their deciders."""
@@ -718,10 +731,12 @@ class TestOpenAPI:
         """Every $ref of the document names a component."""
         document = openapi()
         text = json.dumps(document)
-        names = set(document["components"]["schemas"]) | {"ETag"}
 
         refs = {part.split('"', 1)[0] for part in text.split('"#/components/')[1:]}
-        assert {ref.split("/", 1)[1] for ref in refs} <= names
+        assert refs
+        for ref in refs:
+            section, name = ref.split("/", 1)
+            assert name in document["components"][section], ref
 
     def test_command_requests_have_by_optional(self):
         """The command request forms leave `by` out of required: the key's actor decides."""
@@ -730,6 +745,19 @@ class TestOpenAPI:
         for cls in (bs.Spend, bs.Advance, bs.Record):
             assert "by" in components[cls.__name__]["required"]
             assert "by" not in components[f"{cls.__name__}Request"]["required"]
+
+    def test_every_command_and_event_is_there(self):
+        """Each command (Retract too) is a request form, each event (Retracted too) a schema."""
+        components = openapi()["components"]["schemas"]
+        commands = [cls.__name__ for cls in typing.get_args(bs.Command)]
+        events = [cls.__name__ for cls in typing.get_args(bs.Event)]
+
+        assert {"Retract", "Retracted"} <= {*commands, *events}
+        mapping = components["CommandRequest"]["discriminator"]["mapping"]
+        assert commands == list(mapping)
+        event_refs = [ref["$ref"].rsplit("/", 1)[-1] for ref in components["Event"]["oneOf"]]
+        assert events == event_refs
+        assert "reason" in components["RetractRequest"]["required"]
 
     def test_errors_are_documented(self):
         """Every operation documents its error bodies with the Error schema."""
@@ -758,3 +786,105 @@ class TestMoney:
 
         spent = [r.event.amount for r in journal.records(slug) if isinstance(r.event, bs.Spent)]
         assert [Decimal("1234.56"), Decimal(1000), Decimal(1000)] == spent
+
+
+REFUSED = {"_type": "Advance", "on": "2024-12-01", "to": "acceleration"}
+"""Refused after the investigation: out of order (BS-CHRONO) and no such move."""
+
+
+class TestLanguages:
+    def refused(self, client, sponsor, **headers):
+        slug = created(client, sponsor)
+        client.post(f"/startups/{slug}/commands", json=INVESTIGATION, headers=sponsor)
+        return client.post(
+            f"/startups/{slug}/commands", json=REFUSED, headers={**sponsor, **headers}
+        )
+
+    @pytest.mark.parametrize(
+        ("header", "lang"),
+        [
+            ("fr", "fr"),
+            ("fr-FR,fr;q=0.9,en;q=0.8", "fr"),
+            ("en-GB, fr;q=0.5", "en"),
+            ("de, fr;q=0.3", "fr"),
+            ("en;q=0.2, fr-CA;q=0.7", "fr"),
+            ("fr;q=0, en", "en"),
+            ("*", "en"),
+            ("de", "en"),
+            ("fr;q=abc, en;q=0.1", "en"),
+            ("fr;q=nan", "en"),
+            (";;,,=", "en"),
+            ("", "en"),
+        ],
+    )
+    def test_accept_language(self, header, lang):
+        """The heaviest of fr and en an Accept-Language names wins; anything else is en."""
+        assert lang == language(header)
+
+    def test_no_header_is_english(self):
+        """No Accept-Language: the reasons are in English."""
+        assert "en" == language(None)
+
+    def test_refusal_in_french(self, client, sponsor, journal):
+        """A refusal asked in French: each reason the lifecycle gives, in French, and its body."""
+        response = self.refused(client, sponsor, **{"Accept-Language": "fr-FR,fr;q=0.9"})
+
+        body = error_body(response, 409, "refused")
+        expected = journal.lifecycle.check(
+            journal.get("guichet-unique"),
+            bs.from_data({**REFUSED, "by": "sponsor"}, bs.Command),
+        )
+        assert bs.to_data([r.translated("fr") for r in expected.errors]) == body["reasons"]
+        assert {"fr"} == {reason["lang"] for reason in body["reasons"]}
+        assert body["message"].startswith("Advance refusé pour « guichet-unique »")
+        assert "fr" == response.headers["content-language"]
+        assert "Accept-Language" == response.headers["vary"]
+
+    def test_the_same_reasons_in_both_languages(self, client, sponsor):
+        """French and English bodies differ in words only: rules, fields and values agree."""
+        english = self.refused(client, sponsor).json()
+        french = client.post(
+            "/startups/guichet-unique/commands",
+            json=REFUSED,
+            headers={**sponsor, "Accept-Language": "fr"},
+        ).json()
+
+        def parts(body):
+            return [(r["rule"], r["field"], r["values"]) for r in body["reasons"]]
+
+        assert parts(english) == parts(french)
+        assert [r["message"] for r in english["reasons"]] != [
+            r["message"] for r in french["reasons"]
+        ]
+        assert {"en"} == {reason["lang"] for reason in english["reasons"]}
+
+    def test_reasons_carry_their_field_and_values(self, client, sponsor):
+        """Each reason of an error body names its field (a JSON Pointer) and its values."""
+        body = self.refused(client, sponsor).json()
+
+        chrono = next(r for r in body["reasons"] if r["rule"] == "BS-CHRONO")
+        assert "/on" == chrono["field"]
+        assert {"on": "2024-12-01", "last": "2025-01-06"}.items() <= chrono["values"].items()
+
+    def test_check_warnings_and_moves_in_french(self, client, sponsor):
+        """A dry run, an accepted command's warnings and the moves' warnings follow it too."""
+        slug = created(client, sponsor)
+        client.post(f"/startups/{slug}/commands", json=INVESTIGATION, headers=sponsor)
+        french = {**sponsor, "Accept-Language": "fr"}
+        committee = {key: value for key, value in CONSTRUCTION.items() if key != "attendees"}
+
+        checked = client.post(f"/startups/{slug}/check", json=committee, headers=french)
+        applied = client.post(f"/startups/{slug}/commands", json=committee, headers=french)
+        moves = client.get(f"/startups/{slug}/moves", headers=french)
+
+        assert ["CC-ATTEND"] == [w["rule"] for w in applied.json()["warnings"]]
+        for response in (checked, applied, moves):
+            assert 200 == response.status_code, response.text
+            assert "fr" == response.headers["content-language"]
+        reasons = [
+            *checked.json()["warnings"],
+            *applied.json()["warnings"],
+            *(w for move in moves.json()["moves"] for w in move["warnings"]),
+        ]
+        assert reasons
+        assert {"fr"} == {reason["lang"] for reason in reasons if reason["text"] is not None}

@@ -48,11 +48,13 @@ from betastate._values.errors import (
     TransitionRefused,
     UnknownStartup,
 )
+from betastate._values.reasons import Reason
 from betastate._values.startup import Startup
+from betastate._values.texts import LANGUAGES, Lang
 from betastate._version import __version__
 from betastate.journal import Journal
 from betastate.server._keys import ApiKey, Keys
-from betastate.server._openapi import openapi
+from betastate.server._openapi import LARGEST, openapi
 
 
 LOGGER: Final = logging.getLogger("betastate.server")
@@ -94,6 +96,41 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> JSON
 
 def _etag(version: int) -> dict[str, str]:
     return {"ETag": f'"{version}"'}
+
+
+def _in(lang: Lang) -> dict[str, str]:
+    """The headers of a response whose texts follow the request's ``Accept-Language``."""
+    return {"Content-Language": lang, "Vary": "Accept-Language"}
+
+
+def _translated(reasons: Any, lang: Lang) -> list[Reason]:
+    return [reason.translated(lang) for reason in reasons]
+
+
+_REFUSED_FR: Final = "{command} refusé pour « {slug} » ({count} raison{s})"
+_FIX_FR: Final = "corrigez chaque raison donnée (chacune dit comment)"
+
+
+def _refusal(status: int, refusal: TransitionRefused, lang: Lang, code: str | None) -> _Failure:
+    """A refusal's body, its reasons (and its own words) in ``lang``."""
+    refusal = TransitionRefused(
+        refusal.slug,
+        refusal.command,
+        _translated(refusal.reasons, lang),
+        _translated(refusal.warnings, lang),
+    )
+    failure = _from_error(status, refusal, code)
+    if lang == "fr":
+        count = len(refusal.reasons)
+        failure.body["message"] = _REFUSED_FR.format(
+            command=type(refusal.command).__name__,
+            slug=refusal.slug,
+            count=count,
+            s="s" if count > 1 else "",
+        )
+        failure.body["fix"] = _FIX_FR
+    failure.headers.update(_in(lang))
+    return failure
 
 
 @attrs.define
@@ -218,35 +255,39 @@ class _Service:
         version = max(version, records[-1].version) if records else version
         return version, {"slug": slug, "version": version, "records": to_data(list(records))}
 
-    def moves(self, slug: str, on: dt.date | None) -> tuple[int, dict[str, Any]]:
+    def moves(self, slug: str, on: dt.date | None, lang: Lang) -> tuple[int, dict[str, Any]]:
         startup = self.journal.get(slug)
         version = len(startup.history)
-        day = on or startup.last_event_date or _today()
-        moves = self.journal.lifecycle.moves(startup, on=day)
+        lifecycle = self.journal.lifecycle
+        day = on or lifecycle.as_of(startup) or lifecycle.today()  # the one "as of"
+        moves = [
+            attrs.evolve(move, warnings=tuple(_translated(move.warnings, lang)))
+            for move in lifecycle.moves(startup, on=day)
+        ]
         body = {"slug": slug, "version": version, "on": day.isoformat(), "moves": to_data(moves)}
         return version, body
 
-    def check(self, slug: str, command: Command) -> tuple[int, dict[str, Any]]:
+    def check(self, slug: str, command: Command, lang: Lang) -> tuple[int, dict[str, Any]]:
         startup = self.journal.get(slug)
         verdict = self.journal.lifecycle.check(startup, command)
         version = len(startup.history)
         body = {
             "version": version,
             "accepted": verdict.accepted,
-            "errors": to_data(verdict.errors),
-            "warnings": to_data(verdict.warnings),
+            "errors": to_data(_translated(verdict.errors, lang)),
+            "warnings": to_data(_translated(verdict.warnings, lang)),
         }
         return version, body
 
     def apply(
-        self, slug: str, command: Command, expected: int | None, key: str | None
+        self, slug: str, command: Command, expected: int | None, key: str | None, lang: Lang
     ) -> tuple[int, dict[str, Any]]:
         try:
             outcome = self.journal.apply(slug, command, expected_version=expected, command_id=key)
         except TransitionRefused as refusal:
             if any(reason.rule == "BS-ROLE" for reason in refusal.reasons):
-                raise _from_error(403, refusal, "forbidden") from None
-            raise _from_error(409, refusal) from None
+                raise _refusal(403, refusal, lang, "forbidden") from None
+            raise _refusal(409, refusal, lang, None) from None
         except ConcurrencyConflict as conflict:
             failure = _from_error(412, conflict)
             failure.headers.update(_etag(conflict.actual))
@@ -261,7 +302,7 @@ class _Service:
         body = {
             "version": version,
             "events": to_data(outcome.events),
-            "warnings": to_data(outcome.warnings),
+            "warnings": to_data(_translated(outcome.warnings, lang)),
         }
         return version, body
 
@@ -340,6 +381,10 @@ def _count(request: Request, name: str) -> int:
         raise _failure(
             400, "bad-request", f"?{name}={text!r} is not a whole number", "write 0, 1, 2..."
         )
+    if len(text) > len(str(LARGEST)) or int(text) > LARGEST:
+        raise _failure(
+            400, "bad-request", f"?{name}= is larger than any version", f"write at most {LARGEST}"
+        )
     return int(text)
 
 
@@ -363,7 +408,43 @@ def _if_match(request: Request) -> int | None:
             f"If-Match: {text!r} is not a version",
             'send the ETag you read ("7") or the version (7)',
         )
-    return int(match.group(1) or match.group(2))
+    version = match.group(1) or match.group(2)
+    if len(version) > len(str(LARGEST)) or int(version) > LARGEST:
+        raise _failure(
+            400, "bad-request", "If-Match is larger than any version", f"send at most {LARGEST}"
+        )
+    return int(version)
+
+
+def language(header: str | None) -> Lang:
+    """
+    The language of betastate's texts an ``Accept-Language`` header prefers: ``fr`` or ``en``.
+
+    Ranges are read as RFC 9110 says (``fr-CA;q=0.8``: the primary tag and its
+    weight, ``q=0`` excluding it); the heaviest range betastate has wins, the
+    first one on a tie. No header, ``*``, or nothing betastate has: English.
+    A malformed range is skipped, never an error.
+    """
+    best: Lang = "en"
+    weight = 0.0
+    for item in (header or "").split(","):
+        tag, *params = (part.strip() for part in item.split(";"))
+        primary = next((lang for lang in LANGUAGES if lang == tag.split("-", 1)[0].lower()), None)
+        if primary is None:
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+                if not 0.0 <= q <= 1.0:  # nan or out of range: ignored
+                    q = 0.0
+        if q > weight:
+            best, weight = primary, q
+    return best
 
 
 def _idempotency_key(request: Request) -> str | None:
@@ -494,24 +575,30 @@ def _routes(service: _Service) -> list[Route]:  # noqa: C901  (one small handler
     async def moves(request: Request) -> Response:
         service.authenticate(request)
         on = _date(request, "on")
-        version, body = await run_in_threadpool(service.moves, request.path_params["slug"], on)
-        return _json(200, body, _etag(version))
+        lang = language(request.headers.get("accept-language"))
+        slug = request.path_params["slug"]
+        version, body = await run_in_threadpool(service.moves, slug, on, lang)
+        return _json(200, body, {**_etag(version), **_in(lang)})
 
     async def check(request: Request) -> Response:
         key = service.authenticate(request)
         command = service.command(await service.body(request, "Command"), key)
+        lang = language(request.headers.get("accept-language"))
         slug = request.path_params["slug"]
-        version, body = await run_in_threadpool(service.check, slug, command)
-        return _json(200, body, _etag(version))
+        version, body = await run_in_threadpool(service.check, slug, command, lang)
+        return _json(200, body, {**_etag(version), **_in(lang)})
 
     async def apply(request: Request) -> Response:
         key = service.authenticate(request)
         expected = _if_match(request)
         command_id = _idempotency_key(request)
         command = service.command(await service.body(request, "Command"), key)
+        lang = language(request.headers.get("accept-language"))
         slug = request.path_params["slug"]
-        version, body = await run_in_threadpool(service.apply, slug, command, expected, command_id)
-        return _json(200, body, _etag(version))
+        version, body = await run_in_threadpool(
+            service.apply, slug, command, expected, command_id, lang
+        )
+        return _json(200, body, {**_etag(version), **_in(lang)})
 
     async def counts(request: Request) -> Response:
         service.authenticate(request)

@@ -22,11 +22,14 @@ from betastate._values.errors import BetastateError
 from betastate._values.events import Event
 from betastate._values.reasons import Reason
 from betastate._values.startup import Startup
+from betastate._values.texts import LANGUAGES
 from betastate._version import __version__
 from betastate.journal import RecordedEvent
 
 
 _COMPONENTS: Final = "#/components/schemas/"
+LARGEST: Final = 2**63 - 1
+"""The largest version or position a journal stores (SQL's 64-bit integers)."""
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -158,14 +161,27 @@ def _error(description: str) -> dict[str, Any]:
     }
 
 
-def _ok(name: str, description: str, *, etag: bool = False) -> dict[str, Any]:
+def _ok(name: str, description: str, *, etag: bool = False, lang: bool = False) -> dict[str, Any]:
     response: dict[str, Any] = {
         "description": description,
         "content": {"application/json": {"schema": _ref(name)}},
     }
+    headers: dict[str, Any] = {}
     if etag:
-        response["headers"] = {"ETag": {"$ref": "#/components/headers/ETag"}}
+        headers["ETag"] = {"$ref": "#/components/headers/ETag"}
+    if lang:
+        headers["Content-Language"] = {"$ref": "#/components/headers/Content-Language"}
+    if headers:
+        response["headers"] = headers
     return response
+
+
+def _in_language(response: dict[str, Any]) -> dict[str, Any]:
+    """An error response whose reasons follow ``Accept-Language``."""
+    return {
+        **response,
+        "headers": {"Content-Language": {"$ref": "#/components/headers/Content-Language"}},
+    }
 
 
 _SLUG: Final = {
@@ -181,6 +197,16 @@ _ON: Final = {
     "required": False,
     "description": "A date (YYYY-MM-DD): the startup as it stood then (default: today).",
     "schema": dict(DATE),
+}
+_LANGUAGE: Final = {
+    "name": "Accept-Language",
+    "in": "header",
+    "required": False,
+    "description": (
+        "The language of the reasons' message and fix: fr or en (default en), weighed as "
+        "RFC 9110 says (fr-FR, fr;q=0.8, en;q=0.5). Codes, fields and values do not change."
+    ),
+    "schema": {"type": "string"},
 }
 _UNAUTHORIZED: Final = _error("No key, or not a key of this service.")
 _NOT_FOUND: Final = _error("No startup with this slug.")
@@ -279,7 +305,7 @@ def _paths() -> dict[str, Any]:
                         "in": "query",
                         "required": False,
                         "description": "Only the events with a version above this.",
-                        "schema": {"type": "integer", "minimum": 0},
+                        "schema": {"type": "integer", "minimum": 0, "maximum": LARGEST},
                     },
                 ],
                 "responses": {
@@ -294,9 +320,9 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "operationId": "getMoves",
                 "summary": "The moves open on a date, and who may decide each.",
-                "parameters": [_SLUG, _ON],
+                "parameters": [_SLUG, _ON, _LANGUAGE],
                 "responses": {
-                    "200": _ok("Moves", "The moves.", etag=True),
+                    "200": _ok("Moves", "The moves.", etag=True, lang=True),
                     "400": _BAD_REQUEST,
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
@@ -307,10 +333,10 @@ def _paths() -> dict[str, Any]:
             "post": {
                 "operationId": "checkCommand",
                 "summary": "A dry run: every error and warning the command would get.",
-                "parameters": [_SLUG],
+                "parameters": [_SLUG, _LANGUAGE],
                 "requestBody": _command_body("The command, as for /commands."),
                 "responses": {
-                    "200": _ok("Checked", "The verdict (accepted or not).", etag=True),
+                    "200": _ok("Checked", "The verdict (accepted or not).", etag=True, lang=True),
                     "401": _UNAUTHORIZED,
                     "403": _error("The body names another actor than the key's."),
                     "404": _NOT_FOUND,
@@ -323,21 +349,28 @@ def _paths() -> dict[str, Any]:
             "post": {
                 "operationId": "applyCommand",
                 "summary": "Apply a command: decided on the latest stored history and stored.",
-                "parameters": [_SLUG, *command_headers],
+                "parameters": [_SLUG, *command_headers, _LANGUAGE],
                 "requestBody": _command_body("The command; its actor is the key's."),
                 "responses": {
-                    "200": _ok("Applied", "Accepted and stored (warnings included).", etag=True),
+                    "200": _ok(
+                        "Applied", "Accepted and stored (warnings included).", etag=True, lang=True
+                    ),
                     "400": _BAD_REQUEST,
                     "401": _UNAUTHORIZED,
-                    "403": _error(
-                        "The key's role may not take this decision (forbidden, with the "
-                        "rulebook's BS-ROLE reason and every other one), or the body names "
-                        "another actor (actor-mismatch).",
+                    "403": _in_language(
+                        _error(
+                            "The key's role may not take this decision (forbidden, with the "
+                            "rulebook's BS-ROLE reason and every other one), or the body names "
+                            "another actor (actor-mismatch).",
+                        )
                     ),
                     "404": _NOT_FOUND,
-                    "409": _error(
-                        "Refused by the rulebook, with every reason (refused), or the "
-                        "Idempotency-Key was used for another command (idempotency-key-reused).",
+                    "409": _in_language(
+                        _error(
+                            "Refused by the rulebook, with every reason (refused), or the "
+                            "Idempotency-Key was used for another command "
+                            "(idempotency-key-reused).",
+                        )
                     ),
                     "412": _error("If-Match is not the startup's version (version-conflict)."),
                     "413": _TOO_LARGE,
@@ -425,7 +458,11 @@ def _document() -> dict[str, Any]:
                 "ETag": {
                     "description": 'The stream\'s version, quoted ("7"): send it back as If-Match.',
                     "schema": {"type": "string"},
-                }
+                },
+                "Content-Language": {
+                    "description": "The language of the reasons' texts (fr or en).",
+                    "schema": {"enum": list(LANGUAGES)},
+                },
             },
         },
     }
