@@ -12,6 +12,7 @@ import concurrent.futures
 import datetime as dt
 import signal
 import time
+import typing
 from decimal import Decimal
 from typing import Any
 
@@ -85,8 +86,11 @@ COMMANDS: tuple[Any, ...] = (
     bs.UpdateDossier(on=ON, by="sponsor", done=["docs.user"]),
     bs.DesignateNationalImpact(on=ON, by="sponsor", criteria=bs.NATIONAL_IMPACT_CRITERIA),
     bs.PublishBudget(on=ON, by="sponsor", url="https://example.org/budget"),
+    bs.Retract(on=ON, by="sponsor", version=2, reason="comité saisi par erreur"),  # a committee
+    bs.Retract(on=ON, by="sponsor", version=3, reason="entrée en construction à tort"),
 )
-"""One command of each type, for a startup in construction; `by` is replaced by each role."""
+"""One command of each type (a retraction of each kind), for a startup in construction; `by`
+is replaced by each role."""
 
 
 def without_by(command: Any) -> dict[str, Any]:
@@ -130,6 +134,7 @@ class TestAuthMatrix:
     def test_every_role_and_command_as_in_process(self, live):
         """Over HTTP, each role x command is allowed or refused exactly as Lifecycle.check says."""
         server, keys, journal = live
+        assert set(typing.get_args(bs.Command)) == {type(c) for c in COMMANDS}  # every type
         lifecycle = bs.Lifecycle(journal.rulebook)
         roles = journal.rulebook.role_values  # whatever rulebook is in force
         outcomes: collections.Counter[str] = collections.Counter()
