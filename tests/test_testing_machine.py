@@ -168,6 +168,16 @@ class TestACorrectSystem:
         assert closed
 
 
+PROBLEMS = {
+    RefusesRecords: (
+        "the system refused a command betastate accepts",
+        "the system refused it for other reasons",  # the first record drawn is a refused one
+    )
+}
+"""Planted bugs the machine may catch in either of two ways: which one depends on the draws
+(the same seed draws differently once other modules, betastate.server's for one, are loaded)."""
+
+
 class TestPlantedBugs:
     @pytest.mark.parametrize(
         ("adapter", "problem"),
@@ -188,7 +198,7 @@ class TestPlantedBugs:
         with pytest.raises(bt.Disagreement) as raised:
             run_state_machine_as_test(machine(adapter), settings=runs(40))
 
-        assert raised.value.problem.startswith(problem)
+        assert raised.value.problem.startswith(PROBLEMS.get(adapter, (problem,))), raised.value
         assert reproduces(adapter, raised.value)
 
 
