@@ -17,6 +17,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import betastate as bs
 from betastate.server import ApiKey, Keys, add_key, create_app, openapi
@@ -820,6 +822,11 @@ class TestLanguages:
     def test_accept_language(self, header, lang):
         """The heaviest of fr and en an Accept-Language names wins; anything else is en."""
         assert lang == language(header)
+
+    @given(st.text(max_size=40))
+    def test_any_header_gives_a_language(self, header):
+        """Whatever a client sends as Accept-Language, the answer is fr or en, never an error."""
+        assert language(header) in {"en", "fr"}
 
     def test_no_header_is_english(self):
         """No Accept-Language: the reasons are in English."""
