@@ -49,6 +49,7 @@ from betastate._rules.rulebook import (
 from betastate._rules.thresholds import ThresholdDef
 from betastate._values import events as _events
 from betastate._values.actors import Actor, Role
+from betastate._values.errors import Problem
 from betastate._values.events import Decision, Event, ImpactReading
 from betastate._values.money import FundingSource, Grant
 from betastate._values.reasons import Finding, Reason, Severity
@@ -348,6 +349,14 @@ _finding = st.builds(
     line=st.none() | st.integers(1, 500),
     dates=st.lists(dates(), max_size=2).map(tuple),
 )
+_problem = st.builds(
+    Problem,
+    path=st.lists(st.one_of(slugs(), st.integers(0, 20).map(str)), max_size=3).map(
+        lambda parts: "".join(f"/{part}" for part in parts)
+    ),
+    message=texts(),
+    fix=texts(),
+)
 _mission = st.builds(
     Mission,
     start=dates(),
@@ -547,6 +556,7 @@ def _values() -> Mapping[type, SearchStrategy[Any]]:
         **_EVENTS,
         Startup: _startup_values,
         Finding: _finding,
+        Problem: _problem,
         Reason: _reasons,
         Violation: _violations,
         Mission: _mission,
