@@ -57,6 +57,19 @@ class TestReprHtml:
         assert "running" in text
         assert text.count("2024-03-01") == 3  # span end, span start, event
 
+    def test_running_span_counts_days_as_of_the_state(self):
+        """A running span's days run to the lifecycle's as-of date (today), not the last event."""
+        startup = bs.Startup(
+            slug="x",
+            title="X",
+            history=(bs.PhaseEntered(on=dt.date(2025, 1, 6), phase="investigation"),),
+        )
+        expected = (bs.Lifecycle().as_of(startup) - dt.date(2025, 1, 6)).days
+
+        cells = [cell.strip() for cell in parse(startup._repr_html_()).text]
+
+        assert str(expected) in cells
+
     def test_portfolio(self):
         """Counts by phase label for the sample, and the size."""
         sample = bs.sample_portfolio()

@@ -8,7 +8,6 @@ the plot colours so tables and figures read alike.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -71,7 +70,7 @@ def startup_html(startup: Startup) -> str:
     lifecycle = Lifecycle()
     book = lifecycle.rulebook
     state = lifecycle.state(startup)
-    until = startup.last_event_date or dt.date.today()  # noqa: DTZ011  (display only)
+    until = state.on or lifecycle.today()  # the state's own date (today while running)
     spans = "".join(
         f"<tr><td {_CELL}>{badge(span.phase, book)}</td><td {_CELL}>{span.start.isoformat()}</td>"
         f"<td {_CELL}>{_esc(span.end.isoformat() if span.end else 'running')}</td>"

@@ -231,6 +231,10 @@ _attendees = st.lists(actors(), max_size=4).map(tuple)
 _strings = st.lists(_names(16), max_size=2).map(tuple)
 
 
+_why_retracted = texts(12).filter(str.strip)
+"""Why an event is retracted: never blank, as ``Retract`` requires."""
+
+
 def _event(kind: type[T], **fields: SearchStrategy[Any]) -> SearchStrategy[T]:
     return st.builds(kind, on=dates(), comment=_optional_texts, by=_actors_or_none, **fields)
 
@@ -288,7 +292,7 @@ _EVENTS: Final[Mapping[type, SearchStrategy[Any]]] = {
     _events.Perennised: _event(_events.Perennised, plan=_exit_plan),
     _events.BudgetPublished: _event(_events.BudgetPublished, url=st.none() | _urls),
     _events.Retracted: _event(
-        _events.Retracted, version=st.integers(1, 200), reason=texts(12).filter(str.strip)
+        _events.Retracted, version=st.integers(1, 200), reason=_why_retracted
     ),
 }
 _any_event: SearchStrategy[Event] = st.one_of(
@@ -304,8 +308,7 @@ def _histories(draw: st.DrawFn) -> tuple[Event, ...]:
     retract: bool = draw(st.booleans())
     if history and retract:
         version = st.integers(1, len(history))
-        reason = texts(12).filter(str.strip)
-        history.append(draw(_event(_events.Retracted, version=version, reason=reason)))
+        history.append(draw(_event(_events.Retracted, version=version, reason=_why_retracted)))
     return tuple(history)
 
 
@@ -469,7 +472,7 @@ _COMMANDS: Final[Mapping[type, SearchStrategy[Any]]] = {
     _commands.Retract: _command(
         _commands.Retract,
         version=st.integers(1, 200),
-        reason=texts(12).filter(str.strip),
+        reason=_why_retracted,
         comment=_optional_texts,
     ),
 }
