@@ -157,14 +157,15 @@ _MONEY_BY_VALIDATOR: Final[dict[object, dict[str, Any]]] = {
 }
 """Field validators that narrow an amount (the others accept any exact amount)."""
 
-_NOT_BLANK: Final = {"pattern": NOT_BLANK_PATTERN}
+_NOT_BLANK: Final = {"title": "Text (not blank)", "pattern": NOT_BLANK_PATTERN}
+_BOUNDED_DATE: Final = {"title": "Date (1900 to 2999)", "pattern": DATE_BOUNDED_PATTERN}
 _NARROWING: Final[dict[object, dict[str, Any]]] = {
     check_name: _NOT_BLANK,
     check_optional_name: _NOT_BLANK,
     _commands._why: _NOT_BLANK,  # noqa: SLF001  (a retraction's reason)
-    check_slug: {"pattern": f"^{SLUG_PATTERN}$"},
-    check_date: {"pattern": DATE_BOUNDED_PATTERN},
-    check_optional_date: {"pattern": DATE_BOUNDED_PATTERN},
+    check_slug: {"title": "Slug", "pattern": f"^{SLUG_PATTERN}$"},
+    check_date: _BOUNDED_DATE,
+    check_optional_date: _BOUNDED_DATE,
 }
 """Field validators → what they add to their type's schema (the value refuses the rest)."""
 
@@ -535,6 +536,10 @@ class _Builder:
                 "actual": {"type": "integer", "description": "version-conflict: its version."},
                 "file": optional_text,
                 "line": {"type": ["integer", "null"]},
+                "truncated": {
+                    "type": "boolean",
+                    "description": "invalid-data: the problems are the first 100 only.",
+                },
                 "key": {"type": "string", "description": "rulebook: the key at fault."},
                 "argument": {"type": "string", "description": "invalid-argument: its name."},
                 "journal": {"type": "string", "description": "journal: its URL, no password."},

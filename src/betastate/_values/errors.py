@@ -7,7 +7,7 @@ It lives in the lowest layer so that every layer can raise its errors.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
@@ -221,6 +221,10 @@ class Problem:
         return f"{self.path or '(the document)'}: {self.message}. Fix: {self.fix}."
 
 
+MAX_PROBLEMS: Final = 100
+"""How many problems :class:`InvalidData` lists at most (checking stops at the limit)."""
+
+
 class InvalidData(BetastateError, ValueError):
     """
     Data does not describe the betastate value asked for (JSON in, values out).
@@ -233,14 +237,21 @@ class InvalidData(BetastateError, ValueError):
     Attributes:
         kind: The name of the type asked for (``Command``, ``Startup``...).
         problems: Every problem found, each with its JSON Pointer, a message
-            and a fix.
+            and a fix; the first :attr:`MAX_PROBLEMS` only, when there are
+            more (a document of a million bad items is not worth a million
+            messages, and checking stops there).
+        truncated: Whether checking stopped at :attr:`MAX_PROBLEMS`.
 
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, kind: str, problems: Iterable[Problem]) -> None:
+    MAX_PROBLEMS: ClassVar[int] = MAX_PROBLEMS
+    """How many problems are listed at most (100)."""
+
+    def __init__(self, kind: str, problems: Iterable[Problem], *, truncated: bool = False) -> None:
         self.kind = kind
         self.problems: tuple[Problem, ...] = tuple(problems)
+        self.truncated = truncated
         super().__init__(kind, self.problems)
 
     @property
@@ -250,7 +261,11 @@ class InvalidData(BetastateError, ValueError):
 
     def __str__(self) -> str:
         count = len(self.problems)
-        lines = [f"not a valid {self.kind} ({count} problem{'s' if count != 1 else ''}):"]
+        if self.truncated:
+            counted = f"the first {count} problems; checking stopped there"
+        else:
+            counted = f"{count} problem{'s' if count != 1 else ''}"
+        lines = [f"not a valid {self.kind} ({counted}):"]
         lines.extend(f"- {problem}" for problem in self.problems)
         return "\n".join(lines)
 
