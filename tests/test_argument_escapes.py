@@ -33,6 +33,32 @@ CASES = {
         bs.InvalidType,
         "command",
     ),
+    "journal-records-after-huge": (
+        lambda: journal().records("guichet", after=2**70),
+        bs.InvalidArgument,
+        "after",
+    ),
+    "journal-records-after-text": (
+        lambda: journal().records("guichet", after="1"),
+        bs.InvalidArgument,
+        "after",
+    ),
+    "journal-read-after-huge": (lambda: journal().read(after=2**70), bs.InvalidArgument, "after"),
+    "journal-version-huge": (
+        lambda: journal().apply("guichet", ADVANCE, expected_version=2**70),
+        bs.InvalidArgument,
+        "expected_version",
+    ),
+    "journal-get-on-text": (
+        lambda: journal().get("guichet", on="2025-01-01"),
+        bs.InvalidType,
+        "on",
+    ),
+    "journal-portfolio-on-datetime": (
+        lambda: journal().portfolio(on=dt.datetime(2025, 1, 1)),
+        bs.InvalidType,
+        "on",
+    ),
     "journal-version-text": (
         lambda: journal().apply("guichet", ADVANCE, expected_version="x"),
         bs.InvalidArgument,

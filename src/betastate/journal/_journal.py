@@ -42,6 +42,7 @@ from betastate._values.errors import (
     UnknownStartup,
 )
 from betastate._values.events import Event
+from betastate._values.fields import require_date
 from betastate._values.reasons import Finding, Reason, Severity
 from betastate._values.startup import Startup
 from betastate.journal._recorder import (
@@ -449,7 +450,9 @@ class Journal:
 
         Raises:
             UnknownStartup: The journal has no such slug.
+            InvalidType: ``on`` is not a ``datetime.date``.
         """
+        require_date(on, "on")
         with self._recorder.reading() as tx:
             head = tx.head(slug)
             if head is None:
@@ -481,7 +484,11 @@ class Journal:
 
         The journal stores startups only: the portfolio has no incubators,
         organisations, members or findings.
+
+        Raises:
+            InvalidType: ``on`` is not a ``datetime.date``.
         """
+        require_date(on, "on")
         with self._recorder.reading() as tx:
             startups = []
             for slug in tx.slugs():
@@ -500,7 +507,9 @@ class Journal:
 
         Raises:
             UnknownStartup: The journal has no such slug.
+            InvalidArgument: ``after`` is not a whole number from 0.
         """
+        _check_count("after", after)
         with self._recorder.reading() as tx:
             if tx.head(slug) is None:
                 raise UnknownStartup(self.url, slug)
@@ -846,15 +855,14 @@ def _check_type(value: object, kind: type | tuple[type, ...], what: str) -> None
         raise InvalidType("Journal", "", value, f"expected {what}", f"pass {what}")
 
 
-def _check_count(name: str, value: object, *, low: int = 0, high: int | None = None) -> None:
-    """A whole number from ``low`` (to ``high``): versions, positions, limits."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or value < low
-        or (high is not None and value > high)
-    ):
-        bounds = f"from {low} to {high}" if high is not None else f"from {low} up"
+_MAX_STORED: Final = 2**63 - 1
+"""The largest version or position a journal stores (a signed 64-bit integer, as SQL's)."""
+
+
+def _check_count(name: str, value: object, *, low: int = 0, high: int = _MAX_STORED) -> None:
+    """A whole number from ``low`` to ``high``: versions, positions, limits."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or value > high:
+        bounds = f"from {low} to {high:,}"
         raise InvalidArgument(name, value, f"{name} must be a whole number {bounds}", "pass one")
 
 
