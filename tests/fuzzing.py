@@ -705,12 +705,12 @@ def run_betastate_json(tally: Tally, data: bytes) -> None:
 
 
 def run_from_data(tally: Tally, data: Any, kind: type) -> None:
-    """Any data given to from_data: a DataFileError or a value."""
+    """Any data given to from_data: InvalidData (its one documented error) or a value."""
     tally.run(
         "from_data",
         0,
         lambda counts: _allowed(
-            counts, "from_data", lambda: bs.from_data(data, kind), bs.DataFileError
+            counts, "from_data", lambda: bs.from_data(data, kind), bs.InvalidData
         ),
     )
 
@@ -757,7 +757,7 @@ def run_journal(tally: Tally, data: Any) -> None:
 
     def attempt(counts: Tally) -> None:
         command = _allowed(
-            counts, "journal", lambda: bs.from_data(data, bs.Command), bs.DataFileError
+            counts, "journal", lambda: bs.from_data(data, bs.Command), bs.InvalidData
         )
         if command is None:
             return

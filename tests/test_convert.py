@@ -214,6 +214,24 @@ class TestEscapes:
 
         assert [where] == [p.path for p in caught.value.problems]
 
+    @pytest.mark.parametrize(
+        ("data", "where"),
+        [
+            ({"slug": {1, 2}, "title": "T"}, "/slug"),
+            ({"slug": "p", "title": b"x"}, "/title"),
+            ({"slug": "p", "title": "T", "history": [{1, 2}]}, "/history/0"),
+            ({"slug": "p", "title": "T", "history": [{"_type": {1}}]}, "/history/0/_type"),
+            ({"slug": "p", "title": "T", "history": [{"_type": 10**5000}]}, "/history/0/_type"),
+            ({"slug": "p", "title": "T", "history": [{3: 4}]}, "/history/0/_type"),
+        ],
+    )
+    def test_values_json_cannot_hold(self, data, where):
+        """Sets, bytes and huge ints are described in the problem, not a TypeError of json."""
+        with pytest.raises(bs.InvalidData) as caught:
+            bs.from_data(data, bs.Startup)
+
+        assert where == caught.value.problems[0].path
+
     def test_path_of_a_nested_problem(self):
         """The problem names the JSON Pointer of the bad value."""
         data = {

@@ -221,11 +221,17 @@ def _equal(a: Any, b: Any) -> bool:
 
 def _show(value: Any) -> str:
     if isinstance(value, dict):
-        keys = ", ".join(list(value)[:6]) + (", ..." if len(value) > 6 else "")  # noqa: PLR2004
+        shown = [key[:20] if isinstance(key, str) else show(key) for key in list(value)[:6]]
+        keys = ", ".join(shown) + (", ..." if len(value) > 6 else "")  # noqa: PLR2004
         return f"an object with {keys}" if value else "an empty object"
     if isinstance(value, list | tuple):
         return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
-    text = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and len(value) > _SHOWN:
+        value = value[:_SHOWN]  # cut before encoding: a huge text is not copied whole
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # not JSON (a set, bytes...), or an int too long to print
+        return show(value)
     return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + '..."'
 
 
