@@ -105,14 +105,24 @@ class TestStartups:
         assert "/startups/gu" == response.headers["location"]
         assert '"0"' == response.headers["etag"]
 
-    def test_location_of_any_slug(self, client, sponsor):
-        """A slug in any script gets a Location header (percent-encoded), not a failure."""
+    def test_location_of_an_accented_slug(self, client, sponsor):
+        """An accented slug (the site has some) gets a percent-encoded Location header."""
+        response = client.post(
+            "/startups", json={"slug": "données-é", "title": "G"}, headers=sponsor
+        )
+
+        assert 201 == response.status_code
+        assert "/startups/donn%C3%A9es-%C3%A9" == response.headers["location"]
+
+    def test_slug_that_is_no_file_name(self, client, sponsor):
+        """A slug with a path separator or an unknown script is a 422 at /slug, not a stream."""
         response = client.post(
             "/startups", json={"slug": "é/\U0007de9a", "title": "G"}, headers=sponsor
         )
 
-        assert 201 == response.status_code
-        assert "/startups/%C3%A9%2F%F1%BD%BA%9A" == response.headers["location"]
+        assert ["/slug"] == [
+            p["path"] for p in error_body(response, 422, "invalid-data")["problems"]
+        ]
 
     def test_create_twice(self, client, sponsor):
         """A slug that exists is a 409 startup-exists; the first stays."""
