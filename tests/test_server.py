@@ -192,6 +192,18 @@ class TestStartups:
 
         assert "YYYY-MM-DD" in body["fix"]
 
+    @pytest.mark.parametrize("path", ["", "/moves"])
+    @pytest.mark.parametrize("on", ["3660-06-19", "1899-12-31", "0001-01-01"])
+    def test_dates_out_of_bounds(self, client, sponsor, on, path):
+        """A ?on= outside 1900..2999 is a 400 naming the bounds (schemathesis found a 503)."""
+        slug = created(client, sponsor)
+
+        body = error_body(
+            client.get(f"/startups/{slug}{path}?on={on}", headers=sponsor), 400, "bad-request"
+        )
+
+        assert "1900-01-01 to 2999-12-31" in body["fix"]
+
     def test_unknown(self, client, sponsor):
         """An unknown slug is a 404 unknown-startup naming it, with a fix for HTTP clients."""
         body = error_body(client.get("/startups/nope", headers=sponsor), 404, "unknown-startup")

@@ -114,6 +114,14 @@ DATE: Final[dict[str, Any]] = {
 """A calendar date, ``YYYY-MM-DD`` (``format`` checks that the day exists)."""
 
 
+BOUNDED_DATE: Final[dict[str, Any]] = {
+    **DATE,
+    "title": "Date (1900 to 2999)",
+    "pattern": DATE_BOUNDED_PATTERN,
+}
+"""A date a value accepts: between the hard bounds (``MIN_DATE``, ``MAX_DATE``)."""
+
+
 def _money_schema(
     title: str,
     pattern: str,
