@@ -77,7 +77,7 @@ FROM_DATA: dict[str, Callable[[int], str]] = {
 
 
 def decode_json(text: str) -> None:
-    with contextlib.suppress(bs.DataFileError):
+    with contextlib.suppress(bs.InvalidData):
         bs.from_data(json.loads(text), bs.Startup)
 
 

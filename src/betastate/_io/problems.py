@@ -244,6 +244,14 @@ class _Invalid(Exception):
 
 
 _INVALID: Final = _Invalid()
+_FREE_REF: Final = "#/$defs/Free"
+"""
+Raised as ``_INVALID.with_traceback(None)``: one instance, no message to build.
+
+Re-raising one instance as it is would prepend each raise's frames to the
+traceback it kept from the last one: a chain growing with every trial, and
+holding every frame of it alive (800 bytes per byte of free data, before).
+"""
 
 _Where = tuple[Any, ...]
 """A place in a document as a linked list, ``(parent, token)``: O(1) per step down."""
@@ -342,7 +350,7 @@ class _Checker:
 
     def fail(self, problems: list[Problem] | None, where: _Where, message: str, fix: str) -> None:
         if problems is None:
-            raise _INVALID
+            raise _INVALID.with_traceback(None)
         problems.append(Problem(_at(where), message, fix))
         if len(problems) >= MAX_PROBLEMS:
             raise _Enough
@@ -356,7 +364,7 @@ class _Checker:
         fix: str | None = None,
     ) -> None:
         if problems is None:
-            raise _INVALID
+            raise _INVALID.with_traceback(None)
         expected = self.describe(node)
         self.fail(
             problems, where, f"expected {expected}, got {_show(value)}", fix or f"write {expected}"
@@ -373,6 +381,8 @@ class _Checker:
         """``value`` (normalised) after checking it; problems go to ``problems``."""
         ref = node.get("$ref")
         if ref is not None:
+            if ref == _FREE_REF and len(node) == 1:
+                return self.free(value, where, problems)
             value = self.check(self.defs[ref[8:]], value, where, problems, ref[8:])
             if len(node) == 1:
                 return value
@@ -438,6 +448,28 @@ class _Checker:
                 f"write {high:,} or less",
             )
 
+    def free(self, value: Any, where: _Where, problems: list[Problem] | None) -> Any:
+        """
+        Free data (``extra``), walked without recursion: only its date tags need a check.
+
+        What the ``Free`` definition says, in one pass: anything goes but an
+        object whose only key is ``$date`` or ``$datetime``, which must hold a
+        date or a timestamp. The schema's nested ``if`` would cost a trial
+        per node.
+        """
+        definition = self.defs["Free"]
+        stack: list[tuple[Any, _Where]] = [(value, where)]
+        while stack:
+            item, at = stack.pop()
+            if isinstance(item, dict):
+                if len(item) == 1 and ("$date" in item or "$datetime" in item):
+                    self.check(definition, item, at, problems, "")
+                    continue
+                stack.extend((child, (at, key)) for key, child in reversed(item.items()))
+            elif isinstance(item, list | tuple):
+                stack.extend((item[i], (at, i)) for i in range(len(item) - 1, -1, -1))
+        return value
+
     def string(
         self, node: dict[str, Any], value: str, where: _Where, problems: list[Problem] | None
     ) -> None:
@@ -474,7 +506,7 @@ class _Checker:
                     f"write {self.describe(node)}",
                 )
 
-    def mapping(
+    def mapping(  # noqa: C901  (one branch per keyword)
         self,
         node: dict[str, Any],
         value: dict[str, Any],
@@ -485,6 +517,8 @@ class _Checker:
         properties: dict[str, Any] = node.get("properties", {})
         for name in node.get("required", ()):
             if name not in value:
+                if problems is None:  # a trial: no message to build
+                    raise _INVALID.with_traceback(None)
                 expected = self.describe(properties[name]) if name in properties else "a value"
                 self.fail(
                     problems,
@@ -569,7 +603,7 @@ class _Checker:
             except _Invalid:
                 continue
         if problems is None:
-            raise _INVALID
+            raise _INVALID.with_traceback(None)
         # None fits: explain with the branch made for this kind of value, if one is.
         if node.get("title") in _DESCRIBED:
             self.wrong(node, value, where, problems)
