@@ -536,7 +536,7 @@ class JournalContract:
             assert isinstance(raised.value, LookupError)
 
     def test_bad_arguments(self, journal: Journal) -> None:
-        """Arguments of the wrong kind are refused before anything is read."""
+        """Arguments of the wrong kind are betastate errors, refused before anything is read."""
         funded(journal, "guichet")
         with pytest.raises(TypeError, match="betastate command"):
             journal.apply("guichet", {"amount": 1})  # type: ignore[arg-type]
@@ -843,9 +843,9 @@ class JournalContract:
 
     def test_journal_arguments(self, journal: Journal) -> None:
         """snapshot_every must be a whole number of at least 1."""
-        with pytest.raises(TypeError, match="snapshot_every"):
+        with pytest.raises(bs.InvalidType, match="snapshot_every"):
             Journal(journal._recorder, snapshot_every=1.5)  # type: ignore[arg-type]
-        with pytest.raises(ValueError, match="snapshot_every"):
+        with pytest.raises(bs.InvalidArgument, match="snapshot_every"):
             Journal(journal._recorder, snapshot_every=0)
 
     def test_audit_on_open_that_fails_closes(self, url: str, journal: Journal) -> None:

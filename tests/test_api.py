@@ -68,6 +68,8 @@ EXPECTED = {
     "Command",
     "CommitteeHeld",
     "DataFileError",
+    "InvalidType",
+    "InvalidValue",
     "Decision",
     "Event",
     "FastLaureate",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 import betastate
 from betastate import DataFileError
 
-from .utils import invented_checkout
+from .utils import copy_checkout, invented_checkout
 
 
 FIXTURES = invented_checkout()
@@ -24,9 +23,7 @@ VALID = (FIXTURES / "content" / "_startups" / "potager-numerique.md").read_text(
 @pytest.fixture(name="checkout")
 def _checkout(tmp_path: Path) -> Path:
     """A copy of the fixture checkout the test may break."""
-    root = tmp_path / "checkout"
-    shutil.copytree(FIXTURES, root)
-    return root
+    return copy_checkout(tmp_path)
 
 
 def put(root: Path, name: str, content: str | bytes) -> Path:
@@ -83,6 +80,25 @@ CASES = {
         "needs a 'name'",
     ),
     "alias-bomb": (BOMB, "alias bomb"),
+    # Tagged scalars PyYAML's constructors fail on with KeyError, AttributeError, IndexError.
+    "tag-bool": (VALID.replace("mission:", "x: !!bool maybe\nmission:"), "invalid YAML value"),
+    "tag-timestamp": (
+        VALID.replace("mission:", "x: !!timestamp nope\nmission:"),
+        "invalid YAML value",
+    ),
+    "tag-int": (VALID.replace("mission:", "x: !!int ''\nmission:"), "invalid YAML value"),
+    "tag-float": (VALID.replace("mission:", "x: !!float ''\nmission:"), "invalid YAML value"),
+    "tag-merged": (
+        VALID.replace("mission:", "a: &a {k: 1}\nb: {<<: *a}\nx: !!bool maybe\nmission:"),
+        "invalid YAML value",
+    ),
+    # Dates the calendar arithmetic cannot take (add_months of 9999-07-01 crashed).
+    "year-9999": (
+        VALID.replace("start: 2021-04-01", "start: 9999-07-01"),
+        "between 1900-01-01 and 2999-12-31",
+    ),
+    "blank-title": (VALID.replace("title: Potager numérique", "title: ' '"), "must not be blank"),
+    "bytes-extra": (VALID.replace("mission:", "x: !!binary aGVsbG8=\nmission:"), "free data"),
     "recursive-alias": (BOMB.replace("b: &b [*a", "b: &b [*b"), "recursive YAML alias"),
 }
 

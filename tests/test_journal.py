@@ -174,7 +174,7 @@ class TestUrls:
 
     def test_not_a_string(self) -> None:
         """A path object is not a URL."""
-        with pytest.raises(TypeError, match=r"sqlite:///journal\.db"):
+        with pytest.raises(bs.InvalidType, match=r"sqlite:///journal\.db"):
             bs.open_journal(Path("journal.db"))  # type: ignore[arg-type]
 
     def test_relative_and_absolute(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

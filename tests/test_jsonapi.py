@@ -191,3 +191,24 @@ class TestBadInput:
 
         with pytest.raises(DataFileError, match=r"data\[0\]\.relationships\.incubators"):
             betastate.load_jsonapi(self.write(tmp_path, document))
+
+
+class TestEscapes:
+    """Documents that crashed the reader."""
+
+    @pytest.mark.parametrize("included", [5, "x", {"a": 1}])
+    def test_included_not_a_list(self, tmp_path: Path, included: object) -> None:
+        """A non-list 'included' is a DataFileError, not a TypeError."""
+        path = tmp_path / "startups.json"
+        path.write_text(json.dumps({"data": [], "included": included}), encoding="utf-8")
+
+        with pytest.raises(DataFileError, match="included"):
+            betastate.load_jsonapi(path)
+
+    def test_integer_too_long(self, tmp_path: Path) -> None:
+        """An integer too long for Python is refused as not JSON."""
+        path = tmp_path / "startups.json"
+        path.write_text('{"data": [], "x": ' + "1" * 5000 + "}", encoding="utf-8")
+
+        with pytest.raises(DataFileError, match="not JSON"):
+            betastate.load_jsonapi(path)

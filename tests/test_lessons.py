@@ -498,10 +498,11 @@ class TestCommand:
 
         assert "no product 'nulle-part'" in capsys.readouterr().err
 
-    def test_for_and_slug_exclusive(self):
-        """--for and --slug cannot be combined."""
-        with pytest.raises(SystemExit):
-            main(["lessons", "--for", "x", "--slug", "y"])
+    def test_for_and_slug_exclusive(self, capsys):
+        """--for and --slug cannot be combined: a usage error, exit code 2."""
+        assert 2 == main(["lessons", "--for", "x", "--slug", "y"])
+
+        assert "not allowed with argument --for" in capsys.readouterr().err
 
 
 # -- the snapshot --------------------------------------------------------------------------

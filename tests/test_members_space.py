@@ -143,6 +143,12 @@ class TestWhatTheShapeLacks:
         assert "[0].phases[1].start" in found[0].message
 
 
+EARLY = "0001-01-01T00:00:00+05:00"
+"""A timestamp whose day in UTC (or Paris) falls before year 1."""
+LATE = "9999-12-31T23:00:00-05:00"
+"""A timestamp whose day in UTC (or Paris) falls after year 9999."""
+
+
 class TestBadInput:
     """Bad answers raise DataFileError with the file and the place."""
 
@@ -168,6 +174,19 @@ class TestBadInput:
             (lambda d: [{**d[0], "incubators": [{"uuid": "x"}]}], r"\[0\]\.incubators"),
             (lambda d: [{**d[0], "name": 42}], r"\[0\] \(velo-partage\): 'title' must be text"),
             (lambda d: [d[0], d[0]], "duplicated: velo-partage"),
+            ('[{"ghid": "x", "phases": [], "n": ' + "1" * 5000 + "}]", "not JSON"),
+            (
+                lambda d: [{**d[0], "phases": [{"name": "investigation", "start": EARLY}]}],
+                r"\[0\]\.phases\[0\]\.start: expected an ISO date",
+            ),
+            (
+                lambda d: [{**d[0], "phases": [{"name": "investigation", "start": LATE}]}],
+                r"\[0\]\.phases\[0\]\.start: expected an ISO date",
+            ),
+            (
+                lambda d: [{**d[0], "phases": [{"name": "investigation", "start": "0001-01-01"}]}],
+                r"\[0\] \(velo-partage\): PhaseEntered\.on: a date must lie between",
+            ),
         ],
         ids=[
             "not-an-array",
@@ -183,6 +202,10 @@ class TestBadInput:
             "bad-reference",
             "name-not-text",
             "same-ghid-twice",
+            "integer-too-long",
+            "timestamp-before-year-1-in-utc",
+            "timestamp-after-year-9999-in-utc",
+            "year-1",
         ],
     )
     def test_refused(self, tmp_path, change, place):

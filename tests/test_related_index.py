@@ -140,11 +140,11 @@ def portfolios(draw: st.DrawFn) -> bs.Portfolio:
         [
             bs.Startup(
                 slug=f"p{i}",
-                title=draw(text),
+                title=draw(text.filter(lambda t: t and not t.isspace())),  # titles are not blank
                 mission=draw(text),
                 body=draw(text),
                 incubator=draw(st.sampled_from([None, "", "i", "I", "j", "\u0301"])),
-                sponsors=draw(_CONTEXT),
+                sponsors=draw(_CONTEXT.map(lambda ids: [i for i in ids if not i.isspace()])),
                 extra={"usertypes": draw(_CONTEXT)},
             )
             for i in range(n)

@@ -256,7 +256,7 @@ class TestRefusals:
         """A place is a whole number from 1, and a retraction says why."""
         arguments = {"on": TODAY, "by": SPONSOR, "version": 1, "reason": "doublon", field: value}
 
-        with pytest.raises(bs.InvalidArgument, match=f"Retract.{field}"):
+        with pytest.raises(bs.InvalidValue, match=f"Retract.{field}"):
             bs.Retract(**arguments)
 
     @pytest.mark.parametrize("version", [2, 3, 0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -307,6 +308,31 @@ class TestBrokenFiles:
 
         with pytest.raises(bs.RulebookError, match="UTF-8"):
             bs.rulebook(path)
+
+    def test_huge_file(self, tmp_path):
+        """A file over the size cap is refused before it is parsed (fuzzing found 300 MB peaks)."""
+        path = tmp_path / "huge.toml"
+        path.write_bytes(self.base().encode() + b"# " + b"x" * (2 * 1024 * 1024) + b"\n")
+
+        with pytest.raises(bs.RulebookError, match="larger than 1,048,576 bytes") as caught:
+            bs.rulebook(path)
+
+        assert str(path) == caught.value.file
+
+    def test_special_file(self, tmp_path):
+        """A FIFO named as the rulebook is refused at once: nothing waits for a writer."""
+        path = tmp_path / "fifo.toml"
+        os.mkfifo(path)
+
+        with pytest.raises(bs.RulebookError):
+            bs.rulebook(path)
+
+    def test_byte_order_mark(self, tmp_path):
+        """A file saved with a UTF-8 BOM (as some editors do) loads as without it."""
+        path = tmp_path / "bom.toml"
+        path.write_bytes(b"\xef\xbb\xbf" + self.base().encode())
+
+        assert bs.rulebook("betagouv") == bs.rulebook(path)
 
     def test_valid_copy_loads(self, tmp_path):
         """An unchanged copy of the built-in file loads and equals the built-in."""

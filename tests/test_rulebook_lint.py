@@ -529,7 +529,10 @@ class TestDeriveChecks:
                 {"thresholds": {"envelope_months": bs.ThresholdDef(type="months", value=3)}},
                 "thresholds.envelope_months",
             ),
-            ({"thresholds": {"first_committee_budget_line": "lots"}}, "thresholds"),
+            (
+                {"thresholds": {"first_committee_budget_line": "lots"}},
+                "thresholds.first_committee_budget_line",
+            ),
         ],
     )
     def test_bad_override(self, overrides, key):

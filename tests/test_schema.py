@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 import functools
 import json
+import re
 import subprocess
 import sys
 import typing
@@ -25,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import betastate as bs
+from betastate._values import fields as bs_fields
 
 from .strategies import actors, all_events, commands, findings, members, portfolios, startups
 
@@ -469,19 +471,19 @@ class TestProblems:
         with pytest.raises(bs.InvalidData) as caught:
             bs.from_data(document, bs.Startup)
 
-        assert ["/history/1/on", "/history/1/amount", "/extra/a~0b/$date", "/colour"] == [
+        assert ["/slug", "/history/1/on", "/history/1/amount", "/extra/a~0b/$date", "/colour"] == [
             p.path for p in caught.value.problems
         ]
         assert isinstance(caught.value, bs.BetastateError)
         assert isinstance(caught.value, ValueError)
 
     def test_empty_slug(self):
-        """A slug must not be empty (the class's `min_len`), and the schema says so."""
+        """A slug must not be empty (the site's file-name pattern), and the schema says so."""
         with pytest.raises(bs.InvalidData) as caught:
             bs.from_data({"slug": "", "title": "T"}, bs.Startup)
 
         assert ["/slug"] == [p.path for p in caught.value.problems]
-        assert 1 == bs.json_schema(bs.Startup)["properties"]["slug"]["minLength"]
+        assert re.search(bs.json_schema(bs.Startup)["properties"]["slug"]["pattern"], "") is None
 
     def test_by_takes_the_role_shorthand(self):
         """`"by": "sponsor"` in JSON works as `by="sponsor"` does in Python."""
@@ -615,3 +617,35 @@ class TestClassesLoadedLazily:
         schema = json.loads(done.stdout)
         jsonschema.Draft202012Validator.check_schema(schema)
         assert schema["properties"]
+
+
+class TestPatternsMeanWhatTheValuesCheck:
+    """The schemas' patterns say exactly what the validators refuse, in any regex engine."""
+
+    def test_not_blank_is_what_isspace_is_not(self):
+        """The explicit class matches every character str.isspace says is not a space."""
+        not_blank = re.compile(bs_fields.NOT_BLANK_PATTERN)
+
+        disagree = [
+            hex(code)
+            for code in range(sys.maxunicode + 1)
+            if (not_blank.fullmatch(chr(code)) is None) != chr(code).isspace()
+        ]
+
+        assert [] == disagree
+
+    def test_the_pattern_has_no_engine_specific_class(self):
+        """No \\s, \\S, \\w or \\d: JavaScript and Python read those differently."""
+        for pattern in (bs_fields.NOT_BLANK_PATTERN, bs_fields.SLUG_PATTERN):
+            assert not re.search(r"\\[sSwWdD]", pattern), pattern
+
+    @pytest.mark.parametrize(
+        ("day", "accepted"),
+        [("1900-01-01", True), ("2999-12-31", True), ("1899-12-31", False), ("3000-01-01", False)],
+    )
+    def test_date_bounds(self, day, accepted):
+        """The bounded date pattern ends where MIN_DATE and MAX_DATE do."""
+        schema = bs.json_schema(bs.Note)["properties"]["on"]
+
+        assert accepted == bool(re.search(schema["pattern"], day))
+        assert accepted == (bs_fields.MIN_DATE <= dt.date.fromisoformat(day) <= bs_fields.MAX_DATE)

@@ -105,14 +105,24 @@ class TestStartups:
         assert "/startups/gu" == response.headers["location"]
         assert '"0"' == response.headers["etag"]
 
-    def test_location_of_any_slug(self, client, sponsor):
-        """A slug in any script gets a Location header (percent-encoded), not a failure."""
+    def test_location_of_an_accented_slug(self, client, sponsor):
+        """An accented slug (the site has some) gets a percent-encoded Location header."""
+        response = client.post(
+            "/startups", json={"slug": "données-é", "title": "G"}, headers=sponsor
+        )
+
+        assert 201 == response.status_code
+        assert "/startups/donn%C3%A9es-%C3%A9" == response.headers["location"]
+
+    def test_slug_that_is_no_file_name(self, client, sponsor):
+        """A slug with a path separator or an unknown script is a 422 at /slug, not a stream."""
         response = client.post(
             "/startups", json={"slug": "é/\U0007de9a", "title": "G"}, headers=sponsor
         )
 
-        assert 201 == response.status_code
-        assert "/startups/%C3%A9%2F%F1%BD%BA%9A" == response.headers["location"]
+        assert ["/slug"] == [
+            p["path"] for p in error_body(response, 422, "invalid-data")["problems"]
+        ]
 
     def test_create_twice(self, client, sponsor):
         """A slug that exists is a 409 startup-exists; the first stays."""
@@ -181,6 +191,18 @@ class TestStartups:
         )
 
         assert "YYYY-MM-DD" in body["fix"]
+
+    @pytest.mark.parametrize("path", ["", "/moves"])
+    @pytest.mark.parametrize("on", ["3660-06-19", "1899-12-31", "0001-01-01"])
+    def test_dates_out_of_bounds(self, client, sponsor, on, path):
+        """A ?on= outside 1900..2999 is a 400 naming the bounds (schemathesis found a 503)."""
+        slug = created(client, sponsor)
+
+        body = error_body(
+            client.get(f"/startups/{slug}{path}?on={on}", headers=sponsor), 400, "bad-request"
+        )
+
+        assert "1900-01-01 to 2999-12-31" in body["fix"]
 
     def test_unknown(self, client, sponsor):
         """An unknown slug is a 404 unknown-startup naming it, with a fix for HTTP clients."""

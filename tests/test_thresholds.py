@@ -104,7 +104,7 @@ class TestKinds:
 
     def test_thresholds_refuse_bad_values_when_made(self):
         """Thresholds(...) made in Python refuse a value out of range, naming it."""
-        with pytest.raises(ValueError, match=r"thresholds\.committee_interval_months"):
+        with pytest.raises(ValueError, match=r"Thresholds\.committee_interval_months"):
             bs.Thresholds(committee_interval_months=0)
 
     def test_fast_cap_by_edition(self):

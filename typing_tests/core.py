@@ -45,6 +45,15 @@ try:
 except bs.TransitionRefused as refusal:
     assert_type(refusal.reasons, tuple[bs.Reason, ...])
 
+spend = bs.Spend(on=dt.date(2025, 1, 1), by="intrapreneur", amount="12.50")
+assert_type(spend.amount, Decimal)
+assert_type(bs.Startup(slug="s", title="S", incubators="atelier").incubators, tuple[str, ...])
+try:
+    bs.Advance(on=dt.date(2025, 1, 1), to="investigation", by="coach")
+except bs.InvalidValue as invalid:
+    assert_type(invalid.field, str)
+    assert_type(invalid.fix, str)
+
 assert_type(book.tie, Literal["first-listed", "rank"])
 assert_type(book.derive(tie="rank"), bs.Rulebook)
 written = bs.write_frontmatter("---\ntitle: S\n---\n", startup)

@@ -103,6 +103,8 @@ from betastate.exceptions import ConcurrencyConflict as ConcurrencyConflict
 from betastate.exceptions import DataFileError as DataFileError
 from betastate.exceptions import InvalidArgument as InvalidArgument
 from betastate.exceptions import InvalidData as InvalidData
+from betastate.exceptions import InvalidType as InvalidType
+from betastate.exceptions import InvalidValue as InvalidValue
 from betastate.exceptions import JournalError as JournalError
 from betastate.exceptions import RulebookError as RulebookError
 from betastate.exceptions import TransitionRefused as TransitionRefused
@@ -306,6 +308,8 @@ __all__ = [
     "Incubator",
     "InvalidArgument",
     "InvalidData",
+    "InvalidType",
+    "InvalidValue",
     "JournalError",
     "Launch",
     "Laureate",

@@ -8,7 +8,9 @@ Every exception betastate raises on purpose.
     ├── TransitionRefused (ValueError)  a command breaks error rules
     ├── DataFileError (ValueError)      a data file cannot be read as it should
     ├── InvalidData (ValueError)        data (JSON) does not describe the value asked for
-    ├── InvalidArgument (ValueError)    a function was called with a value it cannot use
+    ├── InvalidValue (ValueError)       a value, command or argument is built from bad input
+    │   ├── InvalidType (TypeError)     ... a value of the wrong type
+    │   └── InvalidArgument             ... a function's argument it cannot use
     ├── ConcurrencyConflict             a stream moved on from the version expected
     └── JournalError                    a journal cannot be opened, read or written
         └── UnknownStartup (LookupError)  a journal has no stream for a slug
@@ -27,6 +29,8 @@ from betastate._values.errors import (
     DataFileError,
     InvalidArgument,
     InvalidData,
+    InvalidType,
+    InvalidValue,
     JournalError,
     RulebookError,
     TransitionRefused,
@@ -40,6 +44,8 @@ __all__ = [
     "DataFileError",
     "InvalidArgument",
     "InvalidData",
+    "InvalidType",
+    "InvalidValue",
     "JournalError",
     "RulebookError",
     "TransitionRefused",

@@ -10,7 +10,7 @@ a product reaching one of those has succeeded even though no step follows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, overload
 
@@ -203,6 +203,16 @@ def default_steps(rulebook: Rulebook) -> list[tuple[str, tuple[str, ...]]]:
     return pairs
 
 
+def _phases(value: object) -> tuple[str, ...]:
+    """One step's phases: a list of names (``TypeError`` for anything else)."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise TypeError
+    phases = tuple(value)
+    if not all(isinstance(phase, str) for phase in phases):
+        raise TypeError
+    return phases
+
+
 def step_table(steps: Steps | None, rulebook: Rulebook) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """
     ``steps`` as ``(name, phases)`` pairs, checked against ``rulebook``.
@@ -210,12 +220,20 @@ def step_table(steps: Steps | None, rulebook: Rulebook) -> tuple[tuple[str, tupl
     Raises:
         InvalidArgument: a phase the rulebook lacks, a phase in two steps, or no step.
     """
-    if steps is None:
-        pairs = default_steps(rulebook)
-    elif isinstance(steps, Mapping):
-        pairs = [(str(name), tuple(phases)) for name, phases in steps.items()]
-    else:
-        pairs = [("+".join(phases), tuple(phases)) for phases in steps]
+    try:
+        if steps is None:
+            pairs = default_steps(rulebook)
+        elif isinstance(steps, Mapping):
+            pairs = [(str(name), _phases(phases)) for name, phases in steps.items()]
+        else:
+            pairs = [("+".join(_phases(phases)), _phases(phases)) for phases in steps]
+    except TypeError:
+        raise InvalidArgument(
+            "steps",
+            steps,
+            "steps are lists of phase names (or a mapping of step names to them)",
+            "pass e.g. [['investigation'], ['construction']]",
+        ) from None
     if not pairs or any(not phases for _, phases in pairs):
         raise InvalidArgument(
             "steps", steps, "a funnel needs steps of one phase or more", "pass them"

@@ -34,7 +34,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import attrs
 
 from betastate._engine.state import ordered_entries
+from betastate._values.errors import InvalidArgument
 from betastate._values.events import CommitteeHeld, Note, PhaseEntered, Stopped
+from betastate._values.fields import require_date
 from betastate._values.stopping import StopProcedure, StopReason
 
 
@@ -1125,6 +1127,7 @@ def lessons(
     """One :class:`Lesson` per product stopped on or before ``on``, in portfolio order."""
     from betastate._analytics.queries import default_rulebook  # noqa: PLC0415  (cycle: analytics uses portfolios)
 
+    require_date(on, "on")
     book = default_rulebook(rulebook)
     aliases = _aliases(portfolio)
     out = []
@@ -1151,11 +1154,12 @@ def _values(item: Lesson, key: str) -> tuple[str, ...]:
         return (str(item.on.year),)
     if key == "sponsor":
         return item.sponsors or (NONE_GROUP,)
-    msg = (
-        f"by={key!r} is not a lesson grouping; "
-        "use 'reason', 'stage', 'phase', 'incubator', 'year' or 'sponsor'"
+    raise InvalidArgument(
+        "by",
+        key,
+        "not a lesson grouping",
+        "use 'reason', 'stage', 'phase', 'incubator', 'year' or 'sponsor'",
     )
-    raise ValueError(msg)
 
 
 def reason_counts(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 import attrs
 
+from betastate._values.errors import InvalidValue
 from betastate._values.reasons import Finding
 from betastate._values.startup import Incubator, Member, Organisation, Startup
 
@@ -90,8 +91,13 @@ class Portfolio:
         if len(index) != len(self.startups):
             counts = Counter(s.slug for s in self.startups)
             duplicates = sorted(slug for slug, n in counts.items() if n > 1)
-            msg = f"a portfolio holds each slug once; duplicated: {', '.join(duplicates)}"
-            raise ValueError(msg)
+            raise InvalidValue(
+                "Portfolio",
+                "startups",
+                duplicates,
+                "a portfolio holds each slug once; duplicated: " + ", ".join(duplicates),
+                "give each startup its own slug",
+            )
         object.__setattr__(self, "_by_slug", index)
         # What queries derive from an immutable portfolio, computed once (queries.memo).
         object.__setattr__(self, "_memo", {})

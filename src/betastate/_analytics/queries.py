@@ -278,6 +278,9 @@ def data_date(portfolio: Portfolio) -> dt.date | None:
 def as_of(portfolio: Portfolio, on: dt.date | None) -> dt.date:
     """``on``, or the portfolio's :func:`data_date`, or today when it dates nothing."""
     if on is not None:
+        given: object = on  # callers without a type checker may pass anything
+        if not isinstance(given, dt.date) or isinstance(given, dt.datetime):
+            raise InvalidArgument("on", on, "expected a datetime.date", "pass a date, or None")
         return on
     found = portfolio.data_date
     return found if found is not None else today()

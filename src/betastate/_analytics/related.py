@@ -34,6 +34,7 @@ import attrs
 
 from betastate._analytics import lessons as _lessons
 from betastate._analytics.lessons import Lesson, fold, plain
+from betastate._values.errors import InvalidArgument, InvalidType
 from betastate._values.startup import Startup
 
 
@@ -456,9 +457,9 @@ def reason_label(reason: str, lang: str = "en") -> str:
 
 
 def _lang(lang: str) -> str:
-    if lang not in _WHY:
-        msg = f"lang={lang!r} is not supported; use 'en' or 'fr'"
-        raise ValueError(msg)
+    given: object = lang  # callers without a type checker may pass anything
+    if not isinstance(given, str) or given not in _WHY:
+        raise InvalidArgument("lang", lang, "not a language of the lessons", "use 'en' or 'fr'")
     return lang
 
 
@@ -724,14 +725,14 @@ def related(
 
     given: object = query  # callers without a type checker may pass anything
     if not isinstance(given, Startup | str):
-        msg = f"related() takes a Startup or a text, got {type(given).__name__}"
-        raise TypeError(msg)
+        raise InvalidType(
+            "", "query", given, "related() takes a Startup or a text", "pass a mission text"
+        )
     if isinstance(query, str) and not query.strip():
-        msg = "related() needs a mission text or a Startup; got an empty text"
-        raise ValueError(msg)
-    if k < 1:
-        msg = f"k must be at least 1, got {k}"
-        raise ValueError(msg)
+        raise InvalidArgument("query", query, "an empty text", "pass a mission text or a Startup")
+    count: object = k
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise InvalidArgument("k", k, "must be a whole number of at least 1", "pass k=5")
     book = default_rulebook(rulebook)
     built = index(portfolio)
     q = _Query.of(built, portfolio, query)

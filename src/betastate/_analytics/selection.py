@@ -29,7 +29,11 @@ if TYPE_CHECKING:
 
 
 def _names(argument: str, value: str | Iterable[str], known: Iterable[str]) -> frozenset[str]:
-    names = frozenset([value] if isinstance(value, str) else value)
+    whole: object = value  # callers without a type checker may pass anything
+    items = [whole] if isinstance(whole, str) else whole
+    if not isinstance(items, Iterable) or not all(isinstance(item, str) for item in items):
+        raise InvalidArgument(argument, value, "expected a name or several", "pass a str or a list")
+    names = frozenset(items)
     valid = set(known)
     for name in sorted(names, key=str):
         given: object = name  # callers without a type checker may pass anything
@@ -41,6 +45,9 @@ def _names(argument: str, value: str | Iterable[str], known: Iterable[str]) -> f
 
 
 def _years(value: int | Iterable[int]) -> frozenset[int]:
+    given: object = value  # callers without a type checker may pass anything
+    if not isinstance(given, int | Iterable) or isinstance(given, str):
+        raise InvalidArgument("cohort", value, "a cohort is a year", "pass an int such as 2021")
     years = frozenset([value] if isinstance(value, int) else value)
     for year in years:
         if isinstance(year, bool) or not isinstance(year, int):

@@ -2,8 +2,9 @@
 What every subcommand shares: argument types, loading a portfolio, printing.
 
 Subcommands print through :func:`emit` so that a closed pipe
-(``betastate report | head``) ends quietly and an unwritable output is one
-line on standard error, never a traceback.
+(``betastate report | head``) ends quietly and an unwritable output (a full
+disk, a permission, a FIFO or a device) is one line on standard error and
+exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -160,25 +162,88 @@ def load_any(
 
 def error(message: object) -> int:
     """Print ``betastate: error: message`` on standard error; the exit code for bad input."""
-    print(f"betastate: error: {message}", file=sys.stderr)
+    try:
+        print(f"betastate: error: {message}", file=sys.stderr)
+        sys.stderr.flush()
+    except OSError:  # standard error itself is gone: the exit code still says it
+        _silence(sys.stderr)
     return 2
 
 
+def _silence(stream: IO[str]) -> None:
+    """Point ``stream`` at the null device, so that the flush at exit cannot fail again."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):  # a replaced stream (tests) has no descriptor: nothing to do
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
+
+
+def flush_stdout() -> int:
+    """
+    Flush standard output: 0, or the exit code of a write that failed.
+
+    A reader that left (``betastate schema | head``) is no error: the rest
+    is dropped quietly. Any other failure (``> /dev/full``) is one line on
+    standard error and exit code 2, never a traceback.
+    """
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence(sys.stdout)
+    except OSError as exc:
+        _silence(sys.stdout)
+        return error(f"cannot write to standard output: {exc.strerror or exc}")
+    return 0
+
+
 def emit(text: str, output: Path | None = None) -> int:
-    """Print ``text`` (or write it to ``output``); the exit code."""
+    """Print ``text`` (or write it to the file ``output``); the exit code."""
     if output is None:
         try:
             print(text)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `betastate report | head`: the reader left, nothing is wrong
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        except BrokenPipeError:  # the reader left: flush_stdout() drops the rest
+            pass
+        except OSError as exc:
+            _silence(sys.stdout)
+            return error(f"cannot write to standard output: {exc.strerror or exc}")
+        return flush_stdout()
     try:
-        output.write_text(text + "\n", encoding="utf-8")
+        _write(output, text + "\n")
     except OSError as exc:
-        return error(f"cannot write {output}: {exc.strerror}")
+        return error(f"cannot write {output}: {exc.strerror or exc}")
+    except DataFileError as exc:
+        return error(exc)
     print(f"betastate: wrote {output}", file=sys.stderr)
     return 0
+
+
+def _write(output: Path, text: str) -> None:
+    """
+    Write ``text`` to the regular file ``output`` (created if absent).
+
+    A FIFO, a device or a folder is refused from its metadata, before it is
+    opened: opening a FIFO nobody reads would wait forever.
+    """
+    try:
+        mode = output.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise DataFileError(
+            str(output),
+            None,
+            "not a regular file (a folder, a FIFO or a device)",
+            "pass a file path, or leave --output out to print",
+        )
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(output, flags, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between the check and the open
+            raise DataFileError(str(output), None, "not a regular file", "pass a file path")
+        handle.write(text)
 
 
 class ProgressBar:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,7 @@ from betastate._analytics.portfolio import Portfolio
 from betastate._cli.common import (
     JournalSource,
     add_rulebook_argument,
+    emit,
     error,
     load_any,
     rulebook_of,
@@ -90,11 +90,13 @@ def _import(
     with open_journal(url, rulebook=rulebook or "betagouv") as journal:
         report = journal.import_portfolio(portfolio)
         shown = journal.url
-    print(
+    written = emit(
         f"betastate: {len(portfolio)} products into {shown}: {len(report.created)} created, "
         f"{len(report.extended)} extended, {len(report.unchanged)} unchanged, "
         f"{len(report.diverged)} diverged; {report.events} events stored"
     )
+    if written:
+        return written
     if report.diverged:
         print(
             "betastate: left as stored (their fields or history differ other than by new "
@@ -135,8 +137,7 @@ def _show(url: str, slug: str, fmt: str, rulebook: Rulebook | None = None) -> in
                 for r in records
             ],
         }
-        _print(json.dumps(payload, ensure_ascii=False, indent=2))
-        return 0
+        return emit(json.dumps(payload, ensure_ascii=False, indent=2))
     lines = [
         f"{slug}: {startup.title!r}, version {len(records)}, phase {phase or 'none'} ({shown})",
         (
@@ -152,15 +153,7 @@ def _show(url: str, slug: str, fmt: str, rulebook: Rulebook | None = None) -> in
             f"{r.version:>7}  {r.position:>8}  {r.recorded_at:%Y-%m-%d %H:%M:%S}  "
             f"{r.command_type:<16}  {actor:<20}  {_describe(r.event)}"
         )
-    _print("\n".join(lines))
-    return 0
-
-
-def _print(text: str) -> None:
-    try:
-        print(text)
-    except BrokenPipeError:  # `betastate journal show ... | head`: the reader left
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return emit("\n".join(lines))
 
 
 def _describe(event: Event) -> str:

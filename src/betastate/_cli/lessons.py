@@ -115,8 +115,7 @@ def run(args: argparse.Namespace) -> int:
             code = 0
     except (BetastateError, ImportError, ValueError) as exc:
         return error(exc)
-    emit("\n".join(out))
-    return code
+    return emit("\n".join(out)) or code
 
 
 def _t(args: argparse.Namespace, key: str, **values: object) -> str:

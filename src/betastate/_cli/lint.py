@@ -82,8 +82,7 @@ def run(args: argparse.Namespace) -> int:
     except BetastateError as exc:
         return error(exc)
     lint(portfolio, out, args.format, args.examples)
-    emit("\n".join(out))
-    return lint_exit_code(portfolio, args.fail_on)
+    return emit("\n".join(out)) or lint_exit_code(portfolio, args.fail_on)
 
 
 def register(commands: Any) -> None:

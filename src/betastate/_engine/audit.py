@@ -12,6 +12,8 @@ turns ``off`` are skipped.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from bisect import bisect_right
 from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -19,7 +21,15 @@ from typing import TYPE_CHECKING
 from betastate._engine.invariants import standing
 from betastate._engine.ledger import add_months
 from betastate._engine.state import PhaseSpan, committee_interval, ordered_entries, spans_of
-from betastate._values.events import CommitteeHeld, PhaseEnded, PhaseEntered, Retracted
+from betastate._values.events import (
+    EVENT_TYPES,
+    CommitteeHeld,
+    Event,
+    PhaseEnded,
+    PhaseEntered,
+    Retracted,
+)
+from betastate._values.fields import date_fields, dated_fields, require, require_date
 from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Startup
 
@@ -34,7 +44,8 @@ def audit(
     """
     Every rulebook rule the history of ``startup`` breaks.
 
-    Checks unknown phases (``BS-PHASE``), a phase entered twice (``N4``), an
+    Checks dates outside the rulebook's range (``BS-DATE``), unknown phases
+    (``BS-PHASE``), a phase entered twice (``N4``), an
     explicit end not after its start (``N5``), moves out of a stop (``N6``),
     moves the rulebook lacks (``BS-MOVE``, including a first phase other
     than the rulebook's entry), moves seen only in legacy data (``N8``),
@@ -58,6 +69,8 @@ def audit(
 
     .. versionadded:: 0.1.0
     """
+    require(startup, Startup, "startup", "a betastate.Startup")
+    require_date(on, "on")
     if rulebook is None:
         from betastate._rules.loading import load_rulebook  # noqa: PLC0415  (cached built-in)
 
@@ -114,6 +127,12 @@ def _transitions(book: Rulebook) -> dict[tuple[str | None, str], TransitionDef]:
     return moves
 
 
+@functools.cache
+def _dated_once() -> frozenset[type]:
+    """The event classes whose only date is ``on``."""
+    return frozenset(kind for kind in EVENT_TYPES if date_fields(kind) == ("on",))
+
+
 Locate = Callable[[str, tuple[dt.date, ...]], tuple[str | None, int | None]]
 """(rule id, dates) → (file, line) of a finding; the loader passes one."""
 
@@ -136,12 +155,29 @@ class _Audit:
         history = self.startup.in_force
         entries = ordered_entries(history, self.book)
         spans = spans_of(history, self.book)
+        self.dates(history)
         self.phases(entries)
         self.moves(entries)
         self.ends(history, entries)
         self.durations(spans, on)
         self.committees(spans)
         return self.found
+
+    def dates(self, history: tuple[Event, ...]) -> None:
+        th = self.book.thresholds
+        low, high = th.earliest_date, th.latest_date
+        once = _dated_once()
+        for event in history:
+            if event.__class__ in once and low <= event.on <= high:
+                continue  # the common case: one date, in range
+            for field, day in dated_fields(event):
+                if not low <= day <= high:
+                    self.add(
+                        "BS-DATE",
+                        f"{type(event).__name__} {field} {day} is outside the dates rulebook "
+                        f"{self.book.name!r} accepts ({low} to {high})",
+                        day,
+                    )
 
     def phases(self, entries: list[PhaseEntered]) -> None:
         book = self.book
@@ -200,14 +236,13 @@ class _Audit:
                 )
 
     def ends(self, history: tuple[object, ...], entries: list[PhaseEntered]) -> None:
-        starts: dict[str, list[dt.date]] = {}
+        first_start: dict[str, dt.date] = {}  # entries are in date order: the first is the earliest
         for entry in entries:
-            starts.setdefault(entry.phase, []).append(entry.on)
+            first_start.setdefault(entry.phase, entry.on)
         for event in history:
             if isinstance(event, PhaseEnded):
-                begun = [day for day in starts.get(event.phase, ()) if day < event.on]
-                if not begun:
-                    first = min(starts.get(event.phase, [event.on]))
+                first = first_start.get(event.phase, event.on)
+                if not first < event.on:
                     self.add(
                         "N5",
                         f"phase {event.phase!r} ends on {event.on}, not after its start ({first})",
@@ -239,11 +274,10 @@ class _Audit:
         held = [e for e in self.startup.in_force if isinstance(e, CommitteeHeld)]
         if len(held) <= 1:
             return
+        starts = [span.start for span in spans]  # spans are in date order
         for before, after in pairwise(held):
-            phase = None
-            for span in spans:
-                if span.start <= before.on:
-                    phase = span.phase
+            begun = bisect_right(starts, before.on)
+            phase = spans[begun - 1].phase if begun else None
             months = committee_interval(self.book, phase)
             if months is not None and after.on > add_months(before.on, months):
                 self.add(

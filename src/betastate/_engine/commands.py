@@ -9,41 +9,101 @@ its actor (``by``), because the rulebook says which roles may decide what.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
-from betastate._values.actors import Actor, to_actor
-from betastate._values.errors import InvalidArgument
-from betastate._values.events import Decision, Event, ImpactReading, PhaseEntered, Pivoted
-from betastate._values.fields import tuple_of_str
+from betastate._values.actors import Actor, Role, to_actor
+from betastate._values.errors import InvalidType
+from betastate._values.events import (
+    EVENT_TYPES,
+    Decision,
+    Event,
+    ImpactReading,
+    PhaseEntered,
+    Pivoted,
+    as_actors,
+)
+from betastate._values.fields import (
+    MAX_MONTHS,
+    check_date,
+    check_flag,
+    check_name,
+    check_names,
+    check_optional_date,
+    check_optional_name,
+    check_optional_text,
+    check_text,
+    count,
+    dated_fields,
+    fail_type,
+    fail_value,
+    instance,
+    member,
+    optional_count,
+    to_member,
+    to_str_tuple,
+    to_tuple,
+    tuple_of,
+)
 from betastate._values.money import (
     Grant,
-    non_negative_money,
-    optional_money,
-    positive_money,
-    tuple_of_grants,
+    as_amount,
+    as_grants,
+    as_optional_amount,
+    check_amount,
+    check_grants,
+    check_optional_amount,
+    check_positive_amount,
 )
-from betastate._values.stopping import ExitPlan, PostMortem, StopProcedure, known_dossier_items
+from betastate._values.stopping import ExitPlan, PostMortem, StopProcedure, check_dossier_items
 
 
 def _to_decision(value: Decision | str) -> Decision:
-    return Decision(value)
+    return to_member(Decision, value)  # type: ignore[no-any-return]
 
 
 def _to_procedure(value: StopProcedure | str) -> StopProcedure:
-    return StopProcedure(value)
+    return to_member(StopProcedure, value)  # type: ignore[no-any-return]
 
 
-def _attendees(value: Iterable[Actor]) -> tuple[Actor, ...]:
-    return tuple(value)
+def _by(value: Actor | Role | str) -> Actor:
+    """``by=Role.SPONSOR`` or ``by="sponsor"`` as shorthand; anything else goes to the validator."""
+    if isinstance(value, Actor):
+        return value
+    try:
+        return to_actor(value)
+    except (ValueError, TypeError):
+        return value  # type: ignore[return-value]
 
 
-def _co_deciders(value: Iterable[Actor | str]) -> tuple[Actor, ...]:
-    if isinstance(value, str | Actor):
-        value = (value,)
-    return tuple(to_actor(actor) for actor in value)
+def _check_by(inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value.__class__ is not Actor and not isinstance(value, Actor):
+        roles = ", ".join(repr(role.value) for role in Role)
+        fail_type(
+            inst,
+            attribute,
+            value,
+            "expected who decides: a betastate.Actor or a role",
+            f"pass betastate.Actor(role=...) or one of {roles}",
+        )
+
+
+_check_months = optional_count(0, MAX_MONTHS)
+_check_attendees = tuple_of(Actor)
+_optional_impact = instance(ImpactReading, optional=True)
+_optional_post_mortem = instance(PostMortem, optional=True)
+_optional_exit_plan = instance(ExitPlan, optional=True)
+
+
+def _co_deciders(value: Iterable[Actor | Role | str] | Actor | str) -> tuple[Actor, ...]:
+    """One actor or role, or several; anything else goes to the validator unchanged."""
+    items: Any = (value,) if isinstance(value, str | Actor) else to_tuple(value)
+    if items.__class__ is not tuple:
+        return items  # type: ignore[no-any-return]
+    return tuple(_by(item) for item in items)
 
 
 @attrs.frozen(kw_only=True)
@@ -70,15 +130,21 @@ class Advance:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    to: str
-    by: Actor = attrs.field(converter=to_actor)
-    comment: str | None = None
-    co_deciders: tuple[Actor, ...] = attrs.field(default=(), converter=_co_deciders)
-    sponsor_budget_line: Decimal | None = attrs.field(default=None, converter=optional_money)
-    post_mortem: PostMortem | None = None
-    exit_plan: ExitPlan | None = None
-    criteria: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
+    on: dt.date = attrs.field(validator=check_date)
+    to: str = attrs.field(validator=check_name)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    co_deciders: tuple[Actor, ...] = attrs.field(
+        default=(), converter=_co_deciders, validator=_check_attendees
+    )
+    sponsor_budget_line: Decimal | None = attrs.field(
+        default=None, converter=as_optional_amount, validator=check_optional_amount
+    )
+    post_mortem: PostMortem | None = attrs.field(default=None, validator=_optional_post_mortem)
+    exit_plan: ExitPlan | None = attrs.field(default=None, validator=_optional_exit_plan)
+    criteria: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -89,9 +155,9 @@ class Launch:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 _OWN_COMMAND = {
@@ -108,23 +174,35 @@ _OWN_COMMAND = {
 """Events that change money, a stop or what counts: only their own command may add them."""
 
 
-def _not_a_phase_change(_inst: Record, _attr: attrs.Attribute[Event], event: Event) -> None:
-    if isinstance(event, PhaseEntered | Pivoted):
-        msg = (
-            f"Record cannot carry a phase change ({type(event).__name__}); "
-            "use betastate.Advance so the rulebook checks the move."
+def _not_a_phase_change(inst: Record, attribute: attrs.Attribute[Event], event: Event) -> None:
+    if not isinstance(event, EVENT_TYPES):
+        fail_type(
+            inst,
+            attribute,
+            event,
+            "expected a betastate event",
+            "build it with betastate.Note(...), betastate.ProductLaunched(...) and friends",
         )
-        raise TypeError(msg)
     name = type(event).__name__
+    if isinstance(event, PhaseEntered | Pivoted):
+        raise InvalidType(
+            "Record",
+            "event",
+            event,
+            f"Record cannot carry a phase change ({name})",
+            "use betastate.Advance so the rulebook checks the move",
+        )
     own = _OWN_COMMAND.get(name)
     if own is None and name == "CommitteeHeld" and (event.grants or event.period_start):  # type: ignore[union-attr]
         own = "HoldCommittee"
     if own is not None:
-        msg = (
-            f"Record cannot carry a {name} that moves money or a stop; "
-            f"use betastate.{own} so the rulebook checks it."
+        raise InvalidType(
+            "Record",
+            "event",
+            event,
+            f"Record cannot carry a {name} that moves money or a stop",
+            f"use betastate.{own} so the rulebook checks it",
         )
-        raise TypeError(msg)
 
 
 @attrs.frozen(kw_only=True)
@@ -141,7 +219,7 @@ class Record:
     """
 
     event: Event = attrs.field(validator=_not_a_phase_change)
-    by: Actor = attrs.field(converter=to_actor)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
 
     @property
     def on(self) -> dt.date:
@@ -187,25 +265,37 @@ class HoldCommittee:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    decision: Decision = attrs.field(converter=_to_decision)
-    attendees: tuple[Actor, ...] = attrs.field(default=(), converter=_attendees)
-    phase_change: str | None = None
-    months: int | None = None
-    grants: tuple[Grant, ...] = attrs.field(default=(), converter=tuple_of_grants)
-    override: str | None = None
-    next_on: dt.date | None = None
-    objectives: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    impact: ImpactReading | None = None
-    documents: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    sponsor_budget_line: Decimal | None = attrs.field(default=None, converter=optional_money)
-    post_mortem: PostMortem | None = None
-    procedure: StopProcedure = attrs.field(default=StopProcedure.NO_IMPACT, converter=_to_procedure)
-    safeguard_until: dt.date | None = None
-    criteria: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    exit_plan: ExitPlan | None = None
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    decision: Decision = attrs.field(converter=_to_decision, validator=member(Decision))
+    attendees: tuple[Actor, ...] = attrs.field(
+        default=(), converter=as_actors, validator=_check_attendees
+    )
+    phase_change: str | None = attrs.field(default=None, validator=check_optional_name)
+    months: int | None = attrs.field(default=None, validator=_check_months)
+    grants: tuple[Grant, ...] = attrs.field(default=(), converter=as_grants, validator=check_grants)
+    override: str | None = attrs.field(default=None, validator=check_optional_text)
+    next_on: dt.date | None = attrs.field(default=None, validator=check_optional_date)
+    objectives: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
+    impact: ImpactReading | None = attrs.field(default=None, validator=_optional_impact)
+    documents: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
+    sponsor_budget_line: Decimal | None = attrs.field(
+        default=None, converter=as_optional_amount, validator=check_optional_amount
+    )
+    post_mortem: PostMortem | None = attrs.field(default=None, validator=_optional_post_mortem)
+    procedure: StopProcedure = attrs.field(
+        default=StopProcedure.NO_IMPACT, converter=_to_procedure, validator=member(StopProcedure)
+    )
+    safeguard_until: dt.date | None = attrs.field(default=None, validator=check_optional_date)
+    criteria: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
+    exit_plan: ExitPlan | None = attrs.field(default=None, validator=_optional_exit_plan)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -220,10 +310,10 @@ class GrantFunds:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    grants: tuple[Grant, ...] = attrs.field(converter=tuple_of_grants)
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    grants: tuple[Grant, ...] = attrs.field(converter=as_grants, validator=check_grants)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -234,11 +324,11 @@ class Spend:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    amount: Decimal = attrs.field(converter=positive_money)
-    label: str = ""
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    amount: Decimal = attrs.field(converter=as_amount, validator=check_positive_amount)
+    label: str = attrs.field(default="", validator=check_text)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -254,11 +344,13 @@ class AwardFast:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    edition: int
-    cofinancing: Decimal = attrs.field(default=Decimal(0), converter=non_negative_money)
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    edition: int = attrs.field(validator=count(1))
+    cofinancing: Decimal = attrs.field(
+        default=Decimal(0), converter=as_amount, validator=check_amount
+    )
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -269,10 +361,12 @@ class FileRecovery:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    approached: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    approached: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -286,13 +380,13 @@ class TakeOver:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    sponsor: str
-    grants: tuple[Grant, ...] = attrs.field(converter=tuple_of_grants)
-    months: int | None = None
-    override: str | None = None
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    sponsor: str = attrs.field(validator=check_name)
+    grants: tuple[Grant, ...] = attrs.field(converter=as_grants, validator=check_grants)
+    months: int | None = attrs.field(default=None, validator=_check_months)
+    override: str | None = attrs.field(default=None, validator=check_optional_text)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -307,11 +401,11 @@ class Stop:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    post_mortem: PostMortem | None
-    dormant: bool = False
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    post_mortem: PostMortem | None = attrs.field(validator=_optional_post_mortem)
+    dormant: bool = attrs.field(default=False, validator=check_flag)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -322,10 +416,10 @@ class UpdateDossier:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    done: tuple[str, ...] = attrs.field(converter=known_dossier_items)
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    done: tuple[str, ...] = attrs.field(converter=to_str_tuple, validator=check_dossier_items)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -340,10 +434,12 @@ class DesignateNationalImpact:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    criteria: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    criteria: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -354,27 +450,34 @@ class PublishBudget:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
-    url: str | None = None
-    comment: str | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
+    url: str | None = attrs.field(default=None, validator=check_optional_name)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
-def _place(_inst: Retract, attribute: attrs.Attribute[int], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidArgument(
-            f"Retract.{attribute.name}",
+def _place(inst: Retract, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        fail_type(
+            inst,
+            attribute,
+            value,
+            "not an event's place in the history",
+            "count from 1, the first event, as a journal's versions do",
+        )
+    if value < 1:
+        fail_value(
+            inst,
+            attribute,
             value,
             "not an event's place in the history",
             "count from 1, the first event, as a journal's versions do",
         )
 
 
-def _why(_inst: Retract, attribute: attrs.Attribute[str], value: object) -> None:
+def _why(inst: Retract, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidArgument(
-            f"Retract.{attribute.name}", value, "a retraction says why", "write why it was wrong"
-        )
+        fail_value(inst, attribute, value, "a retraction says why", "write why it was wrong")
 
 
 @attrs.frozen(kw_only=True)
@@ -397,11 +500,11 @@ class Retract:
     .. versionadded:: 0.1.0
     """
 
-    on: dt.date
-    by: Actor = attrs.field(converter=to_actor)
+    on: dt.date = attrs.field(validator=check_date)
+    by: Actor = attrs.field(converter=_by, validator=_check_by)
     version: int = attrs.field(validator=_place)
     reason: str = attrs.field(validator=_why)
-    comment: str | None = None
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 Command = (
@@ -421,6 +524,20 @@ Command = (
     | Retract
 )
 """Any command :meth:`betastate.Lifecycle.apply` accepts."""
+
+
+def dates_of(command: Command) -> Iterator[tuple[str, dt.date]]:
+    """
+    Every date a command carries, as ``(field, date)``: ``on``, ``next_on``...
+
+    A :class:`Record` carries its event's dates (``event.on``...). The
+    engine checks them against the rulebook's date range (rule BS-DATE).
+    """
+    yield from dated_fields(command)
+    if isinstance(command, Record):
+        for name, day in dated_fields(command.event):
+            yield f"event.{name}", day
+
 
 COMMAND_TYPES: tuple[type, ...] = (
     Advance,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -26,6 +27,7 @@ from betastate._engine.commands import (
     Record,
     Retract,
     Stop,
+    dates_of,
 )
 from betastate._engine.state import (
     StartupState,
@@ -39,7 +41,7 @@ from betastate._rules.catalogue import RECORD_PERMISSIONS, RETRACT_PERMISSIONS
 from betastate._rules.gates import GateContext, Violation
 from betastate._rules.loading import load_rulebook
 from betastate._rules.rulebook import Rulebook, TransitionDef
-from betastate._values.errors import InvalidArgument, TransitionRefused
+from betastate._values.errors import InvalidArgument, InvalidType, TransitionRefused
 from betastate._values.events import (
     CommitteeHeld,
     Event,
@@ -51,6 +53,7 @@ from betastate._values.events import (
     Retracted,
     Stopped,
 )
+from betastate._values.fields import require, require_date
 from betastate._values.reasons import Reason, Severity
 from betastate._values.startup import Startup
 from betastate._values.stopping import StopProcedure
@@ -306,6 +309,7 @@ class Lifecycle:
         lang: Lang = "en",
         clock: Callable[[], dt.date] | None = None,
     ) -> None:
+        require(rulebook, (Rulebook, str, os.PathLike), "rulebook", "a Rulebook, a name or a path")
         self._clock = clock
         if lang not in LANGUAGES:
             raise InvalidArgument(
@@ -349,6 +353,8 @@ class Lifecycle:
         re-entry, stops, data-only moves); gates that need evidence on the
         command (a budget line...) are listed in ``Move.gates``.
         """
+        require(startup, Startup, "startup", "a betastate.Startup")
+        require_date(on, "on")
         day = on or self.as_of(startup) or self.today()
         state = project(startup, self.rulebook, day)
         open_moves: list[Move] = []
@@ -399,6 +405,8 @@ class Lifecycle:
         one is overdue exactly when the date is past the due date the state
         reports.
         """
+        require(startup, Startup, "startup", "a betastate.Startup")
+        require_date(on, "on")
         return project(startup, self.rulebook, on if on is not None else self.as_of(startup))
 
     def as_of(self, startup: Startup) -> dt.date | None:
@@ -424,6 +432,7 @@ class Lifecycle:
 
     def phase(self, startup: Startup) -> str | None:
         """The current phase (latest start; same-day ties by the rulebook's tie rule)."""
+        require(startup, Startup, "startup", "a betastate.Startup")
         return phase_of(startup, self.rulebook)
 
     # -- machinery ----------------------------------------------------------
@@ -431,16 +440,21 @@ class Lifecycle:
     def _run(
         self, startup: Startup, command: Command
     ) -> tuple[list[Reason], list[Reason], tuple[Event, ...]]:
+        if startup.__class__ is not Startup:
+            require(startup, Startup, "startup", "a betastate.Startup")
         handler = _HANDLERS.get(type(command)) or _committee_handlers().get(type(command))
         if handler is None:
-            msg = (
-                f"expected a betastate command such as betastate.Advance, got "
-                f"{command!r} (a {type(command).__name__})"
+            raise InvalidType(
+                "Lifecycle",
+                "command",
+                command,
+                "expected a betastate command",
+                "pass a command such as betastate.Advance(...)",
             )
-            raise TypeError(msg)
         errors: list[Reason] = []
         warnings: list[Reason] = []
         self._chronology(startup, command, errors, warnings)
+        self._date_range(startup, command, errors, warnings)
         self._actors(startup, command, errors, warnings)
         events = handler(self, startup, command, errors, warnings)
         return self._finish(command, errors), self._finish(command, warnings), events
@@ -541,6 +555,34 @@ class Lifecycle:
                 )
             )
         _sort(self.rulebook, violations, errors, warnings)
+
+    def _date_range(
+        self, startup: Startup, command: Command, errors: list[Reason], warnings: list[Reason]
+    ) -> None:
+        """BS-DATE: every date of the command lies in the rulebook's range."""
+        th = self.rulebook.thresholds
+        low, high = th.earliest_date, th.latest_date
+        _sort(
+            self.rulebook,
+            [
+                Violation.of(
+                    "BS-DATE",
+                    "BS-DATE",
+                    field="/" + field.replace(".", "/"),
+                    command=_name(command),
+                    slug=startup.slug,
+                    name=field,
+                    day=day,
+                    rulebook=self.rulebook.name,
+                    low=low,
+                    high=high,
+                )
+                for field, day in dates_of(command)
+                if not low <= day <= high
+            ],
+            errors,
+            warnings,
+        )
 
     def _structural(
         self,

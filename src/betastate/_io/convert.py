@@ -9,8 +9,10 @@ are refused: the schema is ours.
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import enum
+import re
 import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -32,8 +34,9 @@ from betastate._values import money as _money
 from betastate._values import reasons as _reasons
 from betastate._values import startup as _startup
 from betastate._values import stopping as _stopping
-from betastate._values.errors import BetastateError, DataFileError, InvalidData
+from betastate._values.errors import BetastateError, DataFileError, InvalidData, show
 from betastate._values.events import Event
+from betastate._values.fields import MAX_DEPTH
 
 
 if TYPE_CHECKING:
@@ -44,6 +47,8 @@ T = TypeVar("T")
 
 SCHEMA_VERSION: Final = 1
 """Version of betastate's JSON format; bumped on incompatible changes."""
+
+_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _encode_free(value: Any) -> Any:
@@ -59,16 +64,33 @@ def _encode_free(value: Any) -> Any:
     return value
 
 
-def _decode_free(value: Any) -> Any:
+def _decode_free(value: Any, depth: int = 0) -> Any:
+    if depth > MAX_DEPTH:
+        msg = f"expected data nested at most {MAX_DEPTH} levels deep"
+        raise ValueError(msg)
     if isinstance(value, dict):
-        if len(value) == 1 and "$date" in value:
-            return dt.date.fromisoformat(value["$date"])
-        if len(value) == 1 and "$datetime" in value:
-            return dt.datetime.fromisoformat(value["$datetime"])
-        return {k: _decode_free(v) for k, v in value.items()}
+        if len(value) == 1 and ("$date" in value or "$datetime" in value):
+            return _decode_tagged_date(value)
+        for key in value:
+            if not isinstance(key, str):
+                msg = f"expected text keys, got {show(key)}"
+                raise TypeError(msg)
+        return {k: _decode_free(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [_decode_free(v) for v in value]
+        return [_decode_free(v, depth + 1) for v in value]
     return value
+
+
+def _decode_tagged_date(value: dict[str, Any]) -> dt.date:
+    ((tag, text),) = value.items()
+    if not isinstance(text, str):
+        msg = f"expected an ISO {tag[1:]} string, got {show(text)}"
+        raise TypeError(msg)
+    try:
+        return dt.date.fromisoformat(text) if tag == "$date" else dt.datetime.fromisoformat(text)
+    except ValueError:
+        msg = f"expected an ISO {tag[1:]}, got {show(text)}"
+        raise ValueError(msg) from None
 
 
 def _structure_date(value: Any, _type: type) -> dt.date:
@@ -78,24 +100,30 @@ def _structure_date(value: Any, _type: type) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        msg = f"expected an ISO date (YYYY-MM-DD), got {value!r}"
+        msg = f"expected an ISO date (YYYY-MM-DD), got {show(value)}"
         raise TypeError(msg)
+    if _ISO_DATE.fullmatch(value) is None:  # fromisoformat also takes 20250106 and week dates
+        msg = f"expected an ISO date (YYYY-MM-DD), got {show(value)}"
+        raise ValueError(msg)
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        msg = f"expected an ISO date (YYYY-MM-DD), got {value!r}"
+        msg = f"expected an ISO date (YYYY-MM-DD), got {show(value)}"
         raise ValueError(msg) from None
 
 
 def _structure_decimal(value: Any, _type: type) -> Decimal:
     if isinstance(value, bool | float):
-        msg = f"expected an exact amount as a string or integer, got {value!r}"
+        msg = f"expected an exact amount as a string or integer, got {show(value)}"
+        raise TypeError(msg)
+    if not isinstance(value, int | str):
+        msg = f"expected an amount such as '1234.56', got {show(value)}"
         raise TypeError(msg)
     try:
         return Decimal(value)
-    except (InvalidOperation, TypeError) as exc:
-        msg = f"expected an amount such as '1234.56', got {value!r}"
-        raise ValueError(msg) from exc
+    except InvalidOperation:
+        msg = f"expected an amount such as '1234.56', got {show(value)}"
+        raise ValueError(msg) from None
 
 
 def _enum_value(member: enum.Enum) -> Any:
@@ -103,20 +131,20 @@ def _enum_value(member: enum.Enum) -> Any:
 
 
 def _structure_enum(value: Any, kind: type[enum.StrEnum]) -> enum.StrEnum:
-    choices = [member.value for member in kind]
-    if value not in choices:
-        msg = f"expected one of {', '.join(choices)}, got {value!r}"
-        raise ValueError(msg)
-    return kind(value)
+    if not isinstance(value, str):
+        msg = f"expected one of {', '.join(m.value for m in kind)}, got {show(value)}"
+        raise TypeError(msg)
+    try:
+        return kind(value)
+    except ValueError:
+        msg = f"expected one of {', '.join(m.value for m in kind)}, got {show(value)}"
+        raise ValueError(msg) from None
 
 
 def _strict(kind: type) -> Any:
     def structure(value: Any, _type: type) -> Any:
-        if isinstance(value, bool) and kind is not bool:
-            msg = f"expected {kind.__name__}, got {value!r}"
-            raise TypeError(msg)
-        if not isinstance(value, kind):
-            msg = f"expected {kind.__name__}, got {value!r}"
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+            msg = f"expected {kind.__name__}, got {show(value)}"
             raise TypeError(msg)
         return value
 
@@ -129,6 +157,11 @@ def make_converter() -> cattrs.Converter:
     from cattrs.strategies import configure_tagged_union  # noqa: PLC0415
 
     converter = cattrs.Converter(forbid_extra_keys=True)
+    # Before any class hook is built: objects and collections are checked and
+    # fail fast (see the factories), so decoding stays linear in the input.
+    converter.register_structure_hook_factory(_is_sequence, _sequence_hook)
+    converter.register_structure_hook_factory(_is_mapping, _mapping_hook)
+    converter.register_structure_hook_factory(attrs.has, _object_hook)
     converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
     converter.register_structure_hook(dt.date, _structure_date)
     converter.register_unstructure_hook(Decimal, _decimal_text)
@@ -144,10 +177,123 @@ def make_converter() -> cattrs.Converter:
         lambda t: t == free, lambda v, _t: MappingProxyType(_decode_free(v))
     )
     _register_contract(converter)  # before the unions, which take the Actor hook as it is
-    configure_tagged_union(Event, converter, tag_name="_type")
-    configure_tagged_union(_commands.Command, converter, tag_name="_type")
     _register_rulebook(converter)
+    for union, members in (
+        (Event, _events.EVENT_TYPES),
+        (_commands.Command, _commands.COMMAND_TYPES),
+    ):
+        configure_tagged_union(union, converter, tag_name="_type")  # the unstructure side
+        converter.register_structure_hook(union, _tagged_union_hook(converter, members))
     return converter
+
+
+def _is_sequence(kind: Any) -> bool:
+    """``tuple[X, ...]``: every sequence field of betastate's values."""
+    args = typing.get_args(kind)
+    return typing.get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis  # noqa: PLR2004
+
+
+def _sequence_hook(kind: Any, converter: cattrs.Converter) -> Any:
+    """
+    A JSON list to a tuple, stopping at the first bad item.
+
+    cattrs collects an error per bad item, which costs more than linear time
+    and memory on a long list of bad items; one error with its index says
+    what to fix. Text is refused, never iterated character by character.
+    """
+    item_type = typing.get_args(kind)[0]
+    hook = converter.get_structure_hook(item_type)
+
+    def structure(value: Any, _type: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            msg = f"expected a list, got {show(value)}"
+            raise TypeError(msg)
+        result = []
+        for index, item in enumerate(value):
+            try:
+                result.append(hook(item, item_type))
+            except Exception as exc:  # noqa: BLE001  (re-raised with its index, as cattrs does)
+                raise _at(exc, index, item_type, kind) from None
+        return tuple(result)
+
+    return structure
+
+
+def _at(error: Exception, where: int | str, item_type: Any, kind: Any) -> Exception:
+    """``error`` as cattrs reports the item at index or key ``where`` of a ``kind``."""
+    from cattrs.errors import IterableValidationError, IterableValidationNote  # noqa: PLC0415
+
+    note = IterableValidationNote(f"@ {where}", where, item_type)
+    error.__notes__ = [*getattr(error, "__notes__", []), note]
+    return IterableValidationError(f"While structuring {kind!r}", [error], kind)
+
+
+def _is_mapping(kind: Any) -> bool:
+    """``Mapping[str, X]`` and ``dict[str, X]`` (free data has its own hook)."""
+    return typing.get_origin(kind) in {dict, Mapping, collections.abc.Mapping}
+
+
+def _mapping_hook(kind: Any, converter: cattrs.Converter) -> Any:
+    """A JSON object to a dict, stopping at the first bad entry (see :func:`_sequence_hook`)."""
+    key_type, value_type = typing.get_args(kind)
+    hook = converter.get_structure_hook(value_type)
+
+    def structure(value: Any, _type: Any) -> dict[Any, Any]:
+        if not isinstance(value, dict):
+            msg = f"expected an object, got {show(value)}"
+            raise TypeError(msg)
+        result = {}
+        for key, item in value.items():
+            try:
+                if not isinstance(key, key_type):
+                    msg = f"expected a {key_type.__name__} key, got {show(key)}"
+                    raise TypeError(msg)  # noqa: TRY301  (reported with the key, like a bad value)
+                result[key] = hook(item, value_type)
+            except Exception as exc:  # noqa: BLE001  (re-raised with its key, as cattrs does)
+                shown = repr(key[:40]) if isinstance(key, str) else show(key)
+                raise _at(exc, shown, value_type, kind) from None
+        return result
+
+    return structure
+
+
+def _object_hook(kind: type, converter: cattrs.Converter) -> Any:
+    """An attrs class from a JSON object: anything else, or a non-text key, is refused first."""
+    from cattrs.gen import make_dict_structure_fn  # noqa: PLC0415
+
+    base: Any = make_dict_structure_fn(kind, converter)
+
+    def structure(value: Any, _type: Any) -> Any:
+        if not isinstance(value, dict):
+            msg = f"expected an object (a {kind.__name__}), got {show(value)}"
+            raise TypeError(msg)
+        for key in value:
+            if not isinstance(key, str):
+                msg = f"expected text keys, got {show(key)}"
+                raise TypeError(msg)
+        return base(value, _type)
+
+    return structure
+
+
+def _tagged_union_hook(converter: cattrs.Converter, members: tuple[type, ...]) -> Any:
+    """An event or a command from an object whose ``_type`` names its class."""
+    hooks = {kind.__name__: (kind, converter.get_structure_hook(kind)) for kind in members}
+    names = ", ".join(hooks)
+
+    def structure(value: Any, _type: Any) -> Any:
+        if not isinstance(value, dict):
+            msg = f"expected an object with a _type, got {show(value)}"
+            raise TypeError(msg)
+        tag = value.get("_type")
+        found = hooks.get(tag) if isinstance(tag, str) else None
+        if found is None:
+            msg = f"expected _type to be one of {names}, got {show(tag)}"
+            raise ValueError(msg)
+        kind, hook = found
+        return hook({k: v for k, v in value.items() if k != "_type"}, kind)
+
+    return structure
 
 
 def _decimal_text(value: Decimal) -> str:
@@ -268,6 +414,9 @@ def _register_rulebook(converter: cattrs.Converter) -> None:
         return {name: converter.unstructure(getattr(book, name)) for name in book_fields}
 
     def structure(value: Any, _type: type) -> _rulebook.Rulebook:
+        if not isinstance(value, dict):
+            msg = f"expected an object (a Rulebook), got {show(value)}"
+            raise TypeError(msg)
         hints = {f.name: f.type for f in attrs.fields(_rulebook.Rulebook) if f.type is not None}
         kwargs = {
             name: converter.structure(value[name], hints[name])
@@ -372,9 +521,10 @@ def portfolio_from_json(text: str | bytes, *, file: str = "<json>") -> _portfoli
 
     try:
         payload = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, huge ints
         line = getattr(exc, "lineno", None)
-        raise DataFileError(file, line, f"not JSON: {exc}", "write valid JSON") from None
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise DataFileError(file, line, f"not JSON: {problem}", "write valid JSON") from None
     if not isinstance(payload, dict) or payload.get("betastate") != SCHEMA_VERSION:
         found = payload.get("betastate") if isinstance(payload, dict) else None
         raise DataFileError(

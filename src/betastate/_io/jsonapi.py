@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,7 +34,8 @@ import attrs
 
 from betastate._analytics.portfolio import Portfolio
 from betastate._io import frontmatter
-from betastate._values.errors import DataFileError
+from betastate._values.errors import DataFileError, InvalidValue
+from betastate._values.fields import require
 from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Incubator, Startup
 
@@ -108,6 +110,7 @@ def load_jsonapi(
         from betastate._rules.loading import load_rulebook  # noqa: PLC0415
 
         rulebook = load_rulebook("betagouv")
+    require(path, (str, os.PathLike), "path", "a file path (a str or a Path)")
     file = str(path)
     text = frontmatter.read_text(Path(path), max_bytes)
     document = _parse(text, file)
@@ -133,7 +136,7 @@ def load_jsonapi(
         findings.extend(f for f in found if f.code not in _CANNOT_CARRY)
     incubators = [
         _incubator(item, f"included[{index}]", file)
-        for index, item in enumerate(document.get("included") or ())
+        for index, item in enumerate(_list(document.get("included"), "included", file))
         if isinstance(item, Mapping) and item.get("type") == "incubator"
     ]
     try:
@@ -143,8 +146,8 @@ def load_jsonapi(
             findings=findings,
             source=file,
         )
-    except ValueError as exc:
-        raise DataFileError(file, None, str(exc), "give each startup its own id") from None
+    except InvalidValue as exc:
+        raise DataFileError(file, None, exc.problem, "give each startup its own id") from None
 
 
 def _parse(text: str, file: str) -> dict[str, Any]:
@@ -152,6 +155,8 @@ def _parse(text: str, file: str) -> dict[str, Any]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataFileError(file, exc.lineno, f"not JSON: {exc.msg}", "write valid JSON") from None
+    except ValueError as exc:  # an integer too long for Python
+        raise DataFileError(file, None, f"not JSON: {exc}", "write valid JSON") from None
     except RecursionError:
         raise DataFileError(file, None, "JSON nested too deeply", "flatten the document") from None
     if not isinstance(document, dict) or not isinstance(document.get("data"), list):
@@ -303,10 +308,13 @@ def _incubator(item: Mapping[str, Any], where: str, file: str) -> Incubator:
         if attributes.get(key) is not None and not isinstance(attributes[key], str):
             raise _fail(file, f"{where}.attributes.{key}", "expected text", "quote it")
     # Empty strings are kept: the front matter writes most of them so (website: '').
-    return Incubator(
-        id=ident,
-        title=attributes.get("title") or ident,
-        owner=attributes.get("owner"),
-        website=attributes.get("website"),
-        extra={k: v for k, v in attributes.items() if k not in fields},
-    )
+    try:
+        return Incubator(
+            id=ident,
+            title=attributes.get("title") or ident,
+            owner=attributes.get("owner"),
+            website=attributes.get("website"),
+            extra={k: v for k, v in attributes.items() if k not in fields},
+        )
+    except InvalidValue as error:
+        raise _fail(file, where, f"{error.field}: {error.problem}", error.fix) from None

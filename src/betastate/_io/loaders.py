@@ -12,17 +12,19 @@ breaks an error rule.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
-from itertools import pairwise, repeat
+from itertools import accumulate, pairwise, repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeVar
 
 from betastate._analytics.portfolio import Portfolio
 from betastate._engine.audit import _Audit
 from betastate._engine.state import tie_key
 from betastate._io import frontmatter
-from betastate._values.errors import DataFileError
+from betastate._values.errors import DataFileError, InvalidArgument, InvalidValue, show
 from betastate._values.events import (
     CommitteeHeld,
     Event,
@@ -34,12 +36,15 @@ from betastate._values.events import (
     ProductLaunched,
     Stopped,
 )
+from betastate._values.fields import require
 from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Incubator, Member, Mission, Organisation, Startup
 
 
 if TYPE_CHECKING:
     from betastate._rules.rulebook import Rulebook
+
+_T = TypeVar("_T")
 
 Mode = Literal["import", "strict"]
 Progress = Callable[[int, int], None]
@@ -57,6 +62,8 @@ FIELDS: Final = (
     "events",
 )
 """Front-matter keys that become :class:`Startup` fields; every other key goes to ``extra``."""
+
+_FIELDS: Final = frozenset(FIELDS)
 
 REQUIRED: Final = ("title", "mission", "incubator", "contact", "phases")
 """Keys the site's schema requires."""
@@ -179,26 +186,26 @@ def load_portfolio(
     .. versionadded:: 0.1.0
     """
     if mode not in ("import", "strict"):
-        msg = f"mode must be 'import' or 'strict', got {mode!r}"
-        raise ValueError(msg)
+        raise InvalidArgument("mode", mode, "not a loading mode", "use 'import' or 'strict'")
+    require(path, (str, os.PathLike), "path", "a folder path (a str or a Path)")
     if rulebook is None:
         from betastate._rules.loading import load_rulebook  # noqa: PLC0415  (cached built-in)
 
         rulebook = load_rulebook("betagouv")
     root, startups_dir = _layout(Path(path))
-    startup_files = sorted(
-        (p for p in startups_dir.iterdir() if p.suffix == ".md"), key=lambda p: p.name
-    )
-    incubator_files = _files(_content(root, "_incubators"), ".md")
-    organisation_files = _files(_content(root, "_organisations"), None)
+    loader = _Loader(mode, max_bytes, progress)
+    startup_files = loader.files(startups_dir, ".md", required=True)
+    incubator_files = loader.files(_content(root, "_incubators"), ".md")
+    organisation_files = loader.files(_content(root, "_organisations"), None)
     member_files: list[Path] = []
     if missions:
         if (root / "missions").is_dir():
-            member_files = _files(root / "missions", ".yml")
+            member_files = loader.files(root / "missions", ".yml")
         else:
-            member_files = _files(_content(root, "_authors"), ".md")
-    total = len(startup_files) + len(incubator_files) + len(organisation_files) + len(member_files)
-    loader = _Loader(mode, max_bytes, progress, total)
+            member_files = loader.files(_content(root, "_authors"), ".md")
+    loader.total = (
+        len(startup_files) + len(incubator_files) + len(organisation_files) + len(member_files)
+    )
 
     organisations = loader.organisations(organisation_files)
     incubators = loader.incubators(incubator_files)
@@ -208,8 +215,8 @@ def load_portfolio(
         incubators=frozenset(i.id for i in incubators) if incubator_files else None,
         organisations=frozenset(o.id for o in organisations) if organisation_files else None,
         schema=loader.schema(root / "schema" / "startups.yml"),
-        event_vocabulary=_vocabulary(_content(root, "_events")),
-        phase_vocabulary=_vocabulary(_content(root, "_phases")),
+        event_vocabulary=loader.vocabulary(_content(root, "_events")),
+        phase_vocabulary=loader.vocabulary(_content(root, "_phases")),
     )
     startups = loader.startups(startup_files, context)
     members = loader.members(member_files)
@@ -224,33 +231,14 @@ def load_portfolio(
     )
 
 
-def _files(folder: Path, suffix: str | None) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        (
-            p
-            for p in folder.iterdir()
-            if not p.name.startswith(".") and (suffix is None or p.suffix == suffix) and p.is_file()
-        ),
-        key=lambda p: p.name,
-    )
-
-
-def _vocabulary(folder: Path) -> frozenset[str] | None:
-    if not folder.is_dir():
-        return None
-    return frozenset(p.stem for p in folder.iterdir() if p.suffix == ".md")
-
-
 class _Loader:
     """Reads files one by one, collecting findings and reporting progress."""
 
-    def __init__(self, mode: Mode, max_bytes: int, progress: Progress | None, total: int) -> None:
+    def __init__(self, mode: Mode, max_bytes: int, progress: Progress | None) -> None:
         self.mode = mode
         self.max_bytes = max_bytes
         self.progress = progress
-        self.total = total
+        self.total = 0
         self.done = 0
         self.findings: list[Finding] = []
 
@@ -258,6 +246,72 @@ class _Loader:
         self.done += 1
         if self.progress is not None:
             self.progress(self.done, self.total)
+
+    # -- folders -----------------------------------------------------------------------
+
+    def files(self, folder: Path, suffix: str | None, *, required: bool = False) -> list[Path]:
+        """
+        The files of ``folder`` to read (``suffix`` ones, or all), by name; ``[]`` if none.
+
+        Entries are only listed here, never opened: a folder, a FIFO or a
+        dangling link named like a data file is refused when it is read
+        (``invalid-file``), and every other entry not read is reported as
+        ``skipped-file``. A folder that cannot be listed is an error
+        (always, for the products' folder).
+        """
+        names = self._names(folder, required=required)
+        if names is None:
+            return []
+        wanted: list[Path] = []
+        for name in sorted(names):
+            path = folder / name
+            if not name.startswith(".") and (suffix is None or path.suffix == suffix):
+                wanted.append(path)
+                continue
+            why = "a hidden file" if name.startswith(".") else f"not a {suffix} file"
+            self.findings.append(
+                Finding(
+                    "skipped-file",
+                    Severity.INFO,
+                    None,
+                    f"{name!r} in {folder.name} is {why}; it was not read",
+                    file=str(path),
+                )
+            )
+        return wanted
+
+    def _names(self, folder: Path, *, required: bool = False) -> list[str] | None:
+        """The entry names of ``folder``, ``None`` when it is absent or (reported) unreadable."""
+        if not folder.is_dir():
+            return None
+        try:
+            return [entry.name for entry in os.scandir(folder)]
+        except OSError as exc:
+            error = frontmatter.unreadable(str(folder), exc)
+            error = DataFileError(error.file, None, f"folder {error.problem}", error.fix)
+            if required:
+                raise error from None
+            self._bad(error)
+            return None
+
+    def vocabulary(self, folder: Path) -> frozenset[str] | None:
+        """The names a ``content/_phases`` or ``content/_events`` folder defines (not opened)."""
+        names = self._names(folder)
+        if names is None:
+            return None
+        return frozenset(Path(name).stem for name in names if name.endswith(".md"))
+
+    def _read(self, path: Path, build: Callable[[Path], _T], slug: str | None = None) -> _T | None:
+        """``build(path)``, or ``None`` with the file reported if it cannot be read or modelled."""
+        try:
+            return build(path)
+        except DataFileError as error:
+            self._bad(error, slug)
+        except InvalidValue as error:
+            self._bad(invalid(error, str(path)), slug)
+        finally:
+            self._tick()
+        return None
 
     def _bad(self, error: DataFileError, slug: str | None = None) -> None:
         """A file that cannot be read: raise in strict mode, else an error finding."""
@@ -278,19 +332,19 @@ class _Loader:
 
     def startups(self, files: list[Path], context: _Context) -> list[Startup]:
         startups: list[Startup] = []
+        max_bytes = self.max_bytes
+
+        def build(path: Path) -> tuple[Startup, list[Finding]]:
+            return read_startup(frontmatter.read(path, max_bytes), path.stem, context)
+
         for path in files:
-            slug = path.stem
-            try:
-                front = frontmatter.read(path, self.max_bytes)
-                startup, found = read_startup(front, slug, context)
-            except DataFileError as error:
-                self._bad(error, slug)
-            else:
+            read = self._read(path, build, path.stem)
+            if read is not None:
+                startup, found = read
                 if self.mode == "strict":
                     _refuse_errors(found, str(path))
                 startups.append(startup)
                 self.findings.extend(found)
-            self._tick()
         return startups
 
     # -- context files -----------------------------------------------------------------
@@ -298,87 +352,76 @@ class _Loader:
     def organisations(self, files: list[Path]) -> list[Organisation]:
         result: list[Organisation] = []
         for path in files:
-            stem = path.stem if path.suffix == ".md" else path.name
-            ident = f"/organisations/{stem}"
-            try:
-                front = frontmatter.read(path, self.max_bytes)
-                data = front.data
-                result.append(
-                    Organisation(
-                        id=ident,
-                        name=_text(data, "name", front, required=True) or "",
-                        acronym=_text(data, "acronym", front),
-                        type=_text(data, "type", front),
-                        extra={
-                            k: v for k, v in data.items() if k not in {"name", "acronym", "type"}
-                        },
+            read = self._read(path, self._organisation)
+            if read is None:
+                continue
+            organisation, front = read
+            result.append(organisation)
+            ident, data = organisation.id, front.data
+            if path.suffix != ".md":
+                self.findings.append(
+                    Finding(
+                        "organisation-file-extension",
+                        Severity.INFO,
+                        None,
+                        f"organisation file {path.name!r} has no .md extension "
+                        f"(the site's CI ignores it); loaded as {ident}",
+                        file=str(path),
                     )
                 )
-            except DataFileError as error:
-                self._bad(error)
-            else:
-                if path.suffix != ".md":
-                    self.findings.append(
-                        Finding(
-                            "organisation-file-extension",
-                            Severity.INFO,
-                            None,
-                            f"organisation file {path.name!r} has no .md extension "
-                            f"(the site's CI ignores it); loaded as {ident}",
-                            file=str(path),
-                        )
+            acronym = data.get("acronym")
+            if isinstance(acronym, str) and not acronym.strip():
+                self.findings.append(
+                    Finding(
+                        "blank-acronym",
+                        Severity.INFO,
+                        None,
+                        f"organisation {ident} has a blank acronym ({acronym!r})",
+                        file=str(path),
+                        line=front.line_of("acronym:"),
                     )
-                acronym = data.get("acronym")
-                if isinstance(acronym, str) and not acronym.strip():
-                    self.findings.append(
-                        Finding(
-                            "blank-acronym",
-                            Severity.INFO,
-                            None,
-                            f"organisation {ident} has a blank acronym ({acronym!r})",
-                            file=str(path),
-                            line=front.line_of("acronym:"),
-                        )
+                )
+            if "id" in data:
+                self.findings.append(
+                    Finding(
+                        "organisation-id-key",
+                        Severity.INFO,
+                        None,
+                        f"organisation {ident} has an 'id' key ({data['id']!r}) "
+                        "the schema does not list; the id comes from the file name",
+                        file=str(path),
+                        line=front.line_of("id:"),
                     )
-                if "id" in data:
-                    self.findings.append(
-                        Finding(
-                            "organisation-id-key",
-                            Severity.INFO,
-                            None,
-                            f"organisation {ident} has an 'id' key ({data['id']!r}) "
-                            "the schema does not list; the id comes from the file name",
-                            file=str(path),
-                            line=front.line_of("id:"),
-                        )
-                    )
-            self._tick()
+                )
         return result
+
+    def _organisation(self, path: Path) -> tuple[Organisation, frontmatter.FrontMatter]:
+        stem = path.stem if path.suffix == ".md" else path.name
+        front, name, texts, extra = _record(path, self.max_bytes, "name", ("acronym", "type"))
+        organisation = Organisation(
+            id=f"/organisations/{stem}",
+            name=name,
+            acronym=texts["acronym"],
+            type=texts["type"],
+            extra=extra,
+        )
+        return organisation, front
 
     def incubators(self, files: list[Path]) -> list[Incubator]:
-        result: list[Incubator] = []
-        for path in files:
-            try:
-                front = frontmatter.read(path, self.max_bytes)
-                data = front.data
-                result.append(
-                    Incubator(
-                        id=path.stem,
-                        title=_text(data, "title", front, required=True) or "",
-                        owner=_text(data, "owner", front),
-                        website=_text(data, "website", front),
-                        extra={
-                            k: v for k, v in data.items() if k not in {"title", "owner", "website"}
-                        },
-                    )
-                )
-            except DataFileError as error:
-                self._bad(error)
-            self._tick()
-        return result
+        def build(path: Path) -> Incubator:
+            _, title, texts, extra = _record(path, self.max_bytes, "title", ("owner", "website"))
+            return Incubator(
+                id=path.stem,
+                title=title,
+                owner=texts["owner"],
+                website=texts["website"],
+                extra=extra,
+            )
+
+        return [i for i in (self._read(path, build) for path in files) if i is not None]
 
     def schema(self, path: Path) -> _Schema | None:
-        if not path.is_file():
+        if not os.path.lexists(path):  # a dangling link or a FIFO is there, and reported
             return None
         try:
             raw = frontmatter.read_yaml(path, self.max_bytes)
@@ -388,18 +431,16 @@ class _Loader:
             return None
 
     def members(self, files: list[Path]) -> list[Member]:
-        result: list[Member] = []
-        for path in files:
-            try:
-                if path.suffix == ".md":
-                    data: Mapping[str, Any] = frontmatter.read(path, self.max_bytes).data
-                else:
-                    data = frontmatter.read_yaml(path, self.max_bytes)
-                result.append(_member(path, data))
-            except DataFileError as error:
-                self._bad(error)
-            self._tick()
-        return result
+        max_bytes = self.max_bytes
+
+        def build(path: Path) -> Member:
+            if path.suffix == ".md":
+                data: Mapping[str, Any] = frontmatter.read(path, max_bytes).data
+            else:
+                data = frontmatter.read_yaml(path, max_bytes)
+            return _member(path, data)
+
+        return [m for m in (self._read(path, build) for path in files) if m is not None]
 
     # -- cross-file references -----------------------------------------------------------
 
@@ -503,6 +544,41 @@ def _parse_schema(raw: Mapping[str, Any], file: str) -> _Schema:
 # -- values --------------------------------------------------------------------------
 
 
+def _record(
+    path: Path, max_bytes: int, required: str, optional: tuple[str, ...]
+) -> tuple[frontmatter.FrontMatter, str, dict[str, str | None], dict[str, Any]]:
+    """
+    An incubator's or organisation's front matter: the required text, the optional ones, the rest.
+
+    Raises:
+        DataFileError: The file cannot be read, ``required`` is missing, or a
+            field is not text.
+    """
+    front = frontmatter.read(path, max_bytes)
+    data = front.data
+    texts = {key: _text(data, key, front) for key in optional}
+    extra = {k: v for k, v in data.items() if k != required and k not in texts}
+    return front, _text(data, required, front, required=True) or "", texts, extra
+
+
+def invalid(
+    error: InvalidValue, file: str, front: frontmatter.FrontMatter | None = None
+) -> DataFileError:
+    """
+    The :class:`DataFileError` for a value of ``file`` the model refuses.
+
+    The line is the first one holding the bad value, when the front matter
+    is at hand and the value is a date or a text.
+    """
+    line = None
+    value = error.value
+    if front is not None and isinstance(value, dt.date | str) and value:
+        line = front.line_of(value.isoformat() if isinstance(value, dt.date) else value)
+    where = ".".join(part for part in (error.owner, error.field) if part)
+    shown = value.isoformat() if isinstance(value, dt.date) else show(value)
+    return DataFileError(file, line, f"{where}: {error.problem}, got {shown}", error.fix)
+
+
 def _text(
     data: Mapping[str, Any], key: str, front: frontmatter.FrontMatter, *, required: bool = False
 ) -> str | None:
@@ -592,6 +668,10 @@ def _list_of_str(value: Any, key: str, front: frontmatter.FrontMatter) -> tuple[
     return tuple(value)
 
 
+MAX_ENTRIES: Final = 1000
+"""Phases or events a product file may list; real ones list a handful (5 and 10 at most)."""
+
+
 def _entries(value: Any, key: str, front: frontmatter.FrontMatter) -> list[dict[str, Any]]:
     if value is None:
         return []
@@ -599,8 +679,15 @@ def _entries(value: Any, key: str, front: frontmatter.FrontMatter) -> list[dict[
         raise DataFileError(
             front.file,
             front.line_of(f"{key}:"),
-            f"{key!r} must be a list of mappings, got {value!r:.60}",
+            f"{key!r} must be a list of mappings, got {show(value)}",
             f"write '{key}:' then '- name: ...' items",
+        )
+    if len(value) > MAX_ENTRIES:
+        raise DataFileError(
+            front.file,
+            front.line_of(f"{key}:"),
+            f"{len(value):,} {key} entries, more than the {MAX_ENTRIES:,} a product may list",
+            "check that the file is a product's front matter",
         )
     return value
 
@@ -654,13 +741,20 @@ def read_startup(
     try:
         startup = reader.startup()
         _Checks(startup, front, context, phases=reader.phases, add=reader.add).run()
+    except InvalidValue as error:
+        raise invalid(error, front.file, front) from None
     except RecursionError:
         raise DataFileError(
             front.file, None, "values nested too deeply", "flatten the front matter"
         ) from None
 
+    first_on: dict[dt.date, _Phase] = {}  # built when the audit finds something
+
     def locate(rule: str, dates: tuple[dt.date, ...]) -> tuple[str, int | None]:
-        return front.file, _audit_line(front, rule, dates, reader.phases)
+        if not first_on:
+            for phase in reversed(reader.phases):
+                first_on[phase.start] = phase
+        return front.file, _audit_line(front, rule, dates, first_on)
 
     reader.found.extend(_Audit(startup, context.rulebook, locate).run(context.as_of))
     return startup, reader.found
@@ -719,19 +813,23 @@ class _Reader:
         book = self.book
         if all(book.has_phase(p.name) for p in raw):
             return raw
-        known = [p for p in raw if book.has_phase(p.name)]
+        tie = _tie_rule(book)
+        known = sorted((p for p in raw if book.has_phase(p.name)), key=lambda p: p.start)
+        taken = 0
+        previous: _Phase | None = None  # the current phase (tie rule) among those known so far
         mapped: dict[int, _Phase] = {}
         for phase in sorted(raw, key=lambda p: (p.start, p.order)):
             if book.has_phase(phase.name):
                 continue
-            before = [p for p in known if p.start <= phase.start]
-            previous = max(before, key=_tie_rule(book), default=None)
+            while taken < len(known) and known[taken].start <= phase.start:
+                if previous is None or tie(known[taken]) > tie(previous):
+                    previous = known[taken]
+                taken += 1
             target = book.map_legacy(phase.name, previous.name if previous else None)
             if target is None:
                 continue
             new = phase._replace(name=target)
             mapped[phase.order] = new
-            known.append(new)
             self.add(
                 "legacy-phase-name",
                 Severity.WARNING,
@@ -740,6 +838,8 @@ class _Reader:
                 self.front.line_of(f"name: {phase.original}", after="phases:"),
                 phase.start,
             )
+            if previous is None or tie(new) > tie(previous):  # it is known from now on
+                previous = new
         return [mapped.get(p.order, p) for p in raw]
 
     def read_events(self) -> list[Event]:
@@ -782,7 +882,7 @@ class _Reader:
             link=_text(data, "link", front),
             repository=_text(data, "repository", front),
             history=history,
-            extra={k: v for k, v in data.items() if k not in FIELDS},
+            extra={k: v for k, v in data.items() if k not in _FIELDS},
             body=front.body,
         )
 
@@ -813,14 +913,30 @@ def _on(event: Event) -> dt.date:
     return event.on
 
 
+def _start(phase: _Phase) -> dt.date:
+    return phase.start
+
+
+def _listed_later(one: _Phase, other: _Phase) -> _Phase:
+    return other if other.order > one.order else one
+
+
+_LISTED: Final = 10
+"""Pairs a finding lists, or findings a phase gets, before the rest is counted."""
+
+
 def _audit_line(
-    front: frontmatter.FrontMatter, rule: str, dates: tuple[dt.date, ...], phases: list[_Phase]
+    front: frontmatter.FrontMatter,
+    rule: str,
+    dates: tuple[dt.date, ...],
+    first_on: Mapping[dt.date, _Phase],
 ) -> int | None:
-    # A move points at the phase it enters; other rules at the phase they concern.
-    dates = dates[-1:] if rule in _MOVE_RULES else dates[:1]
-    for phase in phases:
-        if phase.start in dates:
-            return front.line_of(f"name: {phase.original}", after="phases:")
+    # A move points at the phase it enters; other rules at the phase they concern
+    # (the first listed phase starting on that date).
+    day = (dates[-1:] if rule in _MOVE_RULES else dates[:1]) or (None,)
+    phase = first_on.get(day[0]) if day[0] is not None else None
+    if phase is not None:
+        return front.line_of(f"name: {phase.original}", after="phases:")
     return front.line_of("phases:")
 
 
@@ -958,19 +1074,25 @@ class _Checks:
                 self.line(first),
                 first.start,
             )
-        reached = [p for p in phases if p.name in _BEYOND_INVESTIGATION]
-        for phase in phases:
-            if phase.name == "abandon-investigation":
-                earlier = [p for p in reached if p.start <= phase.start]
-                if earlier:
-                    add(
-                        "late-abandon-investigation",
-                        Severity.WARNING,
-                        f"abandon-investigation on {phase.start} after reaching "
-                        f"{earlier[-1].name} ({earlier[-1].start})",
-                        self.line(phase),
-                        phase.start,
-                    )
+        aborts = [p for p in phases if p.name == "abandon-investigation"]
+        reached = sorted((p for p in phases if p.name in _BEYOND_INVESTIGATION), key=_start)
+        if not aborts or not reached:
+            return
+        # For each start, the last listed phase beyond investigation begun by then.
+        starts = [p.start for p in reached]
+        last_listed = list(accumulate(reached, _listed_later))
+        for phase in aborts:
+            begun = bisect_right(starts, phase.start)
+            if begun:
+                earlier = last_listed[begun - 1]
+                add(
+                    "late-abandon-investigation",
+                    Severity.WARNING,
+                    f"abandon-investigation on {phase.start} after reaching "
+                    f"{earlier.name} ({earlier.start})",
+                    self.line(phase),
+                    phase.start,
+                )
 
     def vocabulary(self) -> None:
         vocabulary = self.context.phase_vocabulary
@@ -1014,35 +1136,47 @@ class _Checks:
     def inversions(self) -> None:
         """A later stage starting strictly before an earlier one (see ``_stage``)."""
         book = self.context.rulebook
-        staged = [(p, _stage(book, p.name)) for p in self.phases]
-        by_date = [stage for _, stage in sorted((p.start, s) for p, s in staged if s is not None)]
+        staged = [(p, stage) for p in self.phases if (stage := _stage(book, p.name)) is not None]
+        by_date = [stage for _, stage in sorted((p.start, s) for p, s in staged)]
         if by_date == sorted(by_date):
             return  # stages never go down as dates go up: no inversion
-        pairs = [
-            (early, late)
-            for early, early_stage in staged
-            for late, late_stage in staged
-            if early_stage is not None
-            and late_stage is not None
-            and late_stage > early_stage
-            and late.start < early.start
-        ]
-        if pairs:
-            early, late = pairs[0]
-            self.add(
-                "stage-inversion",
-                Severity.WARNING,
-                "; ".join(
-                    f"{b.name} ({b.start}) starts before {a.name} ({a.start})" for a, b in pairs
-                ),
-                self.line(late),
-                late.start,
-                early.start,
+        # The highest stage begun before each start tells which phases have a pair,
+        # so only those are scanned, and the listing stops after a few pairs.
+        by_start = sorted(staged, key=lambda item: item[0].start)
+        starts = [p.start for p, _ in by_start]
+        highest = list(accumulate((stage for _, stage in by_start), max))
+        pairs: list[tuple[_Phase, _Phase]] = []
+        for early, early_stage in staged:
+            before = bisect_left(starts, early.start)
+            if not before or highest[before - 1] <= early_stage:
+                continue
+            pairs.extend(
+                (early, late)
+                for late, late_stage in staged
+                if late_stage > early_stage and late.start < early.start
             )
+            if len(pairs) > _LISTED:
+                break
+        early, late = pairs[0]
+        more = "; ..." if len(pairs) > _LISTED else ""
+        self.add(
+            "stage-inversion",
+            Severity.WARNING,
+            "; ".join(
+                f"{b.name} ({b.start}) starts before {a.name} ({a.start})"
+                for a, b in pairs[:_LISTED]
+            )
+            + more,
+            self.line(late),
+            late.start,
+            early.start,
+        )
 
     def ends(self) -> None:
         add, book, ordered = self.add, self.context.rulebook, self.ordered
-        for phase in ordered:
+        ended = any(p.end is not None for p in ordered)
+        starts = [p.start for p in ordered] if ended else []  # by start (then the tie rule)
+        for phase in ordered if ended else ():
             if phase.end is None:
                 continue
             add(
@@ -1053,17 +1187,21 @@ class _Checks:
                 phase.start,
                 phase.end,
             )
-            for other in ordered:
-                if phase.start < other.start < phase.end:
-                    add(
-                        "overlapping-phases",
-                        Severity.WARNING,
-                        f"phase {phase.original!r} ends on {phase.end}, after "
-                        f"{other.original!r} started ({other.start})",
-                        self.line(phase),
-                        phase.end,
-                        other.start,
-                    )
+            # The phases starting strictly between its start and its end.
+            low, high = bisect_right(starts, phase.start), bisect_left(starts, phase.end)
+            overlapped = ordered[low : min(high, low + _LISTED)]
+            for index, other in enumerate(overlapped):
+                beyond = high - low - _LISTED if index == _LISTED - 1 else 0
+                add(
+                    "overlapping-phases",
+                    Severity.WARNING,
+                    f"phase {phase.original!r} ends on {phase.end}, after "
+                    f"{other.original!r} started ({other.start})"
+                    + (f" (and {beyond} more phases)" if beyond > 0 else ""),
+                    self.line(phase),
+                    phase.end,
+                    other.start,
+                )
             # The next phase as listed (same-day phases keep the file's order).
             listed = self.phases[phase.order + 1 : phase.order + 2]
             if listed and phase.end < listed[0].start:
@@ -1109,29 +1247,39 @@ class _Checks:
                 self.line(terminals[1]),
                 *(p.start for p in terminals),
             )
+        if not terminals:
+            return
+        latest = ordered[-1].start
         for terminal in terminals:
-            after = [p for p in ordered if p.start > terminal.start]
-            if after:
+            if terminal.start < latest:  # some phase starts later: the first of them
+                after = ordered[bisect_right([p.start for p in ordered], terminal.start)]
                 add(
                     "terminal-not-last",
                     Severity.WARNING,
                     f"terminal phase {terminal.name} ({terminal.start}) is followed by "
-                    f"{after[0].name} ({after[0].start})",
-                    self.line(after[0]),
+                    f"{after.name} ({after.start})",
+                    self.line(after),
                     terminal.start,
-                    after[0].start,
+                    after.start,
                 )
                 break
+        if len({p.start for p in self.phases}) == len(self.phases):
+            return  # no two phases start the same day
+        listed_next: dict[int, _Phase] = {}  # order -> the next phase listed on the same day
+        on_day: dict[dt.date, _Phase] = {}
+        for phase in self.phases:
+            before = on_day.get(phase.start)
+            if before is not None:
+                listed_next.setdefault(before.order, phase)
+            on_day[phase.start] = phase
         for terminal in terminals:
-            same_day_after = [
-                p for p in self.phases if p.start == terminal.start and p.order > terminal.order
-            ]
-            if same_day_after:
+            same_day_after = listed_next.get(terminal.order)
+            if same_day_after is not None:
                 add(
                     "terminal-before-same-day",
                     Severity.WARNING,
                     f"terminal phase {terminal.name} is listed before "
-                    f"{same_day_after[0].name}, which starts the same day ({terminal.start})",
+                    f"{same_day_after.name}, which starts the same day ({terminal.start})",
                     self.line(terminal),
                     terminal.start,
                 )
@@ -1159,7 +1307,8 @@ class _Checks:
                 self.line(stops[0]),
                 stops[0].start,
             )
-        if ends and stops and all(e.on != s.start for e in ends for s in stops):
+        stop_starts = {s.start for s in stops}
+        if ends and stops and all(e.on not in stop_starts for e in ends):
             add(
                 "end-date-mismatch",
                 Severity.INFO,

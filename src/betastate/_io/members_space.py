@@ -18,13 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from betastate._analytics.portfolio import Portfolio
 from betastate._io import frontmatter
-from betastate._values.errors import DataFileError
+from betastate._values.errors import DataFileError, InvalidValue
+from betastate._values.fields import require
 from betastate._values.reasons import Finding, Severity
 from betastate._values.startup import Startup
 
@@ -97,6 +99,7 @@ def load_members_space(
         from betastate._rules.loading import load_rulebook  # noqa: PLC0415
 
         rulebook = load_rulebook("betagouv")
+    require(path, (str, os.PathLike), "path", "a file path (a str or a Path)")
     file = str(path)
     items = _parse(frontmatter.read_text(Path(path), max_bytes), file)
     context = _Context(rulebook, as_of, None, None, None, None)
@@ -143,8 +146,8 @@ def load_members_space(
         return Portfolio(
             startups=sorted(startups, key=lambda s: s.slug), findings=findings, source=file
         )
-    except ValueError as exc:
-        raise DataFileError(file, None, str(exc), "give each startup its own ghid") from None
+    except InvalidValue as exc:
+        raise DataFileError(file, None, exc.problem, "give each startup its own ghid") from None
 
 
 def _parse(text: str, file: str) -> list[Any]:
@@ -152,6 +155,8 @@ def _parse(text: str, file: str) -> list[Any]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataFileError(file, exc.lineno, f"not JSON: {exc.msg}", "write valid JSON") from None
+    except ValueError as exc:  # an integer too long for Python
+        raise DataFileError(file, None, f"not JSON: {exc}", "write valid JSON") from None
     except RecursionError:
         raise DataFileError(file, None, "JSON nested too deeply", "flatten the document") from None
     if not isinstance(document, list):
@@ -255,11 +260,11 @@ def _day(value: Any, where: str, file: str, slug: str, found: list[Finding]) -> 
             if len(text) == len("YYYY-MM-DD"):
                 return dt.date.fromisoformat(text)
             moment = dt.datetime.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
             local = moment.astimezone(_paris()) if moment.tzinfo is not None else moment
             midnight = {local.time(), moment.astimezone(dt.UTC).time() if moment.tzinfo else None}
+        except (ValueError, OverflowError):  # not ISO, or a time zone past the calendar's ends
+            pass
+        else:
             if dt.time(0) not in midnight:
                 found.append(
                     Finding(

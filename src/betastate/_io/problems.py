@@ -18,6 +18,7 @@ them (``integer`` includes ``6.0``, which is normalised to ``6``).
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import functools
 import json
@@ -29,16 +30,19 @@ from typing import Any, Final
 from betastate._engine.commands import COMMAND_TYPES
 from betastate._io.schema import ERROR_CODES, _schema, type_name
 from betastate._values.errors import (
+    MAX_PROBLEMS,
     BetastateError,
     ConcurrencyConflict,
     DataFileError,
     InvalidArgument,
     InvalidData,
+    InvalidValue,
     JournalError,
     Problem,
     RulebookError,
     TransitionRefused,
     UnknownStartup,
+    show,
 )
 from betastate._values.events import EVENT_TYPES
 
@@ -64,7 +68,10 @@ def checked(data: Any, kind: Any) -> Any:
         return data
     checker = _checker(kind)
     problems: list[Problem] = []
-    value = checker.check(schema, data, (), problems, type_name(kind))  # a trial needs no list
+    try:
+        value = checker.check(schema, data, (), problems, type_name(kind))  # a trial needs no list
+    except _Enough:
+        raise InvalidData(type_name(kind), problems, truncated=True) from None
     if problems:
         raise InvalidData(type_name(kind), problems)
     return value
@@ -98,7 +105,23 @@ def invalid(error: BaseException, kind: Any) -> InvalidData:
         problems.append(_leaf(exc, path))
 
     walk(error, ())
-    return InvalidData(type_name(kind), problems)
+    truncated = len(problems) > MAX_PROBLEMS
+    return InvalidData(type_name(kind), problems[:MAX_PROBLEMS], truncated=truncated)
+
+
+_STEP: Final = re.compile(r"""\[('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d+|\.\.\.)\]""")
+
+
+def _field_path(field: str) -> _Path:
+    """``extra['a'][3]`` (a value's field, as its errors name it) → ``("extra", "a", 3)``."""
+    name, _, rest = field.partition("[")
+    steps: list[str | int] = [name] if name else []
+    for match in _STEP.finditer("[" + rest if rest else ""):
+        step = match.group(1)
+        if step == "...":  # a long path, shortened in the message: the place is the parent
+            continue
+        steps.append(int(step) if step[0] not in "'\"" else ast.literal_eval(step))
+    return tuple(steps)
 
 
 def _leaf(exc: BaseException, path: _Path) -> Problem:
@@ -109,8 +132,11 @@ def _leaf(exc: BaseException, path: _Path) -> Problem:
         return Problem(pointer(path + key), exc.problem, exc.fix)
     if isinstance(exc, KeyError) and exc.args:
         return Problem(pointer((*path, str(exc.args[0]))), "this field is required", "add it")
-    if isinstance(exc, InvalidArgument):  # a value's own check: its words, its fix
+    if isinstance(exc, InvalidArgument):  # a function's argument: its words, its fix
         return Problem(pointer(path), exc.problem, exc.fix)
+    if isinstance(exc, InvalidValue):  # a value's own check, on one of its fields
+        where = pointer(path + _field_path(exc.field))
+        return Problem(where, f"{exc.problem}, got {show(exc.value)}", exc.fix)
     if isinstance(exc, AttributeError):  # the converter met another shape than it builds from
         return Problem(
             pointer(path), "this value has the wrong shape", "write the value to_data writes"
@@ -143,9 +169,20 @@ _DESCRIBED: Final = {
     "Text (not blank)": "words (a text that is not blank)",
     "Timestamp": "a timestamp (YYYY-MM-DDTHH:MM:SS, with an optional offset)",
     "Money": 'an amount in euros (a decimal string such as "1234.56", or a whole number)',
-    "Money (zero or more)": 'zero or more euros (a string such as "1234.56", or a whole number)',
+    "Money (zero or more)": (
+        'zero or more euros, to the cent, under 10^12 (a string such as "1234.56", '
+        "or a whole number)"
+    ),
     "Money (above zero)": (
-        'an amount above zero (euros as a string such as "1234.56", or a whole number)'
+        'an amount above zero, to the cent, under 10^12 (euros as a string such as "1234.56", '
+        "or a whole number)"
+    ),
+    "Reading (zero or more)": 'a reading of zero or more, six decimal places at most ("4.25")',
+    "Rate (0 to 1)": 'a rate from 0 to 1, six decimal places at most ("0.85")',
+    "Date (1900 to 2999)": "a date (YYYY-MM-DD) from 1900-01-01 to 2999-12-31",
+    "Slug": (
+        "a slug: the product's file name, letters, digits, '_', '.' and '-', "
+        "starting with a letter or digit, at most 200 characters"
     ),
 }
 _SHOWN: Final = 60
@@ -184,12 +221,22 @@ def _equal(a: Any, b: Any) -> bool:
 
 def _show(value: Any) -> str:
     if isinstance(value, dict):
-        keys = ", ".join(list(value)[:6]) + (", ..." if len(value) > 6 else "")  # noqa: PLR2004
+        shown = [key[:20] if isinstance(key, str) else show(key) for key in list(value)[:6]]
+        keys = ", ".join(shown) + (", ..." if len(value) > 6 else "")  # noqa: PLR2004
         return f"an object with {keys}" if value else "an empty object"
     if isinstance(value, list | tuple):
         return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
-    text = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and len(value) > _SHOWN:
+        value = value[:_SHOWN]  # cut before encoding: a huge text is not copied whole
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # not JSON (a set, bytes...), or an int too long to print
+        return show(value)
     return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + '..."'
+
+
+class _Enough(Exception):
+    """:data:`MAX_PROBLEMS` problems are listed: checking stops (the time stays bounded)."""
 
 
 class _Invalid(Exception):
@@ -197,6 +244,14 @@ class _Invalid(Exception):
 
 
 _INVALID: Final = _Invalid()
+_FREE_REF: Final = "#/$defs/Free"
+"""
+Raised as ``_INVALID.with_traceback(None)``: one instance, no message to build.
+
+Re-raising one instance as it is would prepend each raise's frames to the
+traceback it kept from the last one: a chain growing with every trial, and
+holding every frame of it alive (800 bytes per byte of free data, before).
+"""
 
 _Where = tuple[Any, ...]
 """A place in a document as a linked list, ``(parent, token)``: O(1) per step down."""
@@ -295,8 +350,10 @@ class _Checker:
 
     def fail(self, problems: list[Problem] | None, where: _Where, message: str, fix: str) -> None:
         if problems is None:
-            raise _INVALID
+            raise _INVALID.with_traceback(None)
         problems.append(Problem(_at(where), message, fix))
+        if len(problems) >= MAX_PROBLEMS:
+            raise _Enough
 
     def wrong(
         self,
@@ -307,7 +364,7 @@ class _Checker:
         fix: str | None = None,
     ) -> None:
         if problems is None:
-            raise _INVALID
+            raise _INVALID.with_traceback(None)
         expected = self.describe(node)
         self.fail(
             problems, where, f"expected {expected}, got {_show(value)}", fix or f"write {expected}"
@@ -324,6 +381,8 @@ class _Checker:
         """``value`` (normalised) after checking it; problems go to ``problems``."""
         ref = node.get("$ref")
         if ref is not None:
+            if ref == _FREE_REF and len(node) == 1:
+                return self.free(value, where, problems)
             value = self.check(self.defs[ref[8:]], value, where, problems, ref[8:])
             if len(node) == 1:
                 return value
@@ -351,14 +410,8 @@ class _Checker:
             value = self.mapping(node, value, where, problems, owner)
         elif isinstance(value, list | tuple):
             value = self.array(node, value, where, problems)
-        elif "minimum" in node and _TYPE_CHECKS["number"](value) and value < node["minimum"]:
-            low = node["minimum"]
-            self.fail(
-                problems,
-                where,
-                f"expected at least {low}, got {_show(value)}",
-                f"write {low} or more",
-            )
+        elif _TYPE_CHECKS["number"](value):
+            self.number(node, value, where, problems)
         if "anyOf" in node:
             value = self.any_of(node, value, where, problems, owner)
         for part in node.get("allOf", ()):
@@ -374,6 +427,47 @@ class _Checker:
             branch = node.get("then") if self.valid(node["if"], value) else node.get("else")
             if branch is not None:
                 value = self.check(branch, value, where, problems, owner)
+        return value
+
+    def number(
+        self, node: dict[str, Any], value: float, where: _Where, problems: list[Problem] | None
+    ) -> None:
+        low, high = node.get("minimum"), node.get("maximum")
+        if low is not None and value < low:
+            self.fail(
+                problems,
+                where,
+                f"expected at least {low}, got {_show(value)}",
+                f"write {low} or more",
+            )
+        elif high is not None and value > high:
+            self.fail(
+                problems,
+                where,
+                f"expected at most {high:,}, got {_show(value)}",
+                f"write {high:,} or less",
+            )
+
+    def free(self, value: Any, where: _Where, problems: list[Problem] | None) -> Any:
+        """
+        Free data (``extra``), walked without recursion: only its date tags need a check.
+
+        What the ``Free`` definition says, in one pass: anything goes but an
+        object whose only key is ``$date`` or ``$datetime``, which must hold a
+        date or a timestamp. The schema's nested ``if`` would cost a trial
+        per node.
+        """
+        definition = self.defs["Free"]
+        stack: list[tuple[Any, _Where]] = [(value, where)]
+        while stack:
+            item, at = stack.pop()
+            if isinstance(item, dict):
+                if len(item) == 1 and ("$date" in item or "$datetime" in item):
+                    self.check(definition, item, at, problems, "")
+                    continue
+                stack.extend((child, (at, key)) for key, child in reversed(item.items()))
+            elif isinstance(item, list | tuple):
+                stack.extend((item[i], (at, i)) for i in range(len(item) - 1, -1, -1))
         return value
 
     def string(
@@ -412,7 +506,7 @@ class _Checker:
                     f"write {self.describe(node)}",
                 )
 
-    def mapping(
+    def mapping(  # noqa: C901  (one branch per keyword)
         self,
         node: dict[str, Any],
         value: dict[str, Any],
@@ -423,6 +517,8 @@ class _Checker:
         properties: dict[str, Any] = node.get("properties", {})
         for name in node.get("required", ()):
             if name not in value:
+                if problems is None:  # a trial: no message to build
+                    raise _INVALID.with_traceback(None)
                 expected = self.describe(properties[name]) if name in properties else "a value"
                 self.fail(
                     problems,
@@ -507,7 +603,7 @@ class _Checker:
             except _Invalid:
                 continue
         if problems is None:
-            raise _INVALID
+            raise _INVALID.with_traceback(None)
         # None fits: explain with the branch made for this kind of value, if one is.
         if node.get("title") in _DESCRIBED:
             self.wrong(node, value, where, problems)
@@ -580,6 +676,8 @@ def error_data(error: BetastateError) -> dict[str, Any]:
     }
     if isinstance(error, InvalidData):
         body["problems"] = to_data(list(error.problems))
+        if error.truncated:
+            body["truncated"] = True
     elif isinstance(error, TransitionRefused):
         body["slug"] = error.slug
         body["reasons"] = to_data(list(error.reasons))
@@ -604,6 +702,8 @@ def error_data(error: BetastateError) -> dict[str, Any]:
 def _message(error: BetastateError) -> str:
     if isinstance(error, InvalidData):
         count = len(error.problems)
+        if error.truncated:
+            return f"not a valid {error.kind} (the first {count} problems; checking stopped there)"
         return f"not a valid {error.kind} ({count} problem{'s' if count != 1 else ''})"
     if isinstance(error, TransitionRefused):
         count = len(error.reasons)

@@ -44,11 +44,23 @@ from betastate._io.convert import SCHEMA_VERSION, adopt_module
 from betastate._rules import rulebook as _rulebook
 from betastate._rules.rulebook import Rulebook
 from betastate._values import money as _money
+from betastate._values import reasons as _reasons
 from betastate._values.actors import ROLE_PATTERN, Actor, to_actor, to_role
 from betastate._values.errors import BetastateError, InvalidArgument, Problem
 from betastate._values.events import EVENT_TYPES, CommitteeHeld
+from betastate._values.fields import (
+    COUNT_BOUNDS,
+    NOT_BLANK_PATTERN,
+    SLUG_PATTERN,
+    check_date,
+    check_name,
+    check_names,
+    check_optional_date,
+    check_optional_name,
+    check_slug,
+)
 from betastate._values.reasons import Reason
-from betastate._values.stopping import DOSSIER_ITEM_IDS, known_dossier_items
+from betastate._values.stopping import DOSSIER_ITEM_IDS, check_dossier_items
 
 
 if TYPE_CHECKING:
@@ -65,9 +77,22 @@ DATETIME_PATTERN: Final = (
     r"(Z|[+-][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?$"
 )
 MONEY_PATTERN: Final = r"^-?[0-9]+(\.[0-9]+)?$"
-NON_NEGATIVE_PATTERN: Final = r"^[0-9]+(\.[0-9]+)?$"
+_WHOLE: Final = f"0*[0-9]{{1,{len(str(_money.MAX_AMOUNT)) - 1}}}"
+"""Whole euros below :data:`~betastate._values.money.MAX_AMOUNT` (leading zeros allowed)."""
+NON_NEGATIVE_PATTERN: Final = rf"^{_WHOLE}(\.[0-9]{{1,2}}0*)?$"
+"""An amount: zero or more, to the cent (``1.50`` and ``1.500`` are the same amount)."""
 # No lookahead: every regex engine (and every test-data generator) reads it the same way.
-POSITIVE_PATTERN: Final = r"^([0-9]*[1-9][0-9]*(\.[0-9]+)?|[0-9]+\.[0-9]*[1-9][0-9]*)$"
+POSITIVE_PATTERN: Final = (
+    rf"^0*([1-9][0-9]{{0,{len(str(_money.MAX_AMOUNT)) - 2}}}(\.[0-9]{{1,2}}0*)?"
+    r"|0+\.(0[1-9]|[1-9][0-9]?)0*)$"
+)
+"""An amount above zero, to the cent."""
+MEASURE_PATTERN: Final = rf"^{_WHOLE}(\.[0-9]{{1,6}}0*)?$"
+"""A reading: zero or more, up to six decimal places."""
+RATE_PATTERN: Final = r"^0*(0(\.[0-9]{1,6}0*)?|1(\.0+)?)$"
+"""A rate from 0 to 1, up to six decimal places."""
+DATE_BOUNDED_PATTERN: Final = r"^(19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2}$"
+"""A date between the hard bounds (1900-01-01 .. 2999-12-31; tests pin them)."""
 
 ROLE: Final[dict[str, Any]] = {
     "title": "Role",
@@ -89,25 +114,70 @@ DATE: Final[dict[str, Any]] = {
 """A calendar date, ``YYYY-MM-DD`` (``format`` checks that the day exists)."""
 
 
-def _money_schema(title: str, pattern: str, low: dict[str, int]) -> dict[str, Any]:
+BOUNDED_DATE: Final[dict[str, Any]] = {
+    **DATE,
+    "title": "Date (1900 to 2999)",
+    "pattern": DATE_BOUNDED_PATTERN,
+}
+"""A date a value accepts: between the hard bounds (``MIN_DATE``, ``MAX_DATE``)."""
+
+
+def _money_schema(
+    title: str,
+    pattern: str,
+    low: dict[str, int],
+    description: str = 'Exact euros: a decimal string such as "1234.56", or a whole number.',
+) -> dict[str, Any]:
     return {
         "title": title,
-        "description": 'Exact euros: a decimal string such as "1234.56", or a whole number.',
+        "description": description,
         "anyOf": [{"type": "string", "pattern": pattern}, {"type": "integer", **low}],
     }
 
 
+_CAP: Final = int(_money.MAX_AMOUNT) - 1
 MONEY: Final = _money_schema("Money", MONEY_PATTERN, {})
 NON_NEGATIVE_MONEY: Final = _money_schema(
-    "Money (zero or more)", NON_NEGATIVE_PATTERN, {"minimum": 0}
+    "Money (zero or more)", NON_NEGATIVE_PATTERN, {"minimum": 0, "maximum": _CAP}
 )
-POSITIVE_MONEY: Final = _money_schema("Money (above zero)", POSITIVE_PATTERN, {"minimum": 1})
+POSITIVE_MONEY: Final = _money_schema(
+    "Money (above zero)", POSITIVE_PATTERN, {"minimum": 1, "maximum": _CAP}
+)
+MEASURE: Final = _money_schema(
+    "Reading (zero or more)",
+    MEASURE_PATTERN,
+    {"minimum": 0, "maximum": _CAP},
+    'An exact reading: a decimal string such as "4.25" (six decimal places at most).',
+)
+RATE: Final = _money_schema(
+    "Rate (0 to 1)",
+    RATE_PATTERN,
+    {"minimum": 0, "maximum": 1},
+    'An exact rate from 0 to 1: a decimal string such as "0.85".',
+)
 
-_MONEY_BY_CONVERTER: Final = {
-    _money.positive_money: POSITIVE_MONEY,
-    _money.non_negative_money: NON_NEGATIVE_MONEY,
+_MONEY_BY_VALIDATOR: Final[dict[object, dict[str, Any]]] = {
+    _money.check_positive_amount: POSITIVE_MONEY,
+    _money.check_amount: NON_NEGATIVE_MONEY,
+    _money.check_optional_amount: NON_NEGATIVE_MONEY,
+    _money.check_optional_measure: MEASURE,
+    _money.check_optional_rate: RATE,
 }
-"""Field converters that narrow an amount (the others accept any exact amount)."""
+"""Field validators that narrow an amount (the others accept any exact amount)."""
+
+_NOT_BLANK: Final = {"title": "Text (not blank)", "pattern": NOT_BLANK_PATTERN}
+_BOUNDED_DATE: Final = {"title": "Date (1900 to 2999)", "pattern": DATE_BOUNDED_PATTERN}
+_NARROWING: Final[dict[object, dict[str, Any]]] = {
+    check_name: _NOT_BLANK,
+    check_optional_name: _NOT_BLANK,
+    _commands._why: _NOT_BLANK,  # noqa: SLF001  (a retraction's reason)
+    check_slug: {"title": "Slug", "pattern": f"^{SLUG_PATTERN}$"},
+    check_date: _BOUNDED_DATE,
+    check_optional_date: _BOUNDED_DATE,
+}
+"""Field validators → what they add to their type's schema (the value refuses the rest)."""
+
+_FINDING_CHECKS: Final = dict(_reasons._FINDING_CHECKS)  # noqa: SLF001  (a finding's checks live on one field)
 
 _FREE_DATETIME: Final[dict[str, Any]] = {
     "title": "Timestamp",
@@ -306,7 +376,7 @@ class _Builder:
             schema["description"] = summary
         return schema
 
-    def field(self, cls: type, field: attrs.Attribute[Any]) -> dict[str, Any]:  # noqa: PLR0911  (one per converter)
+    def field(self, cls: type, field: attrs.Attribute[Any]) -> dict[str, Any]:  # noqa: C901, PLR0911  (one per converter)
         """One field: its type, narrowed by what its converter and validators refuse."""
         kind = field.type
         converter: Any = field.converter  # a function (or none): compared by identity
@@ -314,24 +384,27 @@ class _Builder:
             return dict(ROLE)
         if converter is _rulebook._names:  # noqa: SLF001  (role names, as the rulebook converts them)
             return {"type": "array", "items": dict(ROLE)}
-        if converter is to_actor:
+        if converter is to_actor or field.validator is _commands._check_by:  # noqa: SLF001  (an actor, or a role as shorthand)
             return self.actor_or_role()
         if converter is _commands._co_deciders:  # noqa: SLF001  (a list of actors or roles)
             return {"type": "array", "items": self.actor_or_role()}
-        if converter is known_dossier_items:
+        if field.validator is check_dossier_items:
             return {"type": "array", "items": self.define("DossierItem", _dossier_items)}
         if field.validator is _commands._place:  # noqa: SLF001  (a retracted event's version)
             return {"type": "integer", "minimum": 1}
-        if field.validator is _commands._why:  # noqa: SLF001  (a retraction's reason)
-            return {"title": "Text (not blank)", "type": "string", "pattern": r"\S"}
         if cls is _commands.Record and field.name == "event":
             return self.define("RecordableEvent", self._recordable)
-        money = _MONEY_BY_CONVERTER.get(converter, MONEY)
+        validator = field.validator
+        if cls is _reasons.Finding:
+            validator = _FINDING_CHECKS.get(field.name)
+        if validator is check_names:
+            return {"type": "array", "items": {"type": "string", **_NOT_BLANK}}
+        money = _MONEY_BY_VALIDATOR.get(validator, MONEY)
         node = self.of(kind, money=money)
-        low = _min_length(field.validator)
+        low = _min_length(validator)
         if low is not None:
             node = {**node, "minLength": low}
-        return node
+        return _narrowed(node, _narrowing(validator))
 
     def actor_or_role(self) -> dict[str, Any]:
         """A command's ``by``: an actor, or its role alone (as ``by="sponsor"`` in Python)."""
@@ -471,6 +544,10 @@ class _Builder:
                 "actual": {"type": "integer", "description": "version-conflict: its version."},
                 "file": optional_text,
                 "line": {"type": ["integer", "null"]},
+                "truncated": {
+                    "type": "boolean",
+                    "description": "invalid-data: the problems are the first 100 only.",
+                },
                 "key": {"type": "string", "description": "rulebook: the key at fault."},
                 "argument": {"type": "string", "description": "invalid-argument: its name."},
                 "journal": {"type": "string", "description": "journal: its URL, no password."},
@@ -538,6 +615,33 @@ def _scalar(kind: Any) -> dict[str, Any]:  # noqa: PLR0911  (one schema per scal
         return {"type": "string"}
     msg = f"no JSON Schema for {type_name(kind)}"
     raise TypeError(msg)
+
+
+def _narrowing(validator: Any) -> dict[str, Any] | None:
+    """What a field validator refuses beyond its type, as schema keywords."""
+    if validator is None:
+        return None
+    known = _NARROWING.get(validator)
+    if known is not None:
+        return known
+    bounds = COUNT_BOUNDS.get(validator)
+    if bounds is None:
+        return None
+    low, high = bounds
+    return {"minimum": low} if high is None else {"minimum": low, "maximum": high}
+
+
+def _narrowed(node: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
+    """``node`` with ``extra`` keywords; on an optional type, on its non-null branch."""
+    if not extra:
+        return node
+    branches = node.get("anyOf")
+    if branches is not None and {"type": "null"} in branches:
+        return {
+            **node,
+            "anyOf": [b if b == {"type": "null"} else {**b, **extra} for b in branches],
+        }
+    return {**node, **extra}
 
 
 def _min_length(validator: Any) -> int | None:

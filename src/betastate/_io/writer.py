@@ -40,7 +40,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from betastate._io import frontmatter
-from betastate._values.errors import DataFileError
+from betastate._values.errors import DataFileError, InvalidArgument, InvalidType
 from betastate._values.events import (
     CommitteeHeld,
     Decision,
@@ -170,6 +170,7 @@ def write_frontmatter(original: str, startup: Startup, *, file: str = "<text>") 
     """
     from betastate._io.loaders import read_as_written  # noqa: PLC0415  (import cycle)
 
+    _check_arguments(original, startup)
     front = frontmatter.parse_text(original, file)
     old, phase_entries, event_entries = read_as_written(front, startup.slug)
     if old == startup:
@@ -231,8 +232,12 @@ def save_startup(
     .. versionadded:: 0.1.0
     """
     if left_out not in ("refuse", "sidecar", "drop"):
-        msg = f"left_out must be 'refuse', 'sidecar' or 'drop', got {left_out!r}"
-        raise ValueError(msg)
+        raise InvalidArgument(
+            "left_out", left_out, "not a policy for facts the file cannot hold", _POLICIES
+        )
+    _check_arguments("", startup)
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidType("", "path", path, "expected a file path", "pass a str or a Path")
     given = Path(path)
     target = Path(os.path.realpath(given))
     original = frontmatter.read_text(target)
@@ -258,6 +263,21 @@ def save_startup(
 
 
 # -- history to the site's entries ---------------------------------------------------
+
+
+_POLICIES = "use 'refuse', 'sidecar' or 'drop'"
+
+
+def _check_arguments(original: object, startup: object) -> None:
+    """The text and the startup a write takes: betastate errors for other types."""
+    if not isinstance(original, str):
+        raise InvalidType(
+            "", "original", original, "expected the file's text", "pass the file as a str"
+        )
+    if not isinstance(startup, Startup):
+        raise InvalidType(
+            "", "startup", startup, "expected a betastate.Startup", "pass the startup to write"
+        )
 
 
 def phase_item(name: str, start: dt.date, end: dt.date | None, comment: str | None) -> Item:

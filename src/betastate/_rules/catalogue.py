@@ -20,6 +20,7 @@ ENGINE_RULES: Final = MappingProxyType(
         "BS-HORIZON": "the engine, for every command (a date too far after today)",
         "BS-RETRACT": "the engine, for Retract (no such event, retracted already, a retraction)",
         "BS-ACTOR": "the engine, for every command (an actor whose role the rulebook lacks)",
+        "BS-DATE": "the engine, for every command (a date outside the rulebook's range), and audit",
         "BS-ROLE": "the engine, for every command (deciders of a move, [permissions])",
         "BS-PHASE": "the engine, for a phase change (a phase the rulebook lacks) and audit",
         "BS-MOVE": "the engine, for a phase change (a move the rulebook lacks) and audit",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -35,6 +36,7 @@ from betastate._rules.rulebook import (
 )
 from betastate._rules.thresholds import ThresholdDef
 from betastate._values.errors import RulebookError
+from betastate._values.fields import require
 from betastate._values.reasons import Severity
 
 
@@ -289,9 +291,14 @@ def _parts(text: str, origin: str) -> tuple[dict[str, Any] | None, list[Rulebook
 
     try:
         raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError, or an integer too long for Python
         problem = RulebookProblem(
             "toml-syntax", Severity.ERROR, "(syntax)", str(exc), "fix the TOML syntax", origin
+        )
+        return None, [problem]
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        problem = RulebookProblem(
+            "toml-syntax", Severity.ERROR, "(syntax)", "nested too deeply", "flatten it", origin
         )
         return None, [problem]
     reader = _Reader(origin)
@@ -345,6 +352,7 @@ def unchecked_thresholds(**values: Any) -> Thresholds:
 
 def _read(source: str | Path) -> tuple[str, str]:
     """(text, origin) of a built-in name or a file path."""
+    require(source, (str, os.PathLike), "source", "a built-in name or a TOML file path")
     if isinstance(source, str) and source in BUILTIN_RULEBOOKS:
         return _builtin_text(source), f"<builtin {source}>"
     from pathlib import Path  # noqa: PLC0415  (import time)
@@ -358,9 +366,41 @@ def _read(source: str | Path) -> tuple[str, str]:
             f"pass a TOML file path or a built-in name ({', '.join(BUILTIN_RULEBOOKS)})",
         )
     try:
-        return path.read_text(encoding="utf-8"), str(path)
-    except (OSError, UnicodeDecodeError) as exc:
+        data = _bounded_read(path)
+    except OSError as exc:
+        raise RulebookError(str(path), "(file)", str(exc), "check the file's permissions") from None
+    if data is None:
+        raise RulebookError(
+            str(path),
+            "(file)",
+            f"larger than {MAX_RULEBOOK_BYTES:,} bytes, or not a regular file",
+            "pass the rulebook's TOML file (the built-in ones are a few dozen kilobytes)",
+        )
+    try:
+        return data.decode("utf-8-sig"), str(path)  # a BOM, as Windows editors write, is fine
+    except UnicodeDecodeError as exc:
         raise RulebookError(str(path), "(file)", str(exc), "save it as UTF-8 text") from None
+
+
+MAX_RULEBOOK_BYTES: Final = 1024 * 1024
+"""The largest rulebook file read (the built-in ones are a few dozen kilobytes)."""
+
+
+def _bounded_read(path: Path) -> bytes | None:
+    """
+    The file's bytes, or ``None`` if it is over :data:`MAX_RULEBOOK_BYTES` or not a regular file.
+
+    Opened without blocking and checked on the open descriptor, so that a
+    FIFO or device swapped in after the check can neither hang nor be read.
+    """
+    import stat  # noqa: PLC0415  (import time)
+
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        data = handle.read(MAX_RULEBOOK_BYTES + 1)
+    return None if len(data) > MAX_RULEBOOK_BYTES else data
 
 
 def _all_gates(gates: Mapping[str, Gate] | None) -> dict[str, Gate]:

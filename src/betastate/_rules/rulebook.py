@@ -12,6 +12,7 @@ silently switched off. :meth:`Rulebook.derive` makes variants;
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -22,7 +23,7 @@ import attrs
 from betastate._rules import thresholds as _types
 from betastate._rules.gates import Gate, GateSpec, build_gate
 from betastate._rules.thresholds import ThresholdDef
-from betastate._values.errors import RulebookError
+from betastate._values.errors import InvalidValue, RulebookError, show
 from betastate._values.fields import tuple_of_str
 from betastate._values.money import to_money
 from betastate._values.reasons import Severity
@@ -229,13 +230,21 @@ class LegacyName:
 
 
 def _money(value: Decimal | int | str) -> Decimal:
-    return to_money(value)
+    """An exact amount; anything else is left for the threshold checks to name."""
+    try:
+        return to_money(value)
+    except InvalidValue:
+        return value  # type: ignore[return-value]
 
 
 def _edition_caps(
     value: Iterable[tuple[int, Decimal | int | str]],
 ) -> tuple[tuple[int, Decimal], ...]:
-    return tuple((int(edition), to_money(cap)) for edition, cap in value)
+    """``(edition, cap)`` pairs; anything else is left for the threshold checks to name."""
+    try:
+        return tuple((edition, to_money(cap)) for edition, cap in value)
+    except (InvalidValue, TypeError, ValueError):
+        return value  # type: ignore[return-value]
 
 
 def _freeze_permissions(
@@ -288,6 +297,9 @@ class Thresholds:
     consolidation_criteria: tuple[str, ...] = attrs.field(
         default=("ENT-CSL-1", "ENT-CSL-2", "ENT-CSL-4"), converter=tuple_of_str
     )
+    # The dates a history may hold (rule BS-DATE), within the values' hard bounds.
+    earliest_date: dt.date = dt.date(2000, 1, 1)
+    latest_date: dt.date = dt.date(2100, 12, 31)
     horizon_days: int = 366
 
     def fast_cap_for(self, edition: int | None) -> Decimal:
@@ -303,8 +315,14 @@ class Thresholds:
         problems = threshold_problems(self)
         if problems:
             key, message = problems[0]
-            msg = f"thresholds.{key}: {message}"
-            raise ValueError(msg)
+            raise InvalidValue(
+                "Thresholds",
+                key,
+                getattr(self, key, None),
+                message,
+                "give the threshold a value of its type within its range "
+                "(betastate.Thresholds.type_of(name))",
+            )
 
     @classmethod
     def builtin_names(cls) -> tuple[str, ...]:
@@ -352,11 +370,20 @@ def threshold_problems(thresholds: Thresholds) -> list[tuple[str, str]]:
             problems.append((name, problem))
     for low_name, high_name in _types.ORDERED_PAIRS:
         low, high = getattr(thresholds, low_name), getattr(thresholds, high_name)
-        if isinstance(low, int) and isinstance(high, int) and low > high:
+        if _comparable(low, high) and low > high:
             problems.append((low_name, f"{low_name} ({low}) is above {high_name} ({high})"))
     for name, declared in thresholds.declared.items():
         problems.extend((f"{name}.{key}", text) for key, text in declared_problems(declared))
     return problems
+
+
+def _comparable(low: object, high: object) -> bool:
+    """Both whole numbers, or both dates (a wrong type is reported on its own)."""
+    if isinstance(low, bool) or isinstance(high, bool):
+        return False
+    if isinstance(low, int) and isinstance(high, int):
+        return True
+    return all(isinstance(v, dt.date) and not isinstance(v, dt.datetime) for v in (low, high))
 
 
 def declared_problems(declared: ThresholdDef) -> list[tuple[str, str]]:
@@ -949,6 +976,10 @@ def _override(where: str, key: str, current: T, changes: Mapping[str, Any]) -> T
 
 
 def _derive_thresholds(where: str, current: Thresholds, changes: Mapping[str, Any]) -> Thresholds:
+    if not isinstance(changes, Mapping):
+        raise RulebookError(
+            where, "thresholds", f"expected a mapping, got {show(changes)}", "pass {name: value}"
+        )
     builtin: dict[str, Any] = {}
     declared = dict(current.declared)
     for key, value in changes.items():
@@ -975,6 +1006,8 @@ def _derive_thresholds(where: str, current: Thresholds, changes: Mapping[str, An
             )
     try:
         return attrs.evolve(current, declared=declared, **builtin)
+    except InvalidValue as exc:
+        raise RulebookError(where, f"thresholds.{exc.field}", exc.problem, exc.fix) from None
     except (TypeError, ValueError) as exc:
         text = str(exc)
         key = text.split(":", 1)[0] if text.startswith("thresholds.") else "thresholds"

@@ -20,7 +20,8 @@ from typing import Any, Final
 
 import attrs
 
-from betastate._values.fields import tuple_of_str
+from betastate._values.errors import InvalidType, InvalidValue, show
+from betastate._values.fields import MAX_DATE, MIN_DATE, tuple_of_str
 
 
 MAX_AMOUNT: Final = Decimal(10) ** 12
@@ -123,6 +124,8 @@ BUILTIN_TYPES: Final[Mapping[str, ThresholdType]] = MappingProxyType(
         "consolidation_criteria": _t(
             "strings", None, None, "N7", title="entry criteria of consolidation"
         ),
+        "earliest_date": _t("date", None, None, "BS-DATE", title="earliest date a history holds"),
+        "latest_date": _t("date", None, None, "BS-DATE", title="latest date a history holds"),
         "horizon_days": _t(
             "days", 0, 36600, "BS-HORIZON", title="a command dated at most this long after today"
         ),
@@ -133,6 +136,7 @@ BUILTIN_TYPES: Final[Mapping[str, ThresholdType]] = MappingProxyType(
 ORDERED_PAIRS: Final = (
     ("provisional_months_min", "provisional_months_max"),
     ("exhaustion_notice_days_min", "exhaustion_notice_days_target"),
+    ("earliest_date", "latest_date"),
 )
 """Built-in thresholds whose first must not exceed the second."""
 
@@ -169,7 +173,9 @@ def _check_whole(value: Any, low: Decimal | None, high: Decimal | None) -> str |
 
 def _check_date(value: Any, _low: Decimal | None, _high: Decimal | None) -> str | None:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        return f"expected a date (YYYY-MM-DD), got {value!r}"
+        return f"expected a date (YYYY-MM-DD), got {show(value)}"
+    if not MIN_DATE <= value <= MAX_DATE:
+        return f"{value} is outside {MIN_DATE} to {MAX_DATE}, the dates betastate handles"
     return None
 
 
@@ -256,16 +262,19 @@ def coerce(kind: str, raw: Any) -> Any:
 
 
 def _optional_decimal(value: Decimal | int | str | None) -> Decimal | None:
+    """A bound as a ``Decimal``; anything else is refused, naming the bound."""
     if value is None or isinstance(value, Decimal):
         return value
     if isinstance(value, bool) or not isinstance(value, int | str):
-        msg = f"a threshold bound is a number, got {value!r}"
-        raise TypeError(msg)
+        raise InvalidType(
+            "ThresholdDef", "min/max", value, "a threshold bound is a number", "pass 5 or '0.5'"
+        )
     try:
         return Decimal(value)
-    except InvalidOperation:
-        msg = f"a threshold bound is a number, got {value!r}"
-        raise ValueError(msg) from None
+    except (InvalidOperation, ValueError):
+        raise InvalidValue(
+            "ThresholdDef", "min/max", value, "a threshold bound is a number", "pass 5 or '0.5'"
+        ) from None
 
 
 def _canonical(value: Any) -> str:

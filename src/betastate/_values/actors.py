@@ -16,6 +16,9 @@ from typing import Final
 
 import attrs
 
+from betastate._values.errors import InvalidType, InvalidValue
+from betastate._values.fields import check_optional_text
+
 
 class Role(enum.StrEnum):
     """
@@ -47,20 +50,23 @@ def to_role(value: Role | str) -> str:
     A role name from a :class:`Role` or a string, checked to be well formed.
 
     Raises:
-        TypeError: ``value`` is not a string.
-        ValueError: ``value`` is not a role name (``service-owner``).
+        InvalidType: ``value`` is not a string (also a ``TypeError``).
+        InvalidValue: ``value`` is not a role name (``service-owner``).
     """
     given: object = value  # callers without a type checker pass anything
     if not isinstance(given, str):
-        msg = f"expected a role name such as 'sponsor', got {given!r} (a {type(given).__name__})"
-        raise TypeError(msg)
+        raise InvalidType(
+            "Actor", "role", given, "expected a role name", "pass a role such as 'sponsor'"
+        )
     name = str(given)  # a Role member becomes its plain value
     if ROLE_PATTERN.fullmatch(name) is None:
-        msg = (
-            f"{value!r} is not a role name; write lower-case words joined by hyphens, "
-            "such as 'sponsor' or 'service-owner'"
+        raise InvalidValue(
+            "Actor",
+            "role",
+            given,
+            "not a role name",
+            "write lower-case words joined by hyphens, such as 'sponsor' or 'service-owner'",
         )
-        raise ValueError(msg)
     return name
 
 
@@ -77,8 +83,8 @@ class Actor:
     """
 
     role: str = attrs.field(converter=to_role)
-    name: str | None = None
-    organisation: str | None = None
+    name: str | None = attrs.field(default=None, validator=check_optional_text)
+    organisation: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 def to_actor(value: Actor | Role | str) -> Actor:

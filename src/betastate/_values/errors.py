@@ -7,7 +7,7 @@ It lives in the lowest layer so that every layer can raise its errors.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
@@ -101,6 +101,78 @@ class TransitionRefused(BetastateError, ValueError):
         return "\n".join(lines)
 
 
+_SHOWN: Final = 60
+"""Characters of a bad value a message shows (a huge value must not make a huge message)."""
+
+
+def show(value: object) -> str:
+    """
+    A short, safe ``repr`` of ``value`` for messages, with its type.
+
+    Long values are cut, and an integer too large for ``repr`` (Python
+    refuses more than a few thousand digits) is described by its size, so
+    that building a message never fails nor grows with the input.
+    """
+    kind = type(value).__name__
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _BITS:
+        return f"an int of {value.bit_length():,} bits"
+    if isinstance(value, str | bytes) and len(value) > _SHOWN:
+        text = repr(value[:_SHOWN]) + f"... ({len(value):,} characters)"
+    else:
+        try:
+            text = repr(value)
+        except Exception:  # noqa: BLE001  (a user object's repr may fail: say what it is)
+            text = f"<{kind} object>"
+        if len(text) > _SHOWN:
+            text = text[:_SHOWN] + "..."
+    if value is None:
+        return text
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
+    return f"{text} ({article} {kind})"
+
+
+_BITS: Final = 200
+
+
+class InvalidValue(BetastateError, ValueError):
+    """
+    A value given to a betastate class is not one it accepts.
+
+    Raised when a value or a command is built: wrong types, money that is
+    not exact, dates out of range, blank names. Nothing half-built escapes.
+
+    Attributes:
+        owner: The class being built (``Advance``), or ``""``.
+        field: The attribute at fault (``on``), or ``""``.
+        value: The value that was given.
+        problem: What is wrong.
+        fix: What to pass instead.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, owner: str, field: str, value: object, problem: str, fix: str) -> None:
+        super().__init__(owner, field, value, problem, fix)
+        self.owner = owner
+        self.field = field
+        self.value = value
+        self.problem = problem
+        self.fix = fix
+
+    def __str__(self) -> str:
+        where = ".".join(part for part in (self.owner, self.field) if part)
+        prefix = f"{where}: " if where else ""
+        return f"{prefix}{self.problem}, got {show(self.value)}. Fix: {self.fix}."
+
+
+class InvalidType(InvalidValue, TypeError):
+    """
+    A value of the wrong type: a :class:`InvalidValue` that is also a ``TypeError``.
+
+    .. versionadded:: 0.1.0
+    """
+
+
 class DataFileError(BetastateError, ValueError):
     """
     A data file cannot be read as betastate expects.
@@ -149,6 +221,10 @@ class Problem:
         return f"{self.path or '(the document)'}: {self.message}. Fix: {self.fix}."
 
 
+MAX_PROBLEMS: Final = 100
+"""How many problems :class:`InvalidData` lists at most (checking stops at the limit)."""
+
+
 class InvalidData(BetastateError, ValueError):
     """
     Data does not describe the betastate value asked for (JSON in, values out).
@@ -161,14 +237,21 @@ class InvalidData(BetastateError, ValueError):
     Attributes:
         kind: The name of the type asked for (``Command``, ``Startup``...).
         problems: Every problem found, each with its JSON Pointer, a message
-            and a fix.
+            and a fix; the first :attr:`MAX_PROBLEMS` only, when there are
+            more (a document of a million bad items is not worth a million
+            messages, and checking stops there).
+        truncated: Whether checking stopped at :attr:`MAX_PROBLEMS`.
 
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, kind: str, problems: Iterable[Problem]) -> None:
+    MAX_PROBLEMS: ClassVar[int] = MAX_PROBLEMS
+    """How many problems are listed at most (100)."""
+
+    def __init__(self, kind: str, problems: Iterable[Problem], *, truncated: bool = False) -> None:
         self.kind = kind
         self.problems: tuple[Problem, ...] = tuple(problems)
+        self.truncated = truncated
         super().__init__(kind, self.problems)
 
     @property
@@ -178,17 +261,26 @@ class InvalidData(BetastateError, ValueError):
 
     def __str__(self) -> str:
         count = len(self.problems)
-        lines = [f"not a valid {self.kind} ({count} problem{'s' if count != 1 else ''}):"]
+        if self.truncated:
+            counted = f"the first {count} problems; checking stopped there"
+        else:
+            counted = f"{count} problem{'s' if count != 1 else ''}"
+        lines = [f"not a valid {self.kind} ({counted}):"]
         lines.extend(f"- {problem}" for problem in self.problems)
         return "\n".join(lines)
 
 
-class InvalidArgument(BetastateError, ValueError):
+class InvalidArgument(InvalidValue):
     """
     A function was called with an argument value it cannot use.
 
+    An :class:`InvalidValue` whose field is the function's parameter, so
+    that one ``except InvalidValue`` catches every bad value given to
+    betastate, whether built into a value or passed to a function.
+
     Attributes:
-        argument: The parameter's name (``months``, ``start``...).
+        argument: The parameter's name (``months``, ``start``...), also
+            :attr:`field`.
         value: The value given.
         problem: What is wrong with it.
         fix: What to pass instead.
@@ -197,14 +289,23 @@ class InvalidArgument(BetastateError, ValueError):
     """
 
     def __init__(self, argument: str, value: object, problem: str, fix: str) -> None:
-        super().__init__(argument, value, problem, fix)
+        super().__init__("", argument, value, problem, fix)
+        self.args = (argument, value, problem, fix)
         self.argument = argument
-        self.value = value
-        self.problem = problem
-        self.fix = fix
 
     def __str__(self) -> str:
-        return f"{self.argument}={self.value!r}: {self.problem}. Fix: {self.fix}."
+        return f"{self.argument}={_short_repr(self.value)}: {self.problem}. Fix: {self.fix}."
+
+
+def _short_repr(value: object) -> str:
+    """``repr(value)``, cut like :func:`show` does, without the type."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _BITS:
+        return f"<an int of {value.bit_length():,} bits>"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001  (a user object's repr may fail: say what it is)
+        return f"<{type(value).__name__} object>"
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
 
 
 class ConcurrencyConflict(BetastateError):

@@ -17,13 +17,39 @@ from decimal import Decimal
 import attrs
 
 from betastate._values.actors import Actor
-from betastate._values.fields import tuple_of_str
-from betastate._values.money import Grant, optional_money, positive_money, tuple_of_grants
+from betastate._values.fields import (
+    check_date,
+    check_flag,
+    check_name,
+    check_names,
+    check_optional_date,
+    check_optional_name,
+    check_optional_text,
+    check_text,
+    instance,
+    member,
+    optional_count,
+    to_member,
+    to_str_tuple,
+    to_tuple,
+    tuple_of,
+)
+from betastate._values.money import (
+    Grant,
+    as_amount,
+    as_grants,
+    as_optional_amount,
+    check_grants,
+    check_optional_amount,
+    check_optional_measure,
+    check_optional_rate,
+    check_positive_amount,
+)
 from betastate._values.stopping import (
     ExitPlan,
     PostMortem,
     StopProcedure,
-    known_dossier_items,
+    check_dossier_items,
 )
 
 
@@ -35,16 +61,21 @@ class Decision(enum.StrEnum):
     STOP = "stop"
 
 
-def _actors_tuple(value: Iterable[Actor]) -> tuple[Actor, ...]:
-    return tuple(value)
+def as_actors(value: Iterable[Actor]) -> tuple[Actor, ...]:
+    """Actors as a tuple, or ``value`` unchanged for the field's validator to refuse."""
+    return to_tuple(value)  # type: ignore[no-any-return]
 
 
 def _to_optional_decision(value: Decision | str | None) -> Decision | None:
-    return None if value is None else Decision(value)
+    return to_member(Decision, value)  # type: ignore[no-any-return]
 
 
 def _to_optional_procedure(value: StopProcedure | str | None) -> StopProcedure | None:
-    return None if value is None else StopProcedure(value)
+    return to_member(StopProcedure, value)  # type: ignore[no-any-return]
+
+
+_check_actors = tuple_of(Actor)
+_check_by = instance(Actor, optional=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -65,34 +96,42 @@ class ImpactReading:
         cost_per_impact: Euros per unit of impact, when the team measures it.
     """
 
-    usable: Decimal | None = attrs.field(default=None, converter=optional_money)
-    used: int | None = None
-    useful: Decimal | None = attrs.field(default=None, converter=optional_money)
-    impactful: str | None = None
-    efficient: str | None = None
-    monthly_active_users: int | None = None
-    cost_per_use: Decimal | None = attrs.field(default=None, converter=optional_money)
-    cost_per_impact: Decimal | None = attrs.field(default=None, converter=optional_money)
+    usable: Decimal | None = attrs.field(
+        default=None, converter=as_optional_amount, validator=check_optional_measure
+    )
+    used: int | None = attrs.field(default=None, validator=optional_count())
+    useful: Decimal | None = attrs.field(
+        default=None, converter=as_optional_amount, validator=check_optional_rate
+    )
+    impactful: str | None = attrs.field(default=None, validator=check_optional_text)
+    efficient: str | None = attrs.field(default=None, validator=check_optional_text)
+    monthly_active_users: int | None = attrs.field(default=None, validator=optional_count())
+    cost_per_use: Decimal | None = attrs.field(
+        default=None, converter=as_optional_amount, validator=check_optional_measure
+    )
+    cost_per_impact: Decimal | None = attrs.field(
+        default=None, converter=as_optional_amount, validator=check_optional_measure
+    )
 
 
 @attrs.frozen(kw_only=True)
 class PhaseEntered:
     """The startup entered ``phase`` on ``on`` (a phase ``start`` in the data)."""
 
-    on: dt.date
-    phase: str
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    phase: str = attrs.field(validator=check_name)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
 class PhaseEnded:
     """An explicit ``end`` of ``phase`` (most phases end at the next start)."""
 
-    on: dt.date
-    phase: str
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    phase: str = attrs.field(validator=check_name)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
@@ -104,10 +143,10 @@ class Pivoted:
     second entry of the same phase.
     """
 
-    on: dt.date
-    phase: str
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    phase: str = attrs.field(validator=check_name)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
@@ -133,29 +172,39 @@ class CommitteeHeld:
         next_on: Date the next committee is scheduled for.
     """
 
-    on: dt.date
-    decision: Decision | None = attrs.field(default=None, converter=_to_optional_decision)
-    phase_change: str | None = None
-    attendees: tuple[Actor, ...] = attrs.field(default=(), converter=_actors_tuple)
-    objectives: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    impact: ImpactReading | None = None
-    documents: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    comment: str | None = None
-    by: Actor | None = None
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
-    grants: tuple[Grant, ...] = attrs.field(default=(), converter=tuple_of_grants)
-    override: str | None = None
-    next_on: dt.date | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    decision: Decision | None = attrs.field(
+        default=None, converter=_to_optional_decision, validator=member(Decision, optional=True)
+    )
+    phase_change: str | None = attrs.field(default=None, validator=check_optional_name)
+    attendees: tuple[Actor, ...] = attrs.field(
+        default=(), converter=as_actors, validator=_check_actors
+    )
+    objectives: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
+    impact: ImpactReading | None = attrs.field(
+        default=None, validator=instance(ImpactReading, optional=True)
+    )
+    documents: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
+    period_start: dt.date | None = attrs.field(default=None, validator=check_optional_date)
+    period_end: dt.date | None = attrs.field(default=None, validator=check_optional_date)
+    grants: tuple[Grant, ...] = attrs.field(default=(), converter=as_grants, validator=check_grants)
+    override: str | None = attrs.field(default=None, validator=check_optional_text)
+    next_on: dt.date | None = attrs.field(default=None, validator=check_optional_date)
 
 
 @attrs.frozen(kw_only=True)
 class ProductLaunched:
     """The service was first opened to the public (``product_launch``)."""
 
-    on: dt.date
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
@@ -167,10 +216,12 @@ class NationalImpactDesignated:
         criteria: Which of the three criteria of §10.2 were documented.
     """
 
-    on: dt.date
-    criteria: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    criteria: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
@@ -183,11 +234,13 @@ class FastLaureate:
         amount: Amount awarded in euros, if known.
     """
 
-    on: dt.date
-    edition: int | None = None
-    amount: Decimal | None = attrs.field(default=None, converter=optional_money)
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    edition: int | None = attrs.field(default=None, validator=optional_count(1))
+    amount: Decimal | None = attrs.field(
+        default=None, converter=as_optional_amount, validator=check_optional_amount
+    )
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
@@ -205,12 +258,18 @@ class Stopped:
             with a takeover dossier (brief §8.2 B, option 2).
     """
 
-    on: dt.date
-    comment: str | None = None
-    by: Actor | None = None
-    post_mortem: PostMortem | None = None
-    procedure: StopProcedure | None = attrs.field(default=None, converter=_to_optional_procedure)
-    dormant: bool = False
+    on: dt.date = attrs.field(validator=check_date)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
+    post_mortem: PostMortem | None = attrs.field(
+        default=None, validator=instance(PostMortem, optional=True)
+    )
+    procedure: StopProcedure | None = attrs.field(
+        default=None,
+        converter=_to_optional_procedure,
+        validator=member(StopProcedure, optional=True),
+    )
+    dormant: bool = attrs.field(default=False, validator=check_flag)
 
 
 @attrs.frozen(kw_only=True)
@@ -222,10 +281,10 @@ class Note:
     appear later): nothing is dropped.
     """
 
-    on: dt.date
-    name: str = "other"
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    name: str = attrs.field(default="other", validator=check_name)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
@@ -238,11 +297,11 @@ class FundsGranted:
         period_start: Start of the envelope period it adds to.
     """
 
-    on: dt.date
-    grants: tuple[Grant, ...] = attrs.field(converter=tuple_of_grants)
-    period_start: dt.date | None = None
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    grants: tuple[Grant, ...] = attrs.field(converter=as_grants, validator=check_grants)
+    period_start: dt.date | None = attrs.field(default=None, validator=check_optional_date)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
@@ -255,11 +314,11 @@ class Spent:
         label: What it pays for (a purchase order, a supplier...).
     """
 
-    on: dt.date
-    amount: Decimal = attrs.field(converter=positive_money)
-    label: str = ""
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    amount: Decimal = attrs.field(converter=as_amount, validator=check_positive_amount)
+    label: str = attrs.field(default="", validator=check_text)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
@@ -271,10 +330,10 @@ class LiquidationDecided:
     period runs until ``safeguard_until`` while the team looks for a taker.
     """
 
-    on: dt.date
-    safeguard_until: dt.date
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    safeguard_until: dt.date = attrs.field(validator=check_date)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
@@ -286,10 +345,12 @@ class RecoveryFiled:
         approached: Organisation ids the file went to.
     """
 
-    on: dt.date
-    approached: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    approached: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
@@ -306,15 +367,15 @@ class TakenOver:
         override: Why the period departs from the rulebook's length.
     """
 
-    on: dt.date
-    sponsor: str
-    resumes: str | None = None
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
-    grants: tuple[Grant, ...] = attrs.field(default=(), converter=tuple_of_grants)
-    override: str | None = None
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    sponsor: str = attrs.field(validator=check_name)
+    resumes: str | None = attrs.field(default=None, validator=check_optional_name)
+    period_start: dt.date | None = attrs.field(default=None, validator=check_optional_date)
+    period_end: dt.date | None = attrs.field(default=None, validator=check_optional_date)
+    grants: tuple[Grant, ...] = attrs.field(default=(), converter=as_grants, validator=check_grants)
+    override: str | None = attrs.field(default=None, validator=check_optional_text)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
@@ -326,10 +387,10 @@ class DossierUpdated:
         done: Item ids of :data:`betastate.DOSSIER_ITEMS` completed.
     """
 
-    on: dt.date
-    done: tuple[str, ...] = attrs.field(converter=known_dossier_items)
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    done: tuple[str, ...] = attrs.field(converter=to_str_tuple, validator=check_dossier_items)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
@@ -340,10 +401,10 @@ class Perennised:
     Recorded with the move to ``transfere`` or ``opere``.
     """
 
-    on: dt.date
-    plan: ExitPlan
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    plan: ExitPlan = attrs.field(validator=instance(ExitPlan))
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)
@@ -355,10 +416,10 @@ class BudgetPublished:
         url: Where it is published.
     """
 
-    on: dt.date
-    url: str | None = None
-    comment: str | None = None
-    by: Actor | None = None
+    on: dt.date = attrs.field(validator=check_date)
+    url: str | None = attrs.field(default=None, validator=check_optional_name)
+    comment: str | None = attrs.field(default=None, validator=check_optional_text)
+    by: Actor | None = attrs.field(default=None, validator=_check_by)
 
 
 @attrs.frozen(kw_only=True)

@@ -5,12 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from betastate._values.errors import InvalidArgument
-from betastate._values.fields import freeze_mapping
+from betastate._values.fields import (
+    check_dates,
+    check_free,
+    check_name,
+    check_optional_text,
+    check_text,
+    freeze_mapping,
+    member,
+    optional_count,
+    to_member,
+    to_tuple,
+)
 from betastate._values.texts import LANGUAGES, TEXTS, Lang, render
 
 
@@ -25,6 +36,10 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
     INFO = "info"
     OFF = "off"
+
+
+def _to_severity(value: Severity | str) -> Severity:
+    return to_member(Severity, value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -56,16 +71,18 @@ class Reason:
        ``field``, ``values``, ``hint``, ``text`` and ``lang``.
     """
 
-    rule: str
-    severity: Severity
-    message: str
-    fix: str
-    source: str = ""
-    field: str | None = None
-    values: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze_mapping, hash=False)
-    hint: str | None = None
-    text: str | None = None
-    lang: str = "en"
+    rule: str = attrs.field(validator=check_name)
+    severity: Severity = attrs.field(converter=_to_severity, validator=member(Severity))
+    message: str = attrs.field(validator=check_text)
+    fix: str = attrs.field(validator=check_text)
+    source: str = attrs.field(default="", validator=check_text)
+    field: str | None = attrs.field(default=None, validator=check_optional_text)
+    values: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=freeze_mapping, validator=check_free, hash=False
+    )
+    hint: str | None = attrs.field(default=None, validator=check_optional_text)
+    text: str | None = attrs.field(default=None, validator=check_optional_text)
+    lang: str = attrs.field(default="en", validator=check_name)
 
     def __str__(self) -> str:
         return f"[{self.rule}] {self.message} Fix: {self.fix}"
@@ -88,7 +105,46 @@ class Reason:
 
 
 def _tuple_of_dates(value: Iterable[dt.date]) -> tuple[dt.date, ...]:
-    return tuple(value)
+    return to_tuple(value)  # type: ignore[no-any-return]
+
+
+_FINDING_CHECKS: Final = (
+    ("code", check_name),
+    ("severity", member(Severity)),
+    ("slug", check_optional_text),
+    ("message", check_text),
+    ("file", check_optional_text),
+    ("line", optional_count(1)),
+    ("dates", check_dates),
+)
+
+
+def _check_finding(finding: Any, _attribute: attrs.Attribute[Any], dates: Any) -> None:
+    """Every field of a finding: one fast pass, then each field's own check to say what is wrong."""
+    code, slug, file, line = finding.code, finding.slug, finding.file, finding.line
+    if (
+        code.__class__ is str
+        and code
+        and not code.isspace()
+        and finding.severity.__class__ is Severity
+        and (slug is None or slug.__class__ is str)
+        and finding.message.__class__ is str
+        and (file is None or file.__class__ is str)
+        and (line is None or (line.__class__ is int and line >= 1))
+        and dates.__class__ is tuple
+        and _all_dates(dates)
+    ):
+        return
+    fields = attrs.fields_dict(type(finding))
+    for name, check in _FINDING_CHECKS:
+        check(finding, fields[name], getattr(finding, name))
+
+
+def _all_dates(dates: tuple[Any, ...]) -> bool:
+    for day in dates:  # noqa: SIM110  (a loop costs less than all() on one or two dates)
+        if day.__class__ is not dt.date:
+            return False
+    return True
 
 
 @attrs.frozen
@@ -108,10 +164,14 @@ class Finding:
     .. versionadded:: 0.1.0
     """
 
+    # Loading the snapshot builds thousands of findings: one validator, on the last
+    # field, checks them all at once (see _check_finding).
     code: str
-    severity: Severity
+    severity: Severity = attrs.field(converter=_to_severity)
     slug: str | None
     message: str
     file: str | None = None
     line: int | None = None
-    dates: tuple[dt.date, ...] = attrs.field(default=(), converter=_tuple_of_dates)
+    dates: tuple[dt.date, ...] = attrs.field(
+        default=(), converter=_tuple_of_dates, validator=_check_finding
+    )

@@ -17,7 +17,20 @@ from typing import Any
 import attrs
 
 from betastate._values.events import EVENT_TYPES, Event, Retracted
-from betastate._values.fields import freeze_mapping, tuple_of_str
+from betastate._values.fields import (
+    check_date,
+    check_free,
+    check_name,
+    check_names,
+    check_optional_date,
+    check_optional_text,
+    check_slug,
+    check_text,
+    freeze_mapping,
+    to_str_tuple,
+    to_tuple,
+    tuple_of,
+)
 
 
 def _events_tuple(value: Iterable[Event]) -> tuple[Event, ...]:
@@ -55,11 +68,13 @@ class Organisation:
         type: Kind of organisation as the data says (``ministere``, ...).
     """
 
-    id: str
-    name: str
-    acronym: str | None = None
-    type: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze_mapping, hash=False)
+    id: str = attrs.field(validator=check_name)
+    name: str = attrs.field(validator=check_name)
+    acronym: str | None = attrs.field(default=None, validator=check_optional_text)
+    type: str | None = attrs.field(default=None, validator=check_optional_text)
+    extra: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=freeze_mapping, validator=check_free, hash=False
+    )
 
 
 @attrs.frozen
@@ -74,11 +89,13 @@ class Incubator:
         website: URL, if any.
     """
 
-    id: str
-    title: str
-    owner: str | None = None
-    website: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze_mapping, hash=False)
+    id: str = attrs.field(validator=check_slug)
+    title: str = attrs.field(validator=check_name)
+    owner: str | None = attrs.field(default=None, validator=check_optional_text)
+    website: str | None = attrs.field(default=None, validator=check_optional_text)
+    extra: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=freeze_mapping, validator=check_free, hash=False
+    )
 
 
 @attrs.frozen
@@ -95,11 +112,17 @@ class Mission:
         startups: Slugs of the products worked on.
     """
 
-    start: dt.date
-    end: dt.date | None = None
-    status: str | None = None
-    employer: str | None = None
-    startups: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
+    start: dt.date = attrs.field(validator=check_date)
+    end: dt.date | None = attrs.field(default=None, validator=check_optional_date)
+    status: str | None = attrs.field(default=None, validator=check_optional_text)
+    employer: str | None = attrs.field(default=None, validator=check_optional_text)
+    startups: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
+
+
+def _missions(value: Iterable[Mission]) -> tuple[Mission, ...]:
+    return to_tuple(value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -114,10 +137,12 @@ class Member:
         missions: Missions in file order.
     """
 
-    id: str
-    role: str | None = None
-    domaine: str | None = None
-    missions: tuple[Mission, ...] = ()
+    id: str = attrs.field(validator=check_slug)
+    role: str | None = attrs.field(default=None, validator=check_optional_text)
+    domaine: str | None = attrs.field(default=None, validator=check_optional_text)
+    missions: tuple[Mission, ...] = attrs.field(
+        default=(), converter=_missions, validator=tuple_of(Mission)
+    )
 
 
 @attrs.frozen
@@ -150,18 +175,24 @@ class Startup:
     .. versionadded:: 0.1.0
     """
 
-    slug: str = attrs.field(validator=attrs.validators.min_len(1))
-    title: str
-    mission: str = ""
-    incubator: str | None = None
-    incubators: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    sponsors: tuple[str, ...] = attrs.field(default=(), converter=tuple_of_str)
-    contact: str | None = None
-    link: str | None = None
-    repository: str | None = None
+    slug: str = attrs.field(validator=check_slug)
+    title: str = attrs.field(validator=check_name)
+    mission: str = attrs.field(default="", validator=check_text)
+    incubator: str | None = attrs.field(default=None, validator=check_optional_text)
+    incubators: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
+    sponsors: tuple[str, ...] = attrs.field(
+        default=(), converter=to_str_tuple, validator=check_names
+    )
+    contact: str | None = attrs.field(default=None, validator=check_optional_text)
+    link: str | None = attrs.field(default=None, validator=check_optional_text)
+    repository: str | None = attrs.field(default=None, validator=check_optional_text)
     history: tuple[Event, ...] = attrs.field(default=(), converter=_events_tuple)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze_mapping, hash=False)
-    body: str = attrs.field(default="", repr=False)
+    extra: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=freeze_mapping, validator=check_free, hash=False
+    )
+    body: str = attrs.field(default="", repr=False, validator=check_text)
     # Facts derived from the history, computed on first use and carried to the startups
     # the engine derives from this one (see `_extend`): a memo, never part of the value.
     _memo: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, hash=False, repr=False)

@@ -11,13 +11,25 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
 from betastate._values.actors import Actor, Role
-from betastate._values.fields import tuple_of_str
-from betastate._values.money import optional_money
+from betastate._values.errors import InvalidValue
+from betastate._values.fields import (
+    check_name,
+    check_names,
+    check_optional_name,
+    check_text,
+    member,
+    members,
+    to_member,
+    to_str_tuple,
+    to_tuple,
+    tuple_of,
+)
+from betastate._values.money import as_optional_amount, check_optional_amount
 
 
 class StopReason(enum.StrEnum):
@@ -105,15 +117,21 @@ NATIONAL_IMPACT_CRITERIA: Final = ("deployment", "impact-threshold", "quality")
 
 
 def _tuple_of_reasons(value: Iterable[StopReason | str]) -> tuple[StopReason, ...]:
-    return tuple(StopReason(v) for v in value)
+    items: Any = to_str_tuple(value)
+    if items.__class__ is not tuple:
+        return items  # type: ignore[no-any-return]  # not a sequence: the validator refuses it
+    return tuple(to_member(StopReason, v) for v in items)
+
+
+_check_reasons = members(StopReason)
 
 
 def _tuple_of_actors(value: Iterable[Actor]) -> tuple[Actor, ...]:
-    return tuple(value)
+    return to_tuple(value)  # type: ignore[no-any-return]
 
 
 def _to_trajectory(value: Trajectory | str) -> Trajectory:
-    return Trajectory(value)
+    return to_member(Trajectory, value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -133,12 +151,16 @@ class PostMortem:
     .. versionadded:: 0.1.0
     """
 
-    learnings: str = ""
-    why_we_stop: str = ""
-    relaunch_advice: str = ""
-    reasons: tuple[StopReason, ...] = attrs.field(default=(), converter=_tuple_of_reasons)
-    authors: tuple[Actor, ...] = attrs.field(default=(), converter=_tuple_of_actors)
-    published_url: str | None = None
+    learnings: str = attrs.field(default="", validator=check_text)
+    why_we_stop: str = attrs.field(default="", validator=check_text)
+    relaunch_advice: str = attrs.field(default="", validator=check_text)
+    reasons: tuple[StopReason, ...] = attrs.field(
+        default=(), converter=_tuple_of_reasons, validator=_check_reasons
+    )
+    authors: tuple[Actor, ...] = attrs.field(
+        default=(), converter=_tuple_of_actors, validator=tuple_of(Actor)
+    )
+    published_url: str | None = attrs.field(default=None, validator=check_optional_name)
 
     def missing(
         self, required_authors: Iterable[Role | str] = (Role.INTRAPRENEUR, Role.COACH)
@@ -179,10 +201,12 @@ class ExitPlan:
     .. versionadded:: 0.1.0
     """
 
-    trajectory: Trajectory = attrs.field(converter=_to_trajectory)
-    host: str
-    annual_running_cost: Decimal | None = attrs.field(default=None, converter=optional_money)
-    legal_form: str | None = None
+    trajectory: Trajectory = attrs.field(converter=_to_trajectory, validator=member(Trajectory))
+    host: str = attrs.field(validator=check_name)
+    annual_running_cost: Decimal | None = attrs.field(
+        default=None, converter=as_optional_amount, validator=check_optional_amount
+    )
+    legal_form: str | None = attrs.field(default=None, validator=check_optional_name)
 
 
 def dossier_missing(done: Iterable[str]) -> tuple[str, ...]:
@@ -191,13 +215,18 @@ def dossier_missing(done: Iterable[str]) -> tuple[str, ...]:
     return tuple(item for item in DOSSIER_ITEM_IDS if item not in seen)
 
 
-def known_dossier_items(value: Iterable[str]) -> tuple[str, ...]:
-    items = tuple_of_str(value)
-    unknown = [item for item in items if item not in DOSSIER_ITEM_IDS]
+def check_dossier_items(inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Items of the takeover dossier: ids of :data:`DOSSIER_ITEMS`."""
+    check_names(inst, attribute, value)
+    unknown = [item for item in value if item not in _DOSSIER_ITEM_SET]
     if unknown:
-        msg = (
-            f"unknown takeover dossier item(s) {', '.join(map(repr, unknown))}; "
-            f"use ids of betastate.DOSSIER_ITEMS such as {DOSSIER_ITEM_IDS[0]!r}."
+        raise InvalidValue(
+            type(inst).__name__,
+            attribute.name,
+            unknown,
+            "unknown takeover dossier item(s) " + ", ".join(map(repr, unknown)),
+            f"use ids of betastate.DOSSIER_ITEMS such as {DOSSIER_ITEM_IDS[0]!r}",
         )
-        raise ValueError(msg)
-    return items
+
+
+_DOSSIER_ITEM_SET: Final = frozenset(DOSSIER_ITEM_IDS)

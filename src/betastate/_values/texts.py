@@ -65,6 +65,28 @@ TEXTS: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = MappingProxyType(
                 ),
             ),
         },
+        "BS-DATE": {
+            "en": (
+                (
+                    "{command} for '{slug}': {name} is {day:date}, outside the dates rulebook "
+                    "'{rulebook}' accepts ({low:date} to {high:date})."
+                ),
+                (
+                    "Check the year, or derive a rulebook with other thresholds.earliest_date "
+                    "and latest_date."
+                ),
+            ),
+            "fr": (
+                (
+                    "{command} pour « {slug} » : {name} est le {day:date}, hors des dates que le "
+                    "référentiel « {rulebook} » accepte (du {low:date} au {high:date})."
+                ),
+                (
+                    "Vérifiez l'année, ou dérivez un référentiel avec d'autres seuils "
+                    "thresholds.earliest_date et latest_date."
+                ),
+            ),
+        },
         "BS-HORIZON": {
             "en": (
                 (

@@ -34,8 +34,15 @@ from betastate._engine.state import append
 from betastate._io.convert import SCHEMA_VERSION, converter, portfolio_to_json, to_data
 from betastate._rules.rulebook import Rulebook
 from betastate._values.actors import Actor
-from betastate._values.errors import ConcurrencyConflict, JournalError, UnknownStartup
+from betastate._values.errors import (
+    ConcurrencyConflict,
+    InvalidArgument,
+    InvalidType,
+    JournalError,
+    UnknownStartup,
+)
 from betastate._values.events import Event
+from betastate._values.fields import require_date
 from betastate._values.reasons import Finding, Reason, Severity
 from betastate._values.startup import Startup
 from betastate.journal._recorder import (
@@ -192,11 +199,17 @@ class Journal:
         clock: Callable[[], dt.date] | None = None,
     ) -> None:
         if isinstance(snapshot_every, bool) or not isinstance(snapshot_every, int):
-            msg = f"snapshot_every must be a whole number of events, got {snapshot_every!r}"
-            raise TypeError(msg)
+            raise InvalidType(
+                "Journal",
+                "snapshot_every",
+                snapshot_every,
+                "snapshot_every must be a whole number of events",
+                "pass an int such as 100",
+            )
         if snapshot_every < 1:
-            msg = f"snapshot_every must be at least 1, got {snapshot_every}"
-            raise ValueError(msg)
+            raise InvalidArgument(
+                "snapshot_every", snapshot_every, "must be at least 1", "pass 100, the default"
+            )
         self._recorder = recorder
         self.lifecycle = Lifecycle(rulebook, clock=clock)
         self.url = recorder.url
@@ -437,7 +450,9 @@ class Journal:
 
         Raises:
             UnknownStartup: The journal has no such slug.
+            InvalidType: ``on`` is not a ``datetime.date``.
         """
+        require_date(on, "on")
         with self._recorder.reading() as tx:
             head = tx.head(slug)
             if head is None:
@@ -469,7 +484,11 @@ class Journal:
 
         The journal stores startups only: the portfolio has no incubators,
         organisations, members or findings.
+
+        Raises:
+            InvalidType: ``on`` is not a ``datetime.date``.
         """
+        require_date(on, "on")
         with self._recorder.reading() as tx:
             startups = []
             for slug in tx.slugs():
@@ -488,7 +507,9 @@ class Journal:
 
         Raises:
             UnknownStartup: The journal has no such slug.
+            InvalidArgument: ``after`` is not a whole number from 0.
         """
+        _check_count("after", after)
         with self._recorder.reading() as tx:
             if tx.head(slug) is None:
                 raise UnknownStartup(self.url, slug)
@@ -831,27 +852,28 @@ def _structure(data: Any, kind: Any) -> Any:
 
 def _check_type(value: object, kind: type | tuple[type, ...], what: str) -> None:
     if not isinstance(value, kind):
-        msg = f"expected {what}, got {value!r} (a {type(value).__name__})"
-        raise TypeError(msg)
+        raise InvalidType("Journal", "", value, f"expected {what}", f"pass {what}")
 
 
-def _check_count(name: str, value: object, *, low: int = 0, high: int | None = None) -> None:
-    """A whole number from ``low`` (to ``high``): versions, positions, limits."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or value < low
-        or (high is not None and value > high)
-    ):
-        bounds = f"from {low} to {high}" if high is not None else f"from {low} up"
-        msg = f"{name} must be a whole number {bounds}, got {value!r}"
-        raise ValueError(msg)
+_MAX_STORED: Final = 2**63 - 1
+"""The largest version or position a journal stores (a signed 64-bit integer, as SQL's)."""
+
+
+def _check_count(name: str, value: object, *, low: int = 0, high: int = _MAX_STORED) -> None:
+    """A whole number from ``low`` to ``high``: versions, positions, limits."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or value > high:
+        bounds = f"from {low} to {high:,}"
+        raise InvalidArgument(name, value, f"{name} must be a whole number {bounds}", "pass one")
 
 
 def _check_id(value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        msg = f"command_id must be a non-blank string, got {value!r}"
-        raise ValueError(msg)
+        raise InvalidArgument(
+            "command_id",
+            value,
+            "command_id must be a non-blank string",
+            "pass the id your app gave the command, e.g. a UUID's text",
+        )
 
 
 def _until(startup: Startup, on: dt.date | None) -> Startup:

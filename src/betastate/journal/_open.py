@@ -17,7 +17,7 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 
 from betastate._rules.rulebook import Rulebook
-from betastate._values.errors import JournalError
+from betastate._values.errors import InvalidType, JournalError
 from betastate.journal._journal import Journal, Upcaster
 from betastate.journal._recorder import Recorder
 
@@ -89,8 +89,13 @@ def open_journal(
 
 def _check_url(url: object) -> None:
     if not isinstance(url, str):
-        msg = f"a journal URL is a string such as 'sqlite:///journal.db', got {url!r}"
-        raise TypeError(msg)
+        raise InvalidType(
+            "",
+            "url",
+            url,
+            "a journal URL is a string",
+            "pass a URL such as 'sqlite:///journal.db'",
+        )
 
 
 def redact(url: str) -> str:

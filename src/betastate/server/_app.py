@@ -48,6 +48,7 @@ from betastate._values.errors import (
     TransitionRefused,
     UnknownStartup,
 )
+from betastate._values.fields import MAX_DATE, MIN_DATE
 from betastate._values.reasons import Reason
 from betastate._values.startup import Startup
 from betastate._values.texts import LANGUAGES, Lang
@@ -368,11 +369,19 @@ def _date(request: Request, name: str) -> dt.date | None:
     try:
         if not _DATE.fullmatch(text):  # fromisoformat also takes 20250101 and 2025-W01-1
             raise ValueError(text)  # noqa: TRY301
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise _failure(
             400, "bad-request", f"?{name}={text!r} is not a date", "write it YYYY-MM-DD"
         ) from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise _failure(
+            400,
+            "bad-request",
+            f"?{name}={text!r} is outside the dates betastate handles",
+            f"write a date from {MIN_DATE} to {MAX_DATE}",
+        )
+    return day
 
 
 def _count(request: Request, name: str) -> int:

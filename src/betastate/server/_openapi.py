@@ -16,7 +16,7 @@ from typing import Any, Final
 from betastate._engine.commands import COMMAND_TYPES, Command
 from betastate._engine.lifecycle import Move, Verdict
 from betastate._engine.state import StartupState
-from betastate._io.schema import DATE, definitions
+from betastate._io.schema import BOUNDED_DATE, DATE, definitions
 from betastate._rules.rulebook import Rulebook
 from betastate._values.errors import BetastateError
 from betastate._values.events import Event
@@ -195,8 +195,10 @@ _ON: Final = {
     "name": "on",
     "in": "query",
     "required": False,
-    "description": "A date (YYYY-MM-DD): the startup as it stood then (default: today).",
-    "schema": dict(DATE),
+    "description": (
+        "A date (YYYY-MM-DD, 1900 to 2999): the startup as it stood then (default: today)."
+    ),
+    "schema": dict(BOUNDED_DATE),
 }
 _LANGUAGE: Final = {
     "name": "Accept-Language",

@@ -294,7 +294,9 @@ def transition_coverage(
         for index, event in enumerate(events):
             if not isinstance(event, PhaseEntered | Pivoted):
                 continue
-            before = lifecycle.phase(Startup(slug="histoire", title="", history=events[:index]))
+            before = lifecycle.phase(
+                Startup(slug="histoire", title="Histoire", history=events[:index])
+            )
             if isinstance(event, Pivoted):
                 before = event.phase
             transition = book.transition(before, event.phase)

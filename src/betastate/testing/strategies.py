@@ -146,6 +146,11 @@ def texts(max_size: int = 30) -> SearchStrategy[str]:
     return st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=max_size)
 
 
+def _names(max_size: int = 30) -> SearchStrategy[str]:
+    """Texts that are not blank: what a required text or a list item holds (titles, criteria)."""
+    return texts(max_size).filter(lambda text: bool(text) and not text.isspace())
+
+
 def slugs() -> SearchStrategy[str]:
     """Slugs as the site's file stems are: lower-case words, digits, hyphens, dots."""
     return st.from_regex(r"[a-z0-9]{1,8}(?:[-.][a-z0-9]{1,8}){0,2}", fullmatch=True)
@@ -223,7 +228,7 @@ _dossier = st.lists(st.sampled_from(DOSSIER_ITEM_IDS), max_size=4, unique=True).
 _criteria = st.lists(st.sampled_from(NATIONAL_IMPACT_CRITERIA), max_size=3, unique=True).map(tuple)
 _actors_or_none = st.none() | actors()
 _attendees = st.lists(actors(), max_size=4).map(tuple)
-_strings = st.lists(texts(16), max_size=2).map(tuple)
+_strings = st.lists(_names(16), max_size=2).map(tuple)
 
 
 _why_retracted = texts(12).filter(str.strip)
@@ -264,7 +269,7 @@ _EVENTS: Final[Mapping[type, SearchStrategy[Any]]] = {
         dormant=st.booleans(),
     ),
     _events.Note: _event(
-        _events.Note, name=st.sampled_from(["other", "eig", "decree"]) | texts(12)
+        _events.Note, name=st.sampled_from(["other", "eig", "decree"]) | _names(12)
     ),
     _events.FundsGranted: _event(
         _events.FundsGranted, grants=_grants(1), period_start=st.none() | dates()
@@ -330,7 +335,7 @@ _extras = st.dictionaries(
 _startup_values = st.builds(
     Startup,
     slug=slugs(),
-    title=texts(),
+    title=_names(),
     mission=texts(),
     incubator=_optional_texts,
     incubators=st.lists(slugs(), max_size=2).map(tuple),
@@ -378,7 +383,7 @@ _member = st.builds(
 _incubator = st.builds(
     Incubator,
     id=slugs(),
-    title=texts(),
+    title=_names(),
     owner=st.none() | st.sampled_from(_ORGANISATIONS),
     website=st.none() | _urls,
     extra=_extras,
@@ -386,7 +391,7 @@ _incubator = st.builds(
 _organisation = st.builds(
     Organisation,
     id=st.sampled_from(_ORGANISATIONS),
-    name=texts(),
+    name=_names(),
     acronym=_optional_texts,
     type=st.none() | st.sampled_from(["ministere", "operateur", "collectivite"]),
     extra=_extras,
@@ -426,7 +431,7 @@ _COMMANDS: Final[Mapping[type, SearchStrategy[Any]]] = {
         decision=st.sampled_from(tuple(Decision)),
         attendees=_attendees,
         phase_change=st.none() | _phase_names,
-        months=st.none() | st.integers(-1, 12),
+        months=st.none() | st.integers(0, 12),
         grants=_grants(),
         override=_optional_texts,
         next_on=st.none() | dates(),
