@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -308,6 +309,22 @@ class TestBrokenFiles:
 
         with pytest.raises(bs.RulebookError, match="UTF-8"):
             bs.rulebook(path)
+
+    @pytest.mark.parametrize("header", ["[rulebook]", "[permissions]", "[rules.BS-CHRONO]"])
+    def test_table_written_as_an_array(self, tmp_path, header):
+        """`[[rulebook]]` for `[rulebook]`: a problem at its key, not an AttributeError (fuzz)."""
+        text = re.sub(
+            f"^{re.escape(header)}$", f"[{header}]", self.base(), count=1, flags=re.MULTILINE
+        )
+        path = tmp_path / "array.toml"
+        path.write_text(text, encoding="utf-8")
+
+        with pytest.raises(bs.RulebookError) as caught:
+            bs.rulebook(path)
+
+        [problem] = caught.value.problems
+        assert header.strip("[]") == problem.key
+        assert "expected a table, got a list of 1" == problem.message
 
     def test_huge_file(self, tmp_path):
         """A file over the size cap is refused before it is parsed (fuzzing found 300 MB peaks)."""

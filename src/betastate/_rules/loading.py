@@ -35,7 +35,7 @@ from betastate._rules.rulebook import (
     unchecked,
 )
 from betastate._rules.thresholds import ThresholdDef
-from betastate._values.errors import RulebookError
+from betastate._values.errors import RulebookError, show
 from betastate._values.fields import require
 from betastate._values.reasons import Severity
 
@@ -167,15 +167,24 @@ class _Reader:
         return self.structure_as(raw[name], name, kind, default)
 
     def structure_as(self, value: object, path: str, kind: Any, default: Any) -> Any:
+        import typing  # noqa: PLC0415
+        from collections.abc import Mapping as _Mapping  # noqa: PLC0415
+
         import cattrs  # noqa: PLC0415
 
+        table = typing.get_origin(kind) in {dict, _Mapping} or attrs.has(kind)
+        if table and not isinstance(value, dict):
+            # cattrs' hooks would call .items() or .keys() on it: an AttributeError, not a problem
+            got = f"a list of {len(value)}" if isinstance(value, list) else show(value)
+            self.problem(path, f"expected a table, got {got}", f"write [{path}]")
+            return default
         try:
             return _file_converter().structure(value, kind)
         except cattrs.BaseValidationError as exc:
             for text in cattrs.transform_error(exc, path=path, format_exception=_describe):
                 message, _, where = text.rpartition(" @ ")
                 self.problem(where or path, message, self.fix_for(message))
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
             self.problem(path, _describe(exc, kind), "give the section the documented shape")
         return default
 
