@@ -114,11 +114,10 @@ DATE: Final[dict[str, Any]] = {
 """A calendar date, ``YYYY-MM-DD`` (``format`` checks that the day exists)."""
 
 
-BOUNDED_DATE: Final[dict[str, Any]] = {
-    **DATE,
-    "title": "Date (1900 to 2999)",
-    "pattern": DATE_BOUNDED_PATTERN,
-}
+_DATE_BOUNDS: Final = {"title": "Date (1900 to 2999)", "pattern": DATE_BOUNDED_PATTERN}
+"""What a date field's validator adds to :data:`DATE` (the hard bounds)."""
+
+BOUNDED_DATE: Final[dict[str, Any]] = {**DATE, **_DATE_BOUNDS}
 """A date a value accepts: between the hard bounds (``MIN_DATE``, ``MAX_DATE``)."""
 
 
@@ -166,14 +165,13 @@ _MONEY_BY_VALIDATOR: Final[dict[object, dict[str, Any]]] = {
 """Field validators that narrow an amount (the others accept any exact amount)."""
 
 _NOT_BLANK: Final = {"title": "Text (not blank)", "pattern": NOT_BLANK_PATTERN}
-_BOUNDED_DATE: Final = {"title": "Date (1900 to 2999)", "pattern": DATE_BOUNDED_PATTERN}
 _NARROWING: Final[dict[object, dict[str, Any]]] = {
     check_name: _NOT_BLANK,
     check_optional_name: _NOT_BLANK,
     _commands._why: _NOT_BLANK,  # noqa: SLF001  (a retraction's reason)
     check_slug: {"title": "Slug", "pattern": f"^{SLUG_PATTERN}$"},
-    check_date: _BOUNDED_DATE,
-    check_optional_date: _BOUNDED_DATE,
+    check_date: _DATE_BOUNDS,
+    check_optional_date: _DATE_BOUNDS,
 }
 """Field validators → what they add to their type's schema (the value refuses the rest)."""
 
