@@ -303,6 +303,8 @@ class TestImportCost:
             "polars",
             "matplotlib",
             "numpy",
+            "numba",
+            "llvmlite",
             "psycopg",
             "psycopg2",
             "sqlalchemy",

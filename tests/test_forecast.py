@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import attrs
 import pytest
@@ -514,6 +516,55 @@ class TestBadArguments:
     def test_is_a_value_error_and_betastate_error(self):
         assert issubclass(bs.InvalidArgument, ValueError)
         assert issubclass(bs.InvalidArgument, bs.BetastateError)
+
+
+class TestCompiledStep:
+    """The compiled step: numpy's SFC64 stream, and the same numbers as its Python body."""
+
+    @given(st.integers(0, 2**128))
+    @settings(max_examples=25, deadline=None)
+    def test_stream_is_numpys_sfc64(self, seed):
+        kernel = pytest.importorskip("betastate._analytics.kernel")
+        bits = np.random.SFC64(seed)
+        state = np.array(bits.state["state"]["state"], dtype=np.uint64)
+        assert np.array_equal(bits.random_raw(257), kernel.raw(state, 257))
+        # The state advanced as numpy's did: the streams go on together.
+        assert np.array_equal(bits.random_raw(3), kernel.raw(state, 3))
+
+    # Each forecast's statistics and outcomes, as JSON, in a child process.
+    CHILD = """
+import json, sys, datetime as dt
+import numpy as np
+sys.path.insert(0, {tests!r})
+import test_forecast as t
+out = []
+with np.errstate(over="ignore"):  # uint64 arithmetic wraps, as the compiled code's does
+    for portfolio, kwargs in (
+        (t.CONSTANT, dict(entries=0)),
+        (t.COMPETING, dict(entries=1.5, by="incubator")),
+        (t.COMPETING, dict(within=3)),
+    ):
+        f = portfolio.forecast(t.START, months=18, runs=120, seed=5, workers=1, **kwargs)
+        out.append([f.stats, f.groups, f.outcomes])
+print(json.dumps(out, default=dict))
+"""
+
+    def test_same_numbers_as_its_python_body(self, tmp_path):
+        """
+        With numba's compiler off, the kernel runs as plain Python: same draws, same numbers.
+
+        It also shows that what numba compiles is the code that reads as it does.
+        """
+        code = self.CHILD.format(tests=str(Path(__file__).parent))
+        run = {**os.environ, "NUMBA_DISABLE_JIT": "1"}
+        plain = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=run
+        )
+        compiled = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert json.loads(plain.stdout) == json.loads(compiled.stdout)
+        assert json.loads(compiled.stdout)[1][1]  # by incubator: groups are there
 
 
 class TestLightImport:

@@ -4,9 +4,10 @@ Forecast a portfolio: a semi-Markov, competing-risks Monte Carlo of its pipeline
 The model is calibrated on the histories up to the forecast's start, and
 reads nothing after it:
 
-- A product's phase changes come from :meth:`betastate.Lifecycle.state`, so
-  same-day phases follow the rulebook's tie rule, whatever it is: the phase
-  on each start date is the one ``state(on=that date)`` reports.
+- A product's phase changes come from its timeline (``queries.timeline``,
+  shared with the other queries), so same-day phases follow the rulebook's
+  tie rule, whatever it is: the phase on each start date is the one
+  ``Lifecycle.state(on=that date)`` reports.
 - Every stay in a non-terminal phase is a *spell*. A spell still running on
   the start date is right-censored there. Only the calibration window counts:
   a spell that began before it is at risk from the window's start (left
@@ -30,10 +31,12 @@ reads nothing after it:
   and next-phase mixes (Dirichlet posteriors), so the bands carry the
   uncertainty of the estimates as well as the randomness of the pipeline.
 
-The simulation steps from one phase change to the next for all products of
-a block of runs at once (numpy), not month by month; blocks run on several
-threads. Each block has its own random stream, spawned from the seed, so a
-seed gives the same numbers whatever the number of workers.
+The simulation steps from one phase change to the next, not month by
+month: every product of a run takes one step, then those still moving take
+the next. The step is compiled (:mod:`betastate._analytics.kernel`, numba);
+the calibration, tables and statistics are numpy arrays. Blocks of runs run
+on several threads. Each block has its own random stream, spawned from the
+seed, so a seed gives the same numbers whatever the number of workers.
 """
 
 from __future__ import annotations
@@ -47,15 +50,19 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from betastate._analytics.queries import NONE_GROUP, add_months, default_rulebook, today
-from betastate._engine.lifecycle import Lifecycle
+from betastate._analytics.queries import (
+    NONE_GROUP,
+    add_months,
+    default_rulebook,
+    timelines,
+    today,
+)
 from betastate._values.errors import InvalidArgument
 
 
 if TYPE_CHECKING:
     from betastate._analytics.portfolio import Portfolio
     from betastate._rules.rulebook import Rulebook
-    from betastate._values.startup import Startup
 
 STATISTICS: tuple[str, ...] = ("q05", "q25", "q50", "q75", "q95", "mean")
 """The statistics kept for each month and phase: five quantiles and the mean."""
@@ -122,20 +129,18 @@ class _Histories:
 _NEVER = dt.date(9999, 12, 31).toordinal()
 
 
-def _timeline(lifecycle: Lifecycle, startup: Startup) -> list[tuple[int, str]]:
+def _changes(line: Sequence[tuple[dt.date, str]]) -> list[tuple[int, str]]:
     """
-    ``(day, phase)`` at each distinct start date, as the lifecycle reads it.
+    ``(day, phase)`` at each change of phase of a :func:`queries.timeline`.
 
-    The phase on a date is what ``Lifecycle.state(on=date)`` says, so the
-    rulebook's tie rule decides same-day starts; consecutive repeats collapse.
+    The timeline's phase on a date is what ``Lifecycle.state(on=date)``
+    says (the rulebook's tie rule decides same-day starts); a phase entered
+    again while in it is no change.
     """
-    days = sorted({span.start for span in lifecycle.state(startup).spans})
     out: list[tuple[int, str]] = []
-    for day in days:
-        phase = lifecycle.state(startup, on=day).phase
-        if phase is None or (out and out[-1][1] == phase):
-            continue
-        out.append((day.toordinal(), phase))
+    for day, phase in line:
+        if not out or out[-1][1] != phase:
+            out.append((day.toordinal(), phase))
     return out
 
 
@@ -143,8 +148,8 @@ def histories(portfolio: Portfolio, rulebook: Rulebook | None = None) -> _Histor
     """The phase changes of every product of ``portfolio`` under ``rulebook``."""
     np = _numpy()
     book = default_rulebook(rulebook)
-    lifecycle = Lifecycle(book)
-    lines = [_timeline(lifecycle, startup) for startup in portfolio]
+    every = timelines(portfolio, book)
+    lines = [_changes(every[startup.slug]) for startup in portfolio]
     phases = list(book.phase_values)
     for line in lines:
         phases.extend(p for _, p in line if p not in phases)
@@ -426,26 +431,50 @@ class _Tables:
     """
     Sampling tables of a forecast's parameter sets.
 
-    A *row* is ``set << phase_bits | phase``. Per row: the stay at each
-    survival level ``c / GRID`` and the step to the next level (stays are
-    interpolated linearly within a cell; cell 0, the far tail, is inverted
-    exactly), the duration bin of each cell; per row and duration bin: the
-    hazard, the cumulative hazard and survival at the bin's start (with a
-    final 0), and an alias table of the next phase.
+    A *row* is ``set << phase_bits | phase`` (phases are padded to a power
+    of two). Per row and grid cell (survival level ``1 - c / GRID``): the
+    stay, the step to the next cell's (stays are interpolated linearly
+    within a cell), and where the alias table of the cell's duration bin
+    starts. Per row: the survival at the end of each duration bin but the
+    last, and the stay at survival 1/16, where the far tail (inverted
+    exactly) starts. Per row and duration bin: the hazard rate, the
+    cumulative hazard at the bin's start, and an alias table of the next
+    phase (acceptance and alias of each of its ``width`` columns).
     """
 
     n_sets: int
     phase_bits: int
-    grid: Any  # per row and cell: the stay at the cell's draw, the step to the next
-    # cell's, where the alias table of its duration bin starts (int64 bits), padding
-    ends: Any  # per row: survival at the end of each duration bin but the last
-    long_stay: Any  # per row: the stay at survival 1/16, where the far tail starts
+    grid: Any  # per row and cell: the stay and the step (float32 pairs, flat)
+    grid_bin: Any  # per row and cell: the duration bin (uint8, flat)
+    ends: Any
+    long_stay: Any
     rate: Any
     hazard: Any
-    alias: Any  # per alias cell: threshold << 2 x phase_bits | alias << phase_bits | column
-    width: int  # alias table width: a power of two at least the number of phases
     edges: Any
-    n_bins: int
+    accept: Any
+    alias: Any
+
+    @property
+    def width(self) -> int:
+        return 1 << self.phase_bits
+
+    @property
+    def n_bins(self) -> int:
+        return len(self.edges)
+
+    def arrays(self) -> tuple[Any, ...]:
+        """The tables in the order :func:`betastate._analytics.kernel.run_block` takes them."""
+        return (
+            self.grid,
+            self.grid_bin,
+            self.ends,
+            self.long_stay,
+            self.rate,
+            self.hazard,
+            self.edges,
+            self.accept,
+            self.alias,
+        )
 
 
 def _alias(prob: Any) -> tuple[Any, Any]:
@@ -476,11 +505,11 @@ def _grid(
     lam: Any, hazard: Any, edges: Any, phase_bits: int, n_phases: int
 ) -> tuple[Any, Any, Any]:
     """
-    Per row: the stay at each uniform draw ``c / GRID`` (survival ``1 - c / GRID``).
+    Per row: the stay at each survival level ``1 - c / GRID``.
 
     Also the step to the next cell's stay (0 where a stay is endless) and
     the duration bin at each cell's middle. Rows of padding phases are left
-    at zero.
+    endless.
     """
     np = _numpy()
     n_rows = len(lam)
@@ -534,15 +563,15 @@ def _tables(plan: _Plan, rng: Any) -> tuple[_Tables, int]:
     with np.errstate(divide="ignore", invalid="ignore"):
         mix = np.where(totals > 0, alpha / totals, 0.0)
     phase_bits = _bits(n_phases)
+    width = 1 << phase_bits
     n_rows = n_sets << phase_bits
     n_bins = len(fit.edges)
     merged = fit.merged
-    lam = np.zeros((n_sets, 1 << phase_bits, n_bins))
+    lam = np.zeros((n_sets, width, n_bins))
     lam[:, :n_phases] = np.take_along_axis(
         rate, np.broadcast_to(merged, (n_sets, *merged.shape)), axis=2
     )
-    width = 1 << _bits(n_phases)
-    rows_mix = np.zeros((n_sets, 1 << phase_bits, n_bins, width))
+    rows_mix = np.zeros((n_sets, width, n_bins, width))
     rows_mix[:, :n_phases, :, :n_phases] = np.take_along_axis(
         mix, np.broadcast_to(merged[..., None], (n_sets, *merged.shape, n_phases)), axis=2
     )
@@ -550,612 +579,240 @@ def _tables(plan: _Plan, rng: Any) -> tuple[_Tables, int]:
     empty = rows_mix.sum(axis=1) == 0
     rows_mix[empty, 0] = 1.0  # a phase nobody left: never sampled (its stays are endless)
     accept, alias = _alias(rows_mix)
-    accept = np.minimum(accept, 1.0)
     lam = lam.reshape(n_rows, n_bins)
     hazard = np.zeros_like(lam)
     np.cumsum(lam[:, :-1] * np.diff(fit.edges), axis=1, out=hazard[:, 1:])
-    survival = np.concatenate([np.exp(-hazard), np.zeros((n_rows, 1))], axis=1)
+    survival = np.exp(-hazard)
     grid_time, step, grid_bin = _grid(lam, hazard, fit.edges, phase_bits, n_phases)
     tables = _Tables(
         n_sets=n_sets,
         phase_bits=phase_bits,
-        grid=_pack_grid(
-            grid_time[:, :-1], step, (np.arange(n_rows)[:, None] * n_bins + grid_bin) * width
-        ),
-        ends=_padded(survival[:, 1:-1]),
+        grid=np.stack([grid_time[:, :-1], step], axis=2).astype(np.float32).reshape(-1),
+        grid_bin=grid_bin.astype(np.uint8).reshape(-1),
+        ends=np.ascontiguousarray(survival[:, 1:]),
         long_stay=grid_time[:, GRID - EXACT].copy(),
         rate=lam.reshape(-1),
         hazard=hazard.reshape(-1),
-        alias=_pack_alias(accept, alias, phase_bits),
-        width=width,
         edges=fit.edges,
-        n_bins=n_bins,
+        accept=np.minimum(accept, 1.0).reshape(-1).astype(np.float32),
+        alias=alias.reshape(-1).astype(np.int8),
     )
     return tables, draws
 
 
-def _pack_alias(accept: Any, alias: Any, phase_bits: int) -> Any:
-    """
-    One integer per alias cell: its threshold, its alias and its own column's phase.
-
-    A uniform ``u`` is the top 53 bits of a 64-bit draw; with ``2**b``
-    columns (``b = phase_bits``), ``u x 2**b`` has ``53 - b`` bits after its
-    column, so comparing them with ``ceil(accept x 2**(53 - b))`` is exactly
-    ``frac(u x 2**b) >= accept``.
-    """
-    np = _numpy()
-    threshold = np.ceil(accept * 2.0 ** (53 - phase_bits)).astype(np.int64)
-    column = np.broadcast_to(np.arange(alias.shape[1]), alias.shape)
-    packed = (threshold << (2 * phase_bits)) | (alias << phase_bits) | column
-    return packed.reshape(-1)
-
-
-def _padded(ends: Any) -> Any:
-    """``ends`` with columns of -1 appended up to a multiple of 8 (whole 64-bit words of bools)."""
-    np = _numpy()
-    width = -(-ends.shape[1] // 8) * 8
-    out = np.full((ends.shape[0], max(width, 8)), -1.0)
-    out[:, : ends.shape[1]] = ends
-    return out
-
-
-def _pack_grid(time: Any, step: Any, slot: Any) -> Any:
-    """One row of four 8-byte values per grid cell, so that one look-up fetches a cell."""
-    np = _numpy()
-    grid = np.zeros((time.size, 4))
-    grid[:, 0] = time.reshape(-1)
-    grid[:, 1] = step.reshape(-1)
-    grid[:, 2] = slot.reshape(-1).astype(np.int64).view(np.float64)
-    return grid
-
-
-def _exact(tables: _Tables, row: Any, level: Any, start: Any | None) -> tuple[Any, Any]:
-    """
-    Stays (days) at survival ``level``, by exact inversion, and their alias table rows.
-
-    The duration bin is the first whose end the survival falls below, and
-    at least ``start`` (the bin of the time already spent) when given.
-    """
-    np = _numpy()
-    n_bins = tables.n_bins
-    # ``ends`` is padded to whole 64-bit words with -1: one popcount per word.
-    passed = np.take(tables.ends, row, axis=0) >= level[:, None]
-    words = np.bitwise_count(passed.view(np.uint64))
-    k = words[:, 0].astype(np.int64)
-    for word in range(1, words.shape[1]):
-        k += words[:, word]
-    if start is not None:
-        np.maximum(k, start, out=k)
-    flat = row * n_bins + k
-    rate = tables.rate[flat]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        spent = tables.edges[k] + (-np.log(level) - tables.hazard[flat]) / rate
-    spent[rate == 0] = np.inf
-    flat *= tables.width
-    return spent, flat
-
-
-def _stays(
-    tables: _Tables,
-    layout: _Layout,
-    draw: Any,
-    row: Any,
-    since: Any,
-    *,
-    given: tuple[Any, Any] | None = None,
-    out: tuple[Any, Any] | None = None,
-) -> tuple[Any, Any]:
-    """
-    The day of each item's next change and where its next phase's alias table starts.
-
-    ``draw`` holds the items' 64-bit draws (the uniform ``u`` is their top
-    53 bits, as numpy's), ``row`` their rows of the tables and ``since``
-    the day their stays began (floats). ``given`` holds, for stays already
-    under way at the start, the survival reached and, per live product, the
-    duration bin of the time spent (``None``: the stays start now); ``out``
-    the arrays to write the days and slots into (``None``: new ones). The
-    stay is interpolated in the table of its parameter set and phase, or
-    inverted exactly in the far tail (survival under 1/16). A change after the horizon is dated
-    ``horizon + 1``, the "later" month; days are floats holding whole numbers.
-    """
-    np = _numpy()
-    start = None
-    if given is None:
-        # Survival 1 - u; the cell is the top 8 bits, what is left of u * GRID the next 45.
-        tail = np.flatnonzero(draw >= TAIL_DRAW)
-        level = 1.0 - (draw[tail] >> 11).view(np.int64) * 2.0**-53
-        bits = (draw >> 11).view(np.int64)
-        bits &= (1 << (53 - GRID_BITS)) - 1
-        # Converted and scaled in one pass (exactly: 45-bit integers, a power of two).
-        scaled = np.multiply(bits, 2.0 ** (GRID_BITS - 53), dtype=np.float64)
-        flat = row << GRID_BITS
-        flat |= (draw >> 56).view(np.int64)
-    else:
-        # S(T) = (1 - u) S(elapsed): the time left given the time spent. The level
-        # itself is kept for the tail, where 1 - level would round to 1.
-        alive, known_bin = given
-        level = np.multiply((draw >> 11).view(np.int64), -(2.0**-53), dtype=np.float64)
-        level += 1.0
-        level *= alive
-        tail = np.flatnonzero(level <= EXACT / GRID)
-        scaled = 1.0 - level
-        level = level[tail]
-        start = known_bin[tail % len(known_bin)]  # items are runs of the live products
-        scaled *= GRID
-        cell = scaled.astype(np.int64)
-        np.minimum(cell, GRID - 1, out=cell)
-        scaled -= cell  # small integers: converted exactly inside the subtraction
-        flat = row << GRID_BITS
-        flat += cell
-    cells = np.take(tables.grid, flat, axis=0)
-    if out is None:
-        spent = cells[:, 1] * scaled
-        slot = cells[:, 2].view(np.int64)
-    else:
-        spent, slot = out
-        np.multiply(cells[:, 1], scaled, out=spent)
-        slot[...] = cells[:, 2].view(np.int64)
-    spent += cells[:, 0]
-    if len(tail):
-        # A stay in the far tail lasts at least the stay at survival 1/16: only
-        # those that may end by the horizon need their exact length.
-        rows = row[tail]
-        near = np.flatnonzero(np.take(tables.long_stay, rows) + since[tail] <= layout.horizon)
-        spent[tail] = np.inf
-        if len(near):
-            spent[tail[near]], slot[tail[near]] = _exact(
-                tables, rows[near], level[near], None if start is None else start[near]
-            )
-    spent += since
-    np.minimum(spent, layout.later, out=spent)
-    np.ceil(spent, out=spent)
-    return spent, slot
-
-
-GRID_BITS = 8  # GRID = 2 ** GRID_BITS
-TAIL_DRAW = (GRID - EXACT) << (64 - GRID_BITS)
-"""The 64-bit draws from which u >= 1 - EXACT / GRID: the far tail."""
-
-
-def _next_phases(tables: _Tables, phase_bits: int, draw: Any, slot: Any) -> Any:
-    """
-    The next phase of each change, from the alias table starting at ``slot``.
-
-    The top ``phase_bits`` of one 64-bit draw pick a column, the next bits
-    of its uniform decide between the column's own phase and its alias
-    (see :func:`_pack_alias`).
-    """
-    np = _numpy()
-    cell = np.take(tables.alias, slot + (draw >> (64 - phase_bits)).view(np.int64))
-    rest = (draw >> 11).view(np.int64)
-    rest &= (1 << (53 - phase_bits)) - 1
-    rest -= cell >> (2 * phase_bits)
-    rest >>= 63  # -1: under the threshold, the column's own phase; 0: its alias
-    rest &= -phase_bits
-    rest += phase_bits
-    cell >>= rest
-    cell &= (1 << phase_bits) - 1
-    return cell
-
-
 @attrs.frozen
-class _Layout:
+class _Shared:
     """
-    How a forecast packs its items and counts into integers, and what its blocks share.
+    What every block of a forecast's runs reads: its calendar, live products and entries.
 
-    An item's *code* holds its run and group, then its parameter set and
-    phase (its row in the sampling tables), in one integer, so one array
-    follows a product through its changes. A change is counted in a *slot*:
-    the item's code with its parameter set replaced by the month of the
-    change (``months + 1``, "later", collects the changes after the horizon
-    and is thrown away). Products live at the start are the first items of
-    each run, in the order of ``plan.live_product``; their first stays start
-    from the survival they reached (``alive``, per parameter set and
-    product), and their far tails are searched from the duration bin of the
-    time they spent (``start_bin``).
+    Groups are incubators when the forecast counts by incubator, else one.
+    ``templates`` lays out the entry window's products month by month, to be
+    repeated (``None``: a Poisson scenario, or no entries).
     """
 
-    months: int
-    n_phases: int
     n_groups: int
-    n_sets: int
-    phase_bits: int
-    set_bits: int
-    group_bits: int
-    shift_group: int  # where the run and group start in a code
-    horizon: int
-    within_day: int
-    month_offset: Any  # per day up to horizon + 1: the first month start on or after it, x stride
-    going_on: Any  # per phase code: whether a product there can still change
-    later: float  # horizon + 1: the day of the changes after the horizon
-    live_code: Any  # per live product: its group and phase, in code bits
-    live_since: Any  # per live product: the day its phase started (<= 0), as a float
-    alive: Any  # per parameter set and live product: survival reached at the start
-    start_bin: Any  # per live product: the duration bin its far tail is searched from
-    arrivals: _Arrivals | None  # new products repeated from the entry window's months
-
-    @property
-    def phase_mask(self) -> int:
-        return (1 << self.phase_bits) - 1
-
-    @property
-    def row_mask(self) -> int:
-        return (1 << (self.phase_bits + self.set_bits)) - 1
-
-    @property
-    def slot_mask(self) -> int:
-        """The bits of a code that its slot keeps: all but the parameter set."""
-        return ~(((1 << self.set_bits) - 1) << self.phase_bits)
-
-    def size(self, runs: int) -> int:
-        return (runs << self.group_bits) << self.shift_group
+    calendar: tuple[Any, Any, Any, int, int]
+    live: tuple[Any, Any, Any, Any, Any]
+    templates: tuple[Any, Any, Any, Any, Any, Any] | None
 
 
-@attrs.frozen
-class _Templates:
-    """
-    Products arriving in each simulated month, for each entry-window month it may repeat.
-
-    Simulated month ``k`` repeating window month ``d`` has ``size[d]``
-    products from ``first[k, d]`` on: their group and phase in code bits
-    (``code``), the month their arrival is counted in, in slot bits
-    (``month``), and the day they arrive (``since``, a float).
-    """
-
-    first: Any
-    size: Any
-    code: Any
-    month: Any
-    since: Any
-
-    def expand(self, drawn: Any, cell_code: Any, slot_mask: int) -> tuple[Any, Any, Any]:
-        """The codes, arrival slots and days of the products of the months ``drawn``."""
-        np = _numpy()
-        starts = np.take_along_axis(self.first, drawn.T, axis=1).T.reshape(-1)
-        sizes = np.take(self.size, drawn).reshape(-1)
-        which = _spread(starts, sizes)
-        code = np.repeat(cell_code, sizes)
-        code |= np.take(self.code, which)
-        counted = code & slot_mask
-        counted |= np.take(self.month, which)
-        return code, counted, np.take(self.since, which)
-
-
-@attrs.frozen
-class _Arrivals:
-    """
-    The recent months' entries, laid out once per forecast to be repeated.
-
-    ``live`` arrive in a phase they can leave; ``settled`` in a terminal
-    phase (they are only counted). ``block_first`` and ``block_size`` are
-    the first month and the number of months of each 12-month block of the
-    entry window (months are numbered from the oldest).
-    """
-
-    live: _Templates
-    settled: _Templates
-    block_first: Any
-    block_size: Any
-
-
-def _arrivals(plan: _Plan, going_on: Any, phase_bits: int, shift_group: int) -> _Arrivals | None:
-    """The entries of :class:`_Arrivals` (``None``: none are repeated)."""
+def _shared(plan: _Plan, tables: _Tables) -> _Shared:
     np = _numpy()
     fit = plan.fit
-    if plan.entries is not None or not len(fit.entry_phase):
-        return None
-    days = plan.month_days.astype(np.int64)
-    lengths = np.diff(days)
-    # Each window month's entries, in the order they were recorded.
-    order = np.argsort(fit.entry_month, kind="stable")
-    group = fit.entry_group[order] if plan.by_group else np.zeros(len(order), dtype=np.int64)
-    code = (group << shift_group) | fit.entry_phase[order]
-    live = np.take(going_on, fit.entry_phase[order])
-    month = fit.entry_month[order]
-    k = np.arange(plan.months)[:, None]
-    # An arrival on day d counts from the first month start on or after d.
-    offset = np.minimum(fit.entry_offset[order][None, :], lengths[:, None] - 1)
-    arrive = (days[:-1, None] + 1 + offset).astype(np.float64)
-    counted = np.broadcast_to((k + 1) << phase_bits, arrive.shape)
-
-    def templates(keep: Any) -> _Templates:
-        size = np.bincount(month[keep], minlength=fit.entry_months)
-        first = np.concatenate([[0], np.cumsum(size)[:-1]])
-        return _Templates(
-            first=first[None, :] + k * int(keep.sum()),
-            size=size,
-            code=np.tile(code[keep], plan.months),
-            month=counted[:, keep].reshape(-1),
-            since=arrive[:, keep].reshape(-1),
-        )
-
-    block_of = fit.entry_block_of_month
-    n_blocks = int(block_of.max()) + 1
-    return _Arrivals(
-        live=templates(live),
-        settled=templates(~live),
-        block_first=np.array([int(np.flatnonzero(block_of == b).min()) for b in range(n_blocks)]),
-        block_size=np.bincount(block_of, minlength=n_blocks),
-    )
-
-
-def _layout(plan: _Plan, tables: _Tables) -> _Layout:
-    np = _numpy()
     days = plan.month_days.astype(np.int64)
     horizon = int(days[-1])
-    n_phases = len(plan.fit.phases)
-    phase_bits, set_bits = tables.phase_bits, _bits(tables.n_sets)
-    going_on = np.zeros(1 << phase_bits, dtype=bool)
-    going_on[:n_phases] = ~plan.fit.terminal
-    n_groups = plan.n_groups if plan.by_group else 1
-    shift_group = phase_bits + max(set_bits, _bits(plan.months + 2))
-    month_of_day = np.searchsorted(days, np.arange(horizon + 2), side="left")
-    group = plan.live_group if plan.by_group else np.zeros_like(plan.live_group)
+    n_phases = len(fit.phases)
+    going_on = np.zeros(tables.width, dtype=np.bool_)
+    going_on[:n_phases] = ~fit.terminal
+    month_of_day = np.searchsorted(days, np.arange(horizon + 2), side="left").astype(np.int64)
+    live_group = plan.live_group if plan.by_group else np.zeros_like(plan.live_group)
     # The survival a live product reached in its phase, under each parameter set.
     elapsed = -plan.live_since.astype(np.float64)
-    edges = plan.fit.edges
+    edges = fit.edges
     at = np.searchsorted(edges, elapsed, side="right") - 1
-    rows = (np.arange(tables.n_sets)[:, None] << phase_bits) | plan.live_phase[None, :]
+    rows = (np.arange(tables.n_sets)[:, None] << tables.phase_bits) | plan.live_phase[None, :]
     flat = rows * tables.n_bins + at
     alive = np.exp(-(tables.hazard[flat] + tables.rate[flat] * (elapsed - edges[at])))
-    return _Layout(
-        months=plan.months,
-        n_phases=n_phases,
-        n_groups=n_groups,
-        n_sets=tables.n_sets,
-        phase_bits=phase_bits,
-        set_bits=set_bits,
-        group_bits=_bits(n_groups),
-        shift_group=shift_group,
-        horizon=horizon,
-        within_day=int(days[plan.within]),
-        month_offset=month_of_day << phase_bits,
-        going_on=going_on,
-        later=float(horizon + 1),
-        live_code=(group << shift_group) | plan.live_phase,
-        live_since=plan.live_since.astype(np.float64),
-        alive=alive,
-        start_bin=at,
-        arrivals=_arrivals(plan, going_on, phase_bits, shift_group),
+    templates = None
+    if plan.entries is None and len(fit.entry_phase):
+        # Each window month's entries, in the order they were recorded.
+        order = np.argsort(fit.entry_month, kind="stable")
+        phase = fit.entry_phase[order]
+        size = np.bincount(fit.entry_month, minlength=fit.entry_months)
+        templates = _templates(
+            plan, size, phase, fit.entry_group[order], fit.entry_offset[order], going_on
+        )
+    return _Shared(
+        n_groups=plan.n_groups if plan.by_group else 1,
+        calendar=(going_on, month_of_day, days, horizon, int(days[plan.within])),
+        live=(
+            plan.live_phase.astype(np.int64),
+            live_group.astype(np.int64),
+            plan.live_since.astype(np.float64),
+            at.astype(np.int64),
+            np.ascontiguousarray(alive),
+        ),
+        templates=templates,
     )
 
 
-def _spread(starts: Any, sizes: Any) -> Any:
-    """``concatenate([arange(s, s + n) for s, n in zip(starts, sizes)])``, vectorised."""
+def _templates(  # noqa: PLR0917  (the columns of a table)
+    plan: _Plan, size: Any, phase: Any, group: Any, offset: Any, going_on: Any
+) -> tuple[Any, Any, Any, Any, Any, Any]:
+    """Template months (first product, count) and their products (phase, group, offset, live)."""
     np = _numpy()
-    total = int(sizes.sum())
-    shift = starts - (np.cumsum(sizes) - sizes)
-    return np.repeat(shift, sizes) + np.arange(total)
+    first = np.cumsum(size) - size
+    group = group if plan.by_group else np.zeros_like(phase)
+    return (
+        first.astype(np.int64),
+        size.astype(np.int64),
+        phase.astype(np.int64),
+        group.astype(np.int64),
+        offset.astype(np.int64),
+        np.take(going_on, phase),
+    )
 
 
-def _new_items(plan: _Plan, layout: _Layout, rng: Any, runs: int) -> tuple[Any, Any, Any, Any, int]:
-    """
-    Every run's parameter set and new products, and the random numbers drawn.
-
-    Returns the runs' parameter sets, the codes and arrival days of the new
-    products that can still change (run after run), and the slots counting
-    every new product's arrival.
-    """
+def _block_arrivals(
+    plan: _Plan, shared: _Shared, rng: Any, runs: int
+) -> tuple[tuple[Any, ...], int]:
+    """A block's new products, as the kernel takes them, and the random numbers drawn."""
     np = _numpy()
     months = plan.months
-    empty = np.zeros(0, dtype=np.int64)
-    arrivals = layout.arrivals
-    drawn, poisson, draws = None, None, 0
-    if arrivals is not None:
-        drawn, draws = _repeated_months(plan, arrivals, rng, runs)
-    elif plan.entries:
-        poisson, draws = _poisson_entries(plan, rng, runs)
-    if layout.n_sets > 1:
-        set_of_run = rng.integers(0, layout.n_sets, size=runs)
-        draws += runs
-    else:
-        set_of_run = np.zeros(runs, dtype=np.int64)
-    run_code = ((np.arange(runs, dtype=np.int64) << layout.group_bits) << layout.shift_group) | (
-        set_of_run << layout.phase_bits
-    )
-    if arrivals is not None and drawn is not None:
-        cell_code = np.repeat(run_code, months)
-        code, counted, since = arrivals.live.expand(drawn, cell_code, layout.slot_mask)
-        if arrivals.settled.size.any():
-            counted = np.concatenate(
-                [counted, arrivals.settled.expand(drawn, cell_code, layout.slot_mask)[1]]
-            )
-    elif poisson is not None:
-        code, counted, since = _poisson_items(plan, layout, poisson, run_code)
-    else:
-        code, counted, since = empty, empty, np.zeros(0)
-    return set_of_run, code, since, counted, draws
-
-
-def _poisson_entries(plan: _Plan, rng: Any, runs: int) -> tuple[tuple[Any, Any, Any], int]:
-    """A Poisson scenario's new products: the (run, month) cell, entry and day offset of each."""
-    np = _numpy()
-    pool = len(plan.fit.entry_phase)
+    no_blocks = np.zeros((0, 2), dtype=np.int64)
+    if shared.templates is not None:
+        # The kernel draws the months each run repeats, from the window's blocks.
+        block_of = plan.fit.entry_block_of_month
+        n_blocks = int(block_of.max()) + 1
+        blocks = np.array(
+            [
+                [int(np.flatnonzero(block_of == b).min()), int((block_of == b).sum())]
+                for b in range(n_blocks)
+            ],
+            dtype=np.int64,
+        )
+        drawn = np.zeros((0, months), dtype=np.int64)
+        return (blocks, drawn, plan.uncertain, *shared.templates), 0
+    fit = plan.fit
+    if not plan.entries:
+        drawn = np.full((runs, months), -1, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        nothing = (empty, empty, empty, empty, empty, np.zeros(0, dtype=np.bool_))
+        return (no_blocks, drawn, False, *nothing), 0
+    pool = len(fit.entry_phase)
     if pool == 0:
         msg = "no product ever started: nothing tells which phase new products enter"
         raise InvalidArgument(
             "entries", plan.entries, msg, "give entries=0, or a portfolio with history"
         )
-    months = plan.months
+    # A Poisson number of products per run and month, each a recent entry at random.
     lengths = np.diff(plan.month_days).astype(np.int64)
-    sizes = rng.poisson(plan.entries, size=runs * months)
-    cells = np.repeat(np.arange(runs * months), sizes)
+    size = rng.poisson(plan.entries, size=runs * months)
+    cells = np.repeat(np.arange(runs * months), size)
     which = rng.integers(0, pool, size=len(cells))
-    span = lengths[cells % months]
-    offset = np.floor(rng.random(len(cells)) * span).astype(np.int64)
-    return (cells, which, offset), runs * months + 2 * len(cells)
-
-
-def _poisson_items(
-    plan: _Plan, layout: _Layout, drawn: tuple[Any, Any, Any], run_code: Any
-) -> tuple[Any, Any, Any]:
-    """The codes, arrival slots and days of a Poisson scenario's new products."""
-    np = _numpy()
-    fit = plan.fit
-    cells, which, offset = drawn
-    run, month = np.divmod(cells, plan.months)
-    days = plan.month_days
-    lengths = np.diff(days).astype(np.int64)
-    day = (days[month] + 1 + np.minimum(offset, lengths[month] - 1)).astype(np.float64)
-    phase = fit.entry_phase[which]
-    group = fit.entry_group[which] if plan.by_group else np.zeros_like(phase)
-    code = run_code[run] | (group << layout.shift_group) | phase
-    counted = (code & layout.slot_mask) | ((month + 1) << layout.phase_bits)
-    live = np.take(layout.going_on, phase)
-    return np.compress(live, code), counted, np.compress(live, day)
-
-
-def _repeated_months(plan: _Plan, arrivals: _Arrivals, rng: Any, runs: int) -> tuple[Any, int]:
-    """
-    Per run and simulated month, the entry-window month it repeats.
-
-    Drawn from the run's own bootstrap of the window's 12-month blocks: one
-    uniform picks a block (as often as the run's bootstrap drew it), and
-    what is left of it picks a month of that block.
-    """
-    np = _numpy()
-    months = plan.months
-    weights, draws = _resample(len(arrivals.block_size), rng, runs, plan.uncertain)
-    share = np.cumsum(weights, axis=1) / weights.sum(axis=1, keepdims=True)
-    pick = rng.random((runs, months))
-    block = (share[:, None, :-1] <= pick[:, :, None]).sum(axis=2)
-    low = np.concatenate([np.zeros((runs, 1)), share[:, :-1]], axis=1)
-    run_index = np.arange(runs)[:, None]
-    inner = (pick - low[run_index, block]) / (share - low)[run_index, block]
-    size = arrivals.block_size[block]
-    drawn = arrivals.block_first[block] + np.minimum((inner * size).astype(np.int64), size - 1)
-    return drawn, draws + runs * months
-
-
-def _simulate_block(plan: _Plan, tables: _Tables, layout: _Layout, runs: int, seed: Any) -> _Block:
-    """
-    Simulate ``runs`` runs, from one phase change to the next, for every product at once.
-
-    Each step draws every item's next change, counts it in its slot (the
-    ones after the horizon go to the "later" month), notes the phase reached
-    ``within`` months for the products live at the start, and drops the
-    items that reached a terminal phase or the horizon.
-    """
-    np = _numpy()
-    rng = np.random.Generator(np.random.PCG64(seed))
-    raw = rng.bit_generator.random_raw
-    set_of_run, new_code, new_since, counted, draws = _new_items(plan, layout, rng, runs)
-    code, day, nxt = _first_changes(tables, layout, raw, set_of_run, (new_code, new_since))
-    draws += 2 * len(code)
-    outcome = np.tile(plan.live_phase, runs)
-    known = np.arange(runs * len(plan.live_product))  # each live item's place in ``outcome``
-    entered, left = [counted], []
-    going_on, month_offset = layout.going_on, layout.month_offset
-    same_day = layout.within_day == layout.horizon
-    while True:
-        inside = day <= layout.horizon
-        mine = len(known)  # the live products come first
-        if mine:
-            seen = inside[:mine] if same_day else day[:mine] <= layout.within_day
-            outcome[np.compress(seen, known)] = np.compress(seen, nxt[:mine])
-        keep = np.take(going_on, nxt)
-        keep &= inside
-        slot = code & layout.slot_mask
-        slot += np.take(month_offset, day.astype(np.int64))
-        left.append(slot)
-        nxt -= code & layout.phase_mask
-        entered.append(slot + nxt)
-        code += nxt
-        code = np.compress(keep, code)
-        n = len(code)
-        if not n:
-            break
-        since = np.compress(keep, day)
-        if mine:
-            known = np.compress(keep[:mine], known)
-        draw = raw(2 * n)
-        day, slot = _stays(tables, layout, draw[:n], code & layout.row_mask, since)
-        nxt = _next_phases(tables, layout.phase_bits, draw[n:], slot)
-        draws += 2 * n
-    size = layout.size(runs)
-    delta = np.bincount(np.concatenate(entered), minlength=size)
-    delta -= np.bincount(np.concatenate(left), minlength=size)
-    return _tally(plan, layout, runs, delta, outcome, draws)
-
-
-def _first_changes(
-    tables: _Tables, layout: _Layout, raw: Any, set_of_run: Any, new: tuple[Any, Any]
-) -> tuple[Any, Any, Any]:
-    """
-    Every item of a block and its first change: codes, days and next phases.
-
-    Each run's products live at the start come first (in order), their stays
-    drawn given the time they spent; then its new products.
-    """
-    np = _numpy()
-    runs = len(set_of_run)
-    run_code = ((np.arange(runs, dtype=np.int64) << layout.group_bits) << layout.shift_group) | (
-        set_of_run << layout.phase_bits
+    offset = np.floor(rng.random(len(cells)) * lengths[cells % months]).astype(np.int64)
+    going_on = shared.calendar[0]
+    templates = _templates(
+        plan, size, fit.entry_phase[which], fit.entry_group[which], offset, going_on
     )
-    new_code, new_since = new
-    known = (run_code[:, None] | layout.live_code[None, :]).reshape(-1)
-    n_known = len(known)
-    code = np.concatenate([known, new_code])
-    n = len(code)
-    draw = raw(2 * n)
-    row = code & layout.row_mask
-    # Both kinds of items write their days and slots in place: no concatenation.
-    day = np.empty(n)
-    slot = np.empty(n, dtype=np.int64)
-    _stays(
-        tables,
-        layout,
-        draw[:n_known],
-        row[:n_known],
-        np.tile(layout.live_since, runs),
-        given=(layout.alive[set_of_run].reshape(-1), layout.start_bin),
-        out=(day[:n_known], slot[:n_known]),
-    )
-    _stays(
-        tables,
-        layout,
-        draw[n_known:n],
-        row[n_known:],
-        new_since,
-        out=(day[n_known:], slot[n_known:]),
-    )
-    np.maximum(day, 1.0, out=day)  # a change on the start day itself would be known
-    nxt = _next_phases(tables, layout.phase_bits, draw[n:], slot)
-    return code, day, nxt
+    drawn = np.arange(runs * months, dtype=np.int64).reshape(runs, months)
+    return (no_blocks, drawn, False, *templates), runs * months + 2 * len(cells)
 
 
-def _tally(  # noqa: PLR0917  (the end of _simulate_block)
-    plan: _Plan, layout: _Layout, runs: int, delta: Any, outcome: Any, draws: int
-) -> _Block:
-    """A block's counts per run, month and phase (and group) from its slots, and its outcomes."""
+def _checked(tables: _Tables, shared: _Shared, set_of_run: Any, arrivals: tuple[Any, ...]) -> None:
+    """
+    Check every index the compiled loop will take (it does not check bounds itself).
+
+    The tables and the arrivals are built to fit; this makes a mistake in
+    them a Python error rather than a read outside an array.
+    """
     np = _numpy()
-    pb, sg, gb = layout.phase_bits, layout.shift_group, layout.group_bits
-    n_phases, n_groups, months = layout.n_phases, layout.n_groups, layout.months
-    slots = delta.reshape(runs, 1 << gb, 1 << (sg - pb), 1 << pb)
-    # The counts at the start plus the changes up to each month (a cumulative sum
-    # over months, in place on a contiguous copy: over 4 times faster than on a view).
-    cube = slots[:, :n_groups, : months + 1, :n_phases].astype(np.int32)
-    if plan.by_group:
-        cube[:, :, 0, :] += plan.base_group_counts.astype(np.int32)
-        np.cumsum(cube, axis=2, out=cube)
-        group_counts = cube.astype(np.int16)
-        counts = cube.sum(axis=1, dtype=np.int32)
+    from betastate._analytics import kernel  # noqa: PLC0415  (compiles on first use)
+
+    width, n_rows = tables.width, tables.n_sets << tables.phase_bits
+    blocks, drawn, _, first, size, phase, group, offset, _ = arrivals
+    _, month_of_day, days, horizon, within_day = shared.calendar
+    live_phase, live_group, _, live_bin, alive = shared.live
+    months = len(days) - 1
+    checks = (
+        tables.grid.shape == (n_rows * GRID * 2,),
+        tables.grid_bin.shape == (n_rows * GRID,),
+        int(tables.grid_bin.max()) < tables.n_bins,
+        tables.ends.shape == (n_rows, tables.n_bins - 1),
+        len(tables.accept) == len(tables.alias) == n_rows * tables.n_bins * width,
+        bool(np.all((tables.alias >= 0) & (tables.alias < width))),
+        bool(np.all((set_of_run >= 0) & (set_of_run < tables.n_sets))),
+        len(month_of_day) == horizon + 2 and int(month_of_day.max()) <= months + 1,
+        0 <= within_day <= horizon,
+        bool(np.all((live_phase >= 0) & (live_phase < width))),
+        bool(np.all((live_group >= 0) & (live_group < shared.n_groups))),
+        bool(np.all((live_bin >= 0) & (live_bin < tables.n_bins))),
+        alive.shape == (tables.n_sets, len(live_phase)),
+        not len(blocks) or bool(np.all((blocks[:, 1] > 0) & (blocks.sum(axis=1) <= len(first)))),
+        len(blocks) > 0 or drawn.shape == (len(set_of_run), months),
+        bool(np.all((drawn >= -1) & (drawn < len(first)))),
+        len(first) == len(size) and (not len(first) or int((first + size).max()) <= len(phase)),
+        len(phase) == len(group) == len(offset),
+        bool(np.all((phase >= 0) & (phase < width) & (group >= 0) & (group < shared.n_groups))),
+        max(width, shared.n_groups) <= kernel.CODE_LIMIT,
+    )
+    if not all(checks):  # pragma: no cover - a defect of the tables, not of the input
+        failed = [k for k, ok in enumerate(checks) if not ok]
+        msg = f"forecast tables out of shape (checks {failed}): please report it"
+        raise RuntimeError(msg)
+
+
+def _simulate_block(plan: _Plan, tables: _Tables, shared: _Shared, runs: int, seed: Any) -> _Block:
+    """
+    Simulate ``runs`` runs, from one phase change to the next, product after product.
+
+    The block's parameter sets (and a Poisson scenario's new products) are
+    drawn with numpy, from an SFC64 stream; the compiled loop goes on with
+    the same stream.
+    """
+    np = _numpy()
+    from betastate._analytics import kernel  # noqa: PLC0415  (compiles on first use)
+
+    bits = np.random.SFC64(seed)
+    rng = np.random.Generator(bits)
+    draws = 0
+    if tables.n_sets > 1:
+        set_of_run = rng.integers(0, tables.n_sets, size=runs)
+        draws += runs
     else:
-        cube[:, 0, 0, :] += plan.base_counts.astype(np.int32)
-        np.cumsum(cube, axis=2, out=cube)
-        group_counts = None
-        counts = cube[:, 0]
+        set_of_run = np.zeros(runs, dtype=np.int64)
+    arrivals, drawn = _block_arrivals(plan, shared, rng, runs)
+    draws += drawn
+    _checked(tables, shared, set_of_run, arrivals)
+    state = np.array(bits.state["state"]["state"], dtype=np.uint64)
+    n_phases = len(plan.fit.phases)
+    counts = np.zeros((runs, plan.months + 1, n_phases), dtype=np.int32)
+    if plan.by_group:
+        base = plan.base_group_counts.astype(np.int64)
+        groups = np.zeros((runs, plan.n_groups, plan.months + 1, n_phases), dtype=np.int16)
+    else:
+        base = plan.base_counts.astype(np.int64)[None, :]
+        groups = np.zeros((0, 1, 1, 1), dtype=np.int16)
+    outcome = np.zeros((len(plan.live_product), tables.width), dtype=np.int64)
+    draws += kernel.run_block(
+        state,
+        set_of_run.astype(np.int64),
+        tables.arrays(),
+        (tables.phase_bits, GRID, EXACT, tables.n_bins),
+        shared.calendar,
+        shared.live,
+        arrivals,
+        np.ascontiguousarray(base),
+        (counts, groups, outcome),
+    )
     # Products live at the start: their phase ``within`` months later in each run;
     # the others (terminal at the start) stay where they are.
-    n_live = len(plan.live_product)
     tally = np.zeros((len(plan.now_phase), n_phases), dtype=np.int64)
-    tally[plan.live_product] = np.bincount(
-        np.tile(np.arange(n_live) * n_phases, runs) + outcome, minlength=n_live * n_phases
-    ).reshape(n_live, n_phases)
+    tally[plan.live_product] = outcome[:, :n_phases]
     settled = np.flatnonzero(plan.now_phase >= 0)
-    settled = settled[~np.take(layout.going_on, plan.now_phase[settled])]
+    settled = settled[plan.fit.terminal[plan.now_phase[settled]]]
     tally[settled, plan.now_phase[settled]] = runs
-    return _Block(counts, group_counts, tally, draws)
+    return _Block(counts, groups if plan.by_group else None, tally, draws)
 
 
 def _blocks(runs: int) -> list[int]:
@@ -1187,16 +844,15 @@ def simulate(plan: _Plan, runs: int, entropy: int, workers: int) -> tuple[Any, A
     )
     outcome = np.zeros((len(plan.now_phase), n_phases), dtype=np.int64)
     firsts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64).tolist()
-
-    layout = _layout(plan, tables)
+    shared = _shared(plan, tables)
 
     def one(index: int) -> _Block:
-        return _simulate_block(plan, tables, layout, sizes[index], seeds[index + 1])
+        return _simulate_block(plan, tables, shared, sizes[index], seeds[index + 1])
 
     if workers > 1 and len(sizes) > 1:
         from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
 
-        # numpy releases the GIL in its array loops and random draws: threads suffice.
+        # The compiled loop and numpy's array loops release the GIL: threads suffice.
         with ThreadPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(one, range(len(sizes))))
     else:
