@@ -49,6 +49,13 @@ CASES = {
         bs.InvalidArgument,
         "expected_version",
     ),
+    # A slug that is not text was answered "no such startup": true, but it hid the mistake.
+    "journal-get-slug-int": (lambda: journal().get(5), bs.InvalidType, "slug"),
+    "journal-get-slug-bytes": (lambda: journal().get(b"guichet"), bs.InvalidType, "slug"),
+    "journal-version-slug-none": (lambda: journal().version(None), bs.InvalidType, "slug"),
+    "journal-records-slug-list": (lambda: journal().records(["guichet"]), bs.InvalidType, "slug"),
+    "journal-apply-slug-int": (lambda: journal().apply(7, ADVANCE), bs.InvalidType, "slug"),
+    "journal-audit-slug-int": (lambda: journal().audit(7), bs.InvalidType, "slug"),
     "journal-get-on-text": (
         lambda: journal().get("guichet", on="2025-01-01"),
         bs.InvalidType,

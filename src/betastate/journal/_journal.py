@@ -318,6 +318,7 @@ class Journal:
             JournalError: ``command_id`` was used for another command, or the
                 database failed.
         """
+        _check_slug(slug)
         _check_type(command, COMMAND_TYPES, "a betastate command such as betastate.Spend")
         if expected_version is not None:
             _check_count("expected_version", expected_version)
@@ -450,8 +451,9 @@ class Journal:
 
         Raises:
             UnknownStartup: The journal has no such slug.
-            InvalidType: ``on`` is not a ``datetime.date``.
+            InvalidType: ``slug`` is not text, or ``on`` not a ``datetime.date``.
         """
+        _check_slug(slug)
         require_date(on, "on")
         with self._recorder.reading() as tx:
             head = tx.head(slug)
@@ -466,7 +468,9 @@ class Journal:
 
         Raises:
             UnknownStartup: The journal has no such slug.
+            InvalidType: ``slug`` is not text.
         """
+        _check_slug(slug)
         with self._recorder.reading() as tx:
             head = tx.head(slug)
         if head is None:
@@ -508,7 +512,9 @@ class Journal:
         Raises:
             UnknownStartup: The journal has no such slug.
             InvalidArgument: ``after`` is not a whole number from 0.
+            InvalidType: ``slug`` is not text.
         """
+        _check_slug(slug)
         _check_count("after", after)
         with self._recorder.reading() as tx:
             if tx.head(slug) is None:
@@ -605,7 +611,10 @@ class Journal:
 
         Raises:
             UnknownStartup: ``slug`` is not in the journal.
+            InvalidType: ``slug`` is neither text nor ``None``.
         """
+        if slug is not None:
+            _check_slug(slug)
         found: list[Finding] = []
         with self._recorder.reading() as tx:
             stats = tx.stats()
@@ -857,6 +866,14 @@ def _check_type(value: object, kind: type | tuple[type, ...], what: str) -> None
 
 _MAX_STORED: Final = 2**63 - 1
 """The largest version or position a journal stores (a signed 64-bit integer, as SQL's)."""
+
+
+def _check_slug(slug: object) -> None:
+    """A slug is text: anything else is a wrong argument, not a startup the journal lacks."""
+    if not isinstance(slug, str):
+        raise InvalidType(
+            "Journal", "slug", slug, "expected a slug as text", "pass e.g. 'guichet-unique'"
+        )
 
 
 def _check_count(name: str, value: object, *, low: int = 0, high: int = _MAX_STORED) -> None:
