@@ -341,8 +341,13 @@ class TestBrokenFiles:
         path = tmp_path / "fifo.toml"
         os.mkfifo(path)
 
-        with pytest.raises(bs.RulebookError):
+        with pytest.raises(bs.RulebookError, match="not a regular file: a FIFO"):
             bs.rulebook(path)
+
+    def test_folder(self, tmp_path):
+        """A folder named as the rulebook says so (it read "no such rulebook file")."""
+        with pytest.raises(bs.RulebookError, match="not a regular file: a folder"):
+            bs.rulebook(tmp_path)
 
     def test_byte_order_mark(self, tmp_path):
         """A file saved with a UTF-8 BOM (as some editors do) loads as without it."""

@@ -25,6 +25,7 @@ from typing import Any, Final
 import attrs
 
 from betastate._values.errors import DataFileError
+from betastate._values.files import FileTooBig, NotRegularFile, kind_of, read_bounded
 
 
 DEFAULT_MAX_BYTES: Final = 10 * 1024 * 1024
@@ -316,51 +317,19 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     name = str(path)
     try:
         regular(path)
-        # Plain descriptors (no file object): this runs once per file of a checkout.
-        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _NOCTTY)
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):  # replaced between the check and the open
-                raise _not_regular(name, info.st_mode)
-            # The size is checked before reading: a 50 MB file is never read.
-            too_big = info.st_size > max_bytes
-            raw = b"" if too_big else _read_all(fd, info.st_size, max_bytes)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        raise unreadable(name, exc) from None
-    if too_big or len(raw) > max_bytes:  # it may have grown since fstat
+        raw = read_bounded(path, max_bytes)
+    except NotRegularFile as special:  # replaced between the check and the open
+        raise _not_regular(name, special.kind) from None
+    except FileTooBig:
         raise DataFileError(
             name,
             None,
             f"file is larger than the limit of {max_bytes:,} bytes",
             "check the file is the right one, or raise max_bytes",
-        )
+        ) from None
+    except OSError as exc:
+        raise unreadable(name, exc) from None
     return decode(raw, name)
-
-
-def _read_all(fd: int, size: int, max_bytes: int) -> bytes:
-    """
-    The bytes of the open file ``fd`` of ``size`` bytes, up to just over ``max_bytes``.
-
-    A file that grows while it is read is read until its end or the limit.
-    """
-    first = os.read(fd, size + 1)
-    if len(first) <= size:  # a regular file reads short only at its end: nothing grew
-        return first
-    chunks = [first]
-    total = len(first)
-    while chunks[-1] and total <= max_bytes:
-        chunks.append(os.read(fd, max(size, _CHUNK)))
-        total += len(chunks[-1])
-    return b"".join(chunks)
-
-
-_CHUNK: Final = 1 << 16
-
-
-_NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
-_NOCTTY: Final = getattr(os, "O_NOCTTY", 0)
 
 
 def regular(path: Path) -> None:
@@ -376,7 +345,7 @@ def regular(path: Path) -> None:
     except OSError as exc:
         raise unreadable(str(path), exc) from None
     if not stat.S_ISREG(mode):
-        raise _not_regular(str(path), mode)
+        raise _not_regular(str(path), kind_of(mode))
 
 
 def unreadable(name: str, error: OSError) -> DataFileError:
@@ -391,17 +360,7 @@ def unreadable(name: str, error: OSError) -> DataFileError:
     return DataFileError(name, None, problem, "check the path and permissions")
 
 
-_KINDS: Final = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-)
-
-
-def _not_regular(name: str, mode: int) -> DataFileError:
-    kind = next((kind for test, kind in _KINDS if test(mode)), "a special file")
+def _not_regular(name: str, kind: str) -> DataFileError:
     return DataFileError(
         name, None, f"not a regular file: {kind}", "replace it with a file, or remove it"
     )

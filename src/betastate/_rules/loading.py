@@ -37,6 +37,7 @@ from betastate._rules.rulebook import (
 from betastate._rules.thresholds import ThresholdDef
 from betastate._values.errors import RulebookError, show
 from betastate._values.fields import require
+from betastate._values.files import FileTooBig, NotRegularFile, read_bounded
 from betastate._values.reasons import Severity
 
 
@@ -367,7 +368,7 @@ def _read(source: str | Path) -> tuple[str, str]:
     from pathlib import Path  # noqa: PLC0415  (import time)
 
     path = Path(source)
-    if not path.is_file():
+    if not path.exists():
         raise RulebookError(
             str(path),
             "(file)",
@@ -375,16 +376,20 @@ def _read(source: str | Path) -> tuple[str, str]:
             f"pass a TOML file path or a built-in name ({', '.join(BUILTIN_RULEBOOKS)})",
         )
     try:
-        data = _bounded_read(path)
-    except OSError as exc:
-        raise RulebookError(str(path), "(file)", str(exc), "check the file's permissions") from None
-    if data is None:
+        data = read_bounded(path, MAX_RULEBOOK_BYTES)
+    except NotRegularFile as special:
+        raise RulebookError(
+            str(path), "(file)", f"not a regular file: {special.kind}", "pass the TOML file"
+        ) from None
+    except FileTooBig:
         raise RulebookError(
             str(path),
             "(file)",
-            f"larger than {MAX_RULEBOOK_BYTES:,} bytes, or not a regular file",
+            f"larger than {MAX_RULEBOOK_BYTES:,} bytes",
             "pass the rulebook's TOML file (the built-in ones are a few dozen kilobytes)",
-        )
+        ) from None
+    except OSError as exc:
+        raise RulebookError(str(path), "(file)", str(exc), "check the file's permissions") from None
     try:
         return data.decode("utf-8-sig"), str(path)  # a BOM, as Windows editors write, is fine
     except UnicodeDecodeError as exc:
@@ -393,23 +398,6 @@ def _read(source: str | Path) -> tuple[str, str]:
 
 MAX_RULEBOOK_BYTES: Final = 1024 * 1024
 """The largest rulebook file read (the built-in ones are a few dozen kilobytes)."""
-
-
-def _bounded_read(path: Path) -> bytes | None:
-    """
-    The file's bytes, or ``None`` if it is over :data:`MAX_RULEBOOK_BYTES` or not a regular file.
-
-    Opened without blocking and checked on the open descriptor, so that a
-    FIFO or device swapped in after the check can neither hang nor be read.
-    """
-    import stat  # noqa: PLC0415  (import time)
-
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None
-        data = handle.read(MAX_RULEBOOK_BYTES + 1)
-    return None if len(data) > MAX_RULEBOOK_BYTES else data
 
 
 def _all_gates(gates: Mapping[str, Gate] | None) -> dict[str, Gate]:
