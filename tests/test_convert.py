@@ -206,6 +206,8 @@ class TestEscapes:
             ({"a": [1, {"b": b"x"}]}, "/extra/a/1/b"),
             ({"a": {"$date": 5}}, "/extra/a/$date"),
             ({"a": {3: "x"}}, "/extra"),
+            # Deep: the message shortens the place (extra['a'][0]...[0]), the pointer does not.
+            ({"a": [[[[[[[[[[b"x"]]]]]]]]]]}, "/extra/a" + "/0" * 10),
         ],
     )
     def test_extra_of_the_wrong_type(self, extra, where):

@@ -18,7 +18,6 @@ them (``integer`` includes ``6.0``, which is normalised to ``6``).
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import functools
 import json
@@ -109,21 +108,6 @@ def invalid(error: BaseException, kind: Any) -> InvalidData:
     return InvalidData(type_name(kind), problems[:MAX_PROBLEMS], truncated=truncated)
 
 
-_STEP: Final = re.compile(r"""\[('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d+|\.\.\.)\]""")
-
-
-def _field_path(field: str) -> _Path:
-    """``extra['a'][3]`` (a value's field, as its errors name it) → ``("extra", "a", 3)``."""
-    name, _, rest = field.partition("[")
-    steps: list[str | int] = [name] if name else []
-    for match in _STEP.finditer("[" + rest if rest else ""):
-        step = match.group(1)
-        if step == "...":  # a long path, shortened in the message: the place is the parent
-            continue
-        steps.append(int(step) if step[0] not in "'\"" else ast.literal_eval(step))
-    return tuple(steps)
-
-
 def _leaf(exc: BaseException, path: _Path) -> Problem:
     if isinstance(exc, RulebookError):
         # "transitions[3] (id 'T03')", "phases[1].value": the TOML key path, then a note
@@ -135,7 +119,7 @@ def _leaf(exc: BaseException, path: _Path) -> Problem:
     if isinstance(exc, InvalidArgument):  # a function's argument: its words, its fix
         return Problem(pointer(path), exc.problem, exc.fix)
     if isinstance(exc, InvalidValue):  # a value's own check, on one of its fields
-        where = pointer(path + _field_path(exc.field))
+        where = pointer(path + exc.path)
         return Problem(where, f"{exc.problem}, got {show(exc.value)}", exc.fix)
     if isinstance(exc, AttributeError):  # the converter met another shape than it builds from
         return Problem(

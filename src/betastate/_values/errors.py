@@ -143,21 +143,34 @@ class InvalidValue(BetastateError, ValueError):
 
     Attributes:
         owner: The class being built (``Advance``), or ``""``.
-        field: The attribute at fault (``on``), or ``""``.
+        field: The attribute at fault (``on``), or ``""``; an item in it is
+            written as Python would (``extra['a'][3]``).
         value: The value that was given.
         problem: What is wrong.
         fix: What to pass instead.
+        path: Where the value is, as keys and indices (``("extra", "a", 3)``):
+            what a JSON pointer to it is built from.
 
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, owner: str, field: str, value: object, problem: str, fix: str) -> None:
+    def __init__(
+        self,
+        owner: str,
+        field: str,
+        value: object,
+        problem: str,
+        fix: str,
+        *,
+        path: tuple[str | int, ...] | None = None,
+    ) -> None:
         super().__init__(owner, field, value, problem, fix)
         self.owner = owner
         self.field = field
         self.value = value
         self.problem = problem
         self.fix = fix
+        self.path = path if path is not None else ((field,) if field else ())
 
     def __str__(self) -> str:
         where = ".".join(part for part in (self.owner, self.field) if part)

@@ -162,6 +162,7 @@ def check_dates(inst: object, attribute: attrs.Attribute[Any], value: Any) -> No
                 item,
                 "expected a datetime.date",
                 _date_fix(item),
+                path=(attribute.name, index),
             )
 
 
@@ -324,6 +325,7 @@ def members(kind: type) -> Callable[[object, attrs.Attribute[Any], Any], None]:
                     item,
                     f"expected one of {choices}",
                     f"pass betastate.{kind.__name__} members or their values",
+                    path=(attribute.name, index),
                 )
 
     return check
@@ -395,6 +397,7 @@ def tuple_of(kind: type) -> Callable[[object, attrs.Attribute[Any], Any], None]:
                     item,
                     f"expected a {name}",
                     f"build each item with {name}(...)",
+                    path=(attribute.name, index),
                 )
 
     return check
@@ -408,7 +411,12 @@ def check_names(inst: object, attribute: attrs.Attribute[Any], value: Any) -> No
         if item.__class__ is not str or not item or item.isspace():
             if not isinstance(item, str):
                 raise InvalidType(
-                    _owner(inst), f"{attribute.name}[{index}]", item, "expected a str", "pass text"
+                    _owner(inst),
+                    f"{attribute.name}[{index}]",
+                    item,
+                    "expected a str",
+                    "pass text",
+                    path=(attribute.name, index),
                 )
             if not item or item.isspace():
                 raise InvalidValue(
@@ -417,6 +425,7 @@ def check_names(inst: object, attribute: attrs.Attribute[Any], value: Any) -> No
                     item,
                     "must not be blank",
                     "drop the blank item",
+                    path=(attribute.name, index),
                 )
 
 
@@ -445,18 +454,23 @@ _Node = tuple[Any, Any, int, "_Node | None"]
 
 
 def _path(name: str, node: _Node | None) -> str:
-    parts: list[str] = []
-    while node is not None and node[3] is not None:  # the root has no parent
-        key = node[0]
-        parts.append(f"[{key!r}]" if isinstance(key, str) else f"[{key}]")
-        node = node[3]
-    parts.reverse()
+    """The place of ``node`` as Python writes it (``extra['a'][3]``), long ones shortened."""
+    parts = [f"[{key!r}]" if isinstance(key, str) else f"[{key}]" for key in _steps(name, node)[1:]]
     if len(parts) > _SHOWN_PARTS:
         parts[_SHOWN_PARTS // 2 : -_SHOWN_PARTS // 2] = ["..."]
     return name + "".join(parts)
 
 
 _SHOWN_PARTS: Final = 8
+
+
+def _steps(name: str, node: _Node | None) -> tuple[str | int, ...]:
+    """The keys and indices from the attribute ``name`` down to ``node`` (for a pointer)."""
+    steps: list[str | int] = []
+    while node is not None and node[3] is not None:  # the root has no parent
+        steps.append(node[0])
+        node = node[3]
+    return (name, *reversed(steps))
 
 
 def check_free(inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -485,6 +499,7 @@ def check_free(inst: object, attribute: attrs.Attribute[Any], value: Any) -> Non
                 node,
                 "free data holds text, numbers, booleans, dates, lists and mappings only",
                 "convert the value to one of those",
+                path=_steps(attribute.name, entry),
             )
         elif isinstance(node, float) and not math.isfinite(node):
             raise InvalidValue(
@@ -493,6 +508,7 @@ def check_free(inst: object, attribute: attrs.Attribute[Any], value: Any) -> Non
                 node,
                 "not a finite number",
                 "write a number",
+                path=_steps(attribute.name, entry),
             )
 
 
@@ -547,6 +563,7 @@ def _expand(inst: object, name: str, entry: _Node, stack: list[_Node]) -> None:
             f"<{type(node).__name__} of {len(node)} items>",
             f"data nested deeper than {MAX_DEPTH} levels",
             "flatten the data",
+            path=_steps(name, entry),
         )
     if not isinstance(node, Mapping):
         stack.extend(
@@ -562,11 +579,17 @@ def _expand(inst: object, name: str, entry: _Node, stack: list[_Node]) -> None:
             dict(node),
             "a mapping whose only key is '$date' or '$datetime' is how betastate JSON writes dates",
             "rename the key",
+            path=_steps(name, entry),
         )
     for key, child in node.items():
         if not isinstance(key, str):
             raise InvalidType(
-                _owner(inst), _path(name, entry), key, "keys must be text", "quote the key"
+                _owner(inst),
+                _path(name, entry),
+                key,
+                "keys must be text",
+                "quote the key",
+                path=_steps(name, entry),
             )
         if child.__class__ is not str and child is not None:
             stack.append((key, child, depth + 1, entry))
