@@ -1,12 +1,13 @@
 """
 The forecast's compiled step: every product of a block of runs, from one phase change to the next.
 
-numpy alone spent about ten times as long as drawing the random numbers
-(each change of every product went through some twenty array passes); one
-compiled loop per product keeps its state in registers and costs a small
-multiple of its two draws. The loop is compiled by numba (in the analytics
-extra) on first use and cached on disk; it holds no lock, so blocks of runs
-run on several threads.
+The same step written with numpy arrays made some thirty passes over them
+for each stay and took ten times as long as drawing its random numbers.
+Compiled, a run's products each take one step (a stay and a next phase:
+two draws), then those still moving take the next, with nothing but the
+counts and the products' codes in memory. The loop is compiled by numba (in
+the analytics extra) on first use and cached on disk; it holds no lock, so
+blocks of runs run on several threads.
 
 Random numbers come from an SFC64 generator stepped inline, from the state
 numpy's :class:`numpy.random.SFC64` was seeded with: the same algorithm, so
@@ -47,20 +48,28 @@ _ONE = np.uint64(1)
 _TO_UNIT = 2.0**-53
 
 
+@_inlined
+def _next(state: tuple[Any, Any, Any, Any]) -> tuple[tuple[Any, Any, Any, Any], Any]:
+    """The next SFC64 state (a, b, c, counter) and 64-bit output."""
+    a, b, c, n = state
+    out = a + b + n
+    following = (
+        b ^ (b >> _SHIFT_RIGHT),
+        c + (c << _SHIFT_LEFT),
+        ((c << _ROTATE) | (c >> _ROTATE_BACK)) + out,
+        n + _ONE,
+    )
+    return following, out
+
+
 @_compiled
 def raw(state: Any, count: int) -> Any:
     """The next ``count`` 64-bit outputs of the SFC64 ``state`` (a, b, c, counter); it advances."""
     out = np.empty(count, dtype=np.uint64)
-    a, b, c, n = state[0], state[1], state[2], state[3]
+    now = (state[0], state[1], state[2], state[3])
     for i in range(count):
-        out[i] = a + b + n
-        a, b, c, n = (
-            b ^ (b >> _SHIFT_RIGHT),
-            c + (c << _SHIFT_LEFT),
-            ((c << _ROTATE) | (c >> _ROTATE_BACK)) + out[i],
-            n + _ONE,
-        )
-    state[0], state[1], state[2], state[3] = a, b, c, n
+        now, out[i] = _next(now)
+    state[0], state[1], state[2], state[3] = now
     return out
 
 
@@ -79,15 +88,8 @@ def _at(index: Any) -> Any:
 
 @_inlined
 def _uniform(state: tuple[Any, Any, Any, Any]) -> tuple[tuple[Any, Any, Any, Any], float]:
-    """The next SFC64 state and uniform double in [0, 1) (53 bits, as numpy's)."""
-    a, b, c, n = state
-    out = a + b + n
-    following = (
-        b ^ (b >> _SHIFT_RIGHT),
-        c + (c << _SHIFT_LEFT),
-        ((c << _ROTATE) | (c >> _ROTATE_BACK)) + out,
-        n + _ONE,
-    )
+    """The next SFC64 state and uniform double in [0, 1) (its top 53 bits, as numpy's)."""
+    following, out = _next(state)
     return following, float(out >> _SHIFT_RIGHT) * _TO_UNIT
 
 
