@@ -42,7 +42,7 @@ from betastate._values.errors import (
     UnknownStartup,
 )
 from betastate._values.events import Event
-from betastate._values.fields import require_date
+from betastate._values.fields import require, require_date
 from betastate._values.reasons import Finding, Reason, Severity
 from betastate._values.startup import Startup
 from betastate.journal._recorder import (
@@ -318,7 +318,7 @@ class Journal:
             JournalError: ``command_id`` was used for another command, or the
                 database failed.
         """
-        _check_slug(slug)
+        require(slug, str, "slug", _SLUG)
         _check_type(command, COMMAND_TYPES, "a betastate command such as betastate.Spend")
         if expected_version is not None:
             _check_count("expected_version", expected_version)
@@ -453,7 +453,7 @@ class Journal:
             UnknownStartup: The journal has no such slug.
             InvalidType: ``slug`` is not text, or ``on`` not a ``datetime.date``.
         """
-        _check_slug(slug)
+        require(slug, str, "slug", _SLUG)
         require_date(on, "on")
         with self._recorder.reading() as tx:
             head = tx.head(slug)
@@ -470,7 +470,7 @@ class Journal:
             UnknownStartup: The journal has no such slug.
             InvalidType: ``slug`` is not text.
         """
-        _check_slug(slug)
+        require(slug, str, "slug", _SLUG)
         with self._recorder.reading() as tx:
             head = tx.head(slug)
         if head is None:
@@ -514,7 +514,7 @@ class Journal:
             InvalidArgument: ``after`` is not a whole number from 0.
             InvalidType: ``slug`` is not text.
         """
-        _check_slug(slug)
+        require(slug, str, "slug", _SLUG)
         _check_count("after", after)
         with self._recorder.reading() as tx:
             if tx.head(slug) is None:
@@ -614,7 +614,7 @@ class Journal:
             InvalidType: ``slug`` is neither text nor ``None``.
         """
         if slug is not None:
-            _check_slug(slug)
+            require(slug, str, "slug", _SLUG)
         found: list[Finding] = []
         with self._recorder.reading() as tx:
             stats = tx.stats()
@@ -864,16 +864,10 @@ def _check_type(value: object, kind: type | tuple[type, ...], what: str) -> None
         raise InvalidType("Journal", "", value, f"expected {what}", f"pass {what}")
 
 
+_SLUG: Final = "a slug as text, e.g. 'guichet-unique'"
+
 _MAX_STORED: Final = 2**63 - 1
 """The largest version or position a journal stores (a signed 64-bit integer, as SQL's)."""
-
-
-def _check_slug(slug: object) -> None:
-    """A slug is text: anything else is a wrong argument, not a startup the journal lacks."""
-    if not isinstance(slug, str):
-        raise InvalidType(
-            "Journal", "slug", slug, "expected a slug as text", "pass e.g. 'guichet-unique'"
-        )
 
 
 def _check_count(name: str, value: object, *, low: int = 0, high: int = _MAX_STORED) -> None:
