@@ -434,12 +434,12 @@ class _Tables:
     A *row* is ``set << phase_bits | phase`` (phases are padded to a power
     of two). Per row and grid cell (survival level ``1 - c / GRID``): the
     stay, the step to the next cell's (stays are interpolated linearly
-    within a cell), and where the alias table of the cell's duration bin
-    starts. Per row: the survival at the end of each duration bin but the
-    last, and the stay at survival 1/16, where the far tail (inverted
-    exactly) starts. Per row and duration bin: the hazard rate, the
-    cumulative hazard at the bin's start, and an alias table of the next
-    phase (acceptance and alias of each of its ``width`` columns).
+    within a cell), and the cell's duration bin. Per row: the survival at
+    the end of each duration bin but the last, and the stay at survival
+    1/16, where the far tail (inverted exactly) starts. Per row and
+    duration bin: the hazard rate, the cumulative hazard at the bin's start,
+    and an alias table of the next phase (acceptance and alias of each of
+    its ``width`` columns).
     """
 
     n_sets: int
@@ -606,14 +606,16 @@ class _Shared:
     What every block of a forecast's runs reads: its calendar, live products and entries.
 
     Groups are incubators when the forecast counts by incubator, else one.
-    ``templates`` lays out the entry window's products month by month, to be
-    repeated (``None``: a Poisson scenario, or no entries).
+    ``repeated`` holds the new products of every block, as the kernel takes
+    them, when runs repeat the entry window's months: its 12-month blocks
+    and its products month by month (``None``: a Poisson scenario, or no
+    entries, drawn for each block).
     """
 
     n_groups: int
     calendar: tuple[Any, Any, Any, int, int]
     live: tuple[Any, Any, Any, Any, Any]
-    templates: tuple[Any, Any, Any, Any, Any, Any] | None
+    repeated: tuple[Any, ...] | None
 
 
 def _shared(plan: _Plan, tables: _Tables) -> _Shared:
@@ -633,15 +635,26 @@ def _shared(plan: _Plan, tables: _Tables) -> _Shared:
     rows = (np.arange(tables.n_sets)[:, None] << tables.phase_bits) | plan.live_phase[None, :]
     flat = rows * tables.n_bins + at
     alive = np.exp(-(tables.hazard[flat] + tables.rate[flat] * (elapsed - edges[at])))
-    templates = None
+    repeated = None
     if plan.entries is None and len(fit.entry_phase):
-        # Each window month's entries, in the order they were recorded.
+        # Each window month's entries, in the order they were recorded; the kernel
+        # draws the months each run repeats, from the window's blocks.
         order = np.argsort(fit.entry_month, kind="stable")
         phase = fit.entry_phase[order]
         size = np.bincount(fit.entry_month, minlength=fit.entry_months)
         templates = _templates(
             plan, size, phase, fit.entry_group[order], fit.entry_offset[order], going_on
         )
+        block_of = fit.entry_block_of_month
+        blocks = np.array(
+            [
+                [int(np.flatnonzero(block_of == b).min()), int((block_of == b).sum())]
+                for b in range(int(block_of.max()) + 1)
+            ],
+            dtype=np.int64,
+        )
+        no_months = np.zeros((0, plan.months), dtype=np.int64)
+        repeated = (blocks, no_months, plan.uncertain, *templates)
     return _Shared(
         n_groups=plan.n_groups if plan.by_group else 1,
         calendar=(going_on, month_of_day, days, horizon, int(days[plan.within])),
@@ -652,7 +665,7 @@ def _shared(plan: _Plan, tables: _Tables) -> _Shared:
             at.astype(np.int64),
             np.ascontiguousarray(alive),
         ),
-        templates=templates,
+        repeated=repeated,
     )
 
 
@@ -679,20 +692,9 @@ def _block_arrivals(
     """A block's new products, as the kernel takes them, and the random numbers drawn."""
     np = _numpy()
     months = plan.months
+    if shared.repeated is not None:
+        return shared.repeated, 0
     no_blocks = np.zeros((0, 2), dtype=np.int64)
-    if shared.templates is not None:
-        # The kernel draws the months each run repeats, from the window's blocks.
-        block_of = plan.fit.entry_block_of_month
-        n_blocks = int(block_of.max()) + 1
-        blocks = np.array(
-            [
-                [int(np.flatnonzero(block_of == b).min()), int((block_of == b).sum())]
-                for b in range(n_blocks)
-            ],
-            dtype=np.int64,
-        )
-        drawn = np.zeros((0, months), dtype=np.int64)
-        return (blocks, drawn, plan.uncertain, *shared.templates), 0
     fit = plan.fit
     if not plan.entries:
         drawn = np.full((runs, months), -1, dtype=np.int64)
@@ -719,47 +721,65 @@ def _block_arrivals(
     return (no_blocks, drawn, False, *templates), runs * months + 2 * len(cells)
 
 
-def _checked(tables: _Tables, shared: _Shared, set_of_run: Any, arrivals: tuple[Any, ...]) -> None:
+def _checked(checks: tuple[bool, ...]) -> None:
     """
-    Check every index the compiled loop will take (it does not check bounds itself).
+    Raise if any check fails: the compiled loop does not check bounds itself.
 
     The tables and the arrivals are built to fit; this makes a mistake in
     them a Python error rather than a read outside an array.
     """
-    np = _numpy()
-    from betastate._analytics import kernel  # noqa: PLC0415  (compiles on first use)
-
-    width, n_rows = tables.width, tables.n_sets << tables.phase_bits
-    blocks, drawn, _, first, size, phase, group, offset, _ = arrivals
-    _, month_of_day, days, horizon, within_day = shared.calendar
-    live_phase, live_group, _, live_bin, alive = shared.live
-    months = len(days) - 1
-    checks = (
-        tables.grid.shape == (n_rows * GRID * 2,),
-        tables.grid_bin.shape == (n_rows * GRID,),
-        int(tables.grid_bin.max()) < tables.n_bins,
-        tables.ends.shape == (n_rows, tables.n_bins - 1),
-        len(tables.accept) == len(tables.alias) == n_rows * tables.n_bins * width,
-        bool(np.all((tables.alias >= 0) & (tables.alias < width))),
-        bool(np.all((set_of_run >= 0) & (set_of_run < tables.n_sets))),
-        len(month_of_day) == horizon + 2 and int(month_of_day.max()) <= months + 1,
-        0 <= within_day <= horizon,
-        bool(np.all((live_phase >= 0) & (live_phase < width))),
-        bool(np.all((live_group >= 0) & (live_group < shared.n_groups))),
-        bool(np.all((live_bin >= 0) & (live_bin < tables.n_bins))),
-        alive.shape == (tables.n_sets, len(live_phase)),
-        not len(blocks) or bool(np.all((blocks[:, 1] > 0) & (blocks.sum(axis=1) <= len(first)))),
-        len(blocks) > 0 or drawn.shape == (len(set_of_run), months),
-        bool(np.all((drawn >= -1) & (drawn < len(first)))),
-        len(first) == len(size) and (not len(first) or int((first + size).max()) <= len(phase)),
-        len(phase) == len(group) == len(offset),
-        bool(np.all((phase >= 0) & (phase < width) & (group >= 0) & (group < shared.n_groups))),
-        max(width, shared.n_groups) <= kernel.CODE_LIMIT,
-    )
     if not all(checks):  # pragma: no cover - a defect of the tables, not of the input
         failed = [k for k, ok in enumerate(checks) if not ok]
         msg = f"forecast tables out of shape (checks {failed}): please report it"
         raise RuntimeError(msg)
+
+
+def _check_tables(tables: _Tables, shared: _Shared) -> None:
+    """Check every index the compiled loop takes in the tables and the shared arrays, once."""
+    np = _numpy()
+    from betastate._analytics import kernel  # noqa: PLC0415  (compiles on first use)
+
+    width, n_rows = tables.width, tables.n_sets << tables.phase_bits
+    _, month_of_day, days, horizon, within_day = shared.calendar
+    live_phase, live_group, _, live_bin, alive = shared.live
+    _checked(
+        (
+            tables.grid.shape == (n_rows * GRID * 2,),
+            tables.grid_bin.shape == (n_rows * GRID,),
+            int(tables.grid_bin.max()) < tables.n_bins,
+            tables.ends.shape == (n_rows, tables.n_bins - 1),
+            len(tables.accept) == len(tables.alias) == n_rows * tables.n_bins * width,
+            bool(np.all((tables.alias >= 0) & (tables.alias < width))),
+            len(month_of_day) == horizon + 2 and int(month_of_day.max()) <= len(days),
+            0 <= within_day <= horizon,
+            bool(np.all((live_phase >= 0) & (live_phase < width))),
+            bool(np.all((live_group >= 0) & (live_group < shared.n_groups))),
+            bool(np.all((live_bin >= 0) & (live_bin < tables.n_bins))),
+            alive.shape == (tables.n_sets, len(live_phase)),
+            max(width, shared.n_groups) <= kernel.CODE_LIMIT,
+        )
+    )
+    if shared.repeated is not None:
+        _check_arrivals(tables, shared, 0, shared.repeated)
+
+
+def _check_arrivals(tables: _Tables, shared: _Shared, runs: int, arrivals: tuple[Any, ...]) -> None:
+    """Check the indices of new products: repeated months, or a block's own (``runs`` of them)."""
+    np = _numpy()
+    blocks, drawn, _, first, size, phase, group, offset, _ = arrivals
+    months = len(shared.calendar[2]) - 1
+    _checked(
+        (
+            not len(blocks)
+            or bool(np.all((blocks[:, 1] > 0) & (blocks.sum(axis=1) <= len(first)))),
+            len(blocks) > 0 or drawn.shape == (runs, months),
+            bool(np.all((drawn >= -1) & (drawn < len(first)))),
+            len(first) == len(size) and (not len(first) or int((first + size).max()) <= len(phase)),
+            len(phase) == len(group) == len(offset),
+            bool(np.all((phase >= 0) & (phase < tables.width) & (group >= 0))),
+            bool(np.all(group < shared.n_groups)),
+        )
+    )
 
 
 def _simulate_block(plan: _Plan, tables: _Tables, shared: _Shared, runs: int, seed: Any) -> _Block:
@@ -783,7 +803,9 @@ def _simulate_block(plan: _Plan, tables: _Tables, shared: _Shared, runs: int, se
         set_of_run = np.zeros(runs, dtype=np.int64)
     arrivals, drawn = _block_arrivals(plan, shared, rng, runs)
     draws += drawn
-    _checked(tables, shared, set_of_run, arrivals)
+    _checked((bool(np.all((set_of_run >= 0) & (set_of_run < tables.n_sets))),))
+    if shared.repeated is None:
+        _check_arrivals(tables, shared, runs, arrivals)
     state = np.array(bits.state["state"]["state"], dtype=np.uint64)
     n_phases = len(plan.fit.phases)
     counts = np.zeros((runs, plan.months + 1, n_phases), dtype=np.int32)
@@ -845,6 +867,7 @@ def simulate(plan: _Plan, runs: int, entropy: int, workers: int) -> tuple[Any, A
     outcome = np.zeros((len(plan.now_phase), n_phases), dtype=np.int64)
     firsts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64).tolist()
     shared = _shared(plan, tables)
+    _check_tables(tables, shared)
 
     def one(index: int) -> _Block:
         return _simulate_block(plan, tables, shared, sizes[index], seeds[index + 1])

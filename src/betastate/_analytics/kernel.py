@@ -73,11 +73,12 @@ def raw(state: Any, count: int) -> Any:
     return out
 
 
-_GROUP = 16  # where a product's group starts in its code (its phase: the low 16 bits)
-_KNOWN = 32  # where its live product + 1 starts
-_MASK = (1 << 16) - 1
 CODE_LIMIT = 1 << 16
 """Phases and groups a product's code holds (the forecast checks it)."""
+
+_GROUP = 16  # where a product's group starts in its code (its phase: the low 16 bits)
+_KNOWN = 32  # where its live product + 1 starts
+_MASK = CODE_LIMIT - 1
 
 
 @_inlined
